@@ -1,0 +1,277 @@
+"""The Python API behind every command: the journeys, talking only to the four interfaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from voiceguide import content, engines
+from voiceguide.audio import Audio
+from voiceguide.errors import DeviceError, NothingHeard, UsageError, VoiceguideError
+from voiceguide.fsutil import private_dir
+from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
+from voiceguide.journal import Answer, Entry
+from voiceguide.listening import Capture, listen, transcribe_audio
+from voiceguide.session import render_session
+from voiceguide.settings import Settings
+from voiceguide.sounds import listening_cue
+from voiceguide.store import JournalStore
+
+INTENTION_SCOPES = ("infusion", "going-forward")
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Voiceguide:
+    """One person's voiceguide: their settings, their journal, and the engines it speaks through.
+
+    Engines are passed in; any that are not are built from the settings when first needed.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        synthesizer: Synthesizer | None = None,
+        player: Player | None = None,
+        recorder: Recorder | None = None,
+        transcriber: Transcriber | None = None,
+        stop: threading.Event | None = None,
+        show: Callable[[str], None] = print,
+        inform: Callable[[str], None] = _stderr,
+    ) -> None:
+        self.settings = settings
+        self._synthesizer = synthesizer
+        self._player = player
+        self._recorder = recorder
+        self._transcriber = transcriber
+        self._stop = stop
+        self.show = show
+        self.inform = inform
+        private_dir(settings.home)
+        self.store = JournalStore(settings.home)
+
+    # -- engines, built once and only when needed ----------------------------------------------
+    @property
+    def synthesizer(self) -> Synthesizer:
+        if self._synthesizer is None:
+            self._synthesizer = engines.default_synthesizer(self.settings)
+        return self._synthesizer
+
+    @property
+    def player(self) -> Player:
+        if self._player is None:
+            self._player = engines.default_player(self.settings)
+        return self._player
+
+    @property
+    def recorder(self) -> Recorder:
+        if self._recorder is None:
+            self._recorder = engines.default_recorder(self.settings)
+        return self._recorder
+
+    @property
+    def transcriber(self) -> Transcriber:
+        if self._transcriber is None:
+            self._transcriber = engines.default_transcriber(self.settings)
+        return self._transcriber
+
+    # -- speaking and listening ----------------------------------------------------------------
+    def say(self, text: str) -> None:
+        """Speak `text` aloud (and show it)."""
+        self.show(text)
+        self.player.play(self.synthesizer.synthesize(text))
+
+    def ask(self, question: str, *, label: str, flow: str) -> Capture:
+        """Speak a question, play the cue, and listen for the answer."""
+        self.say(question)
+        self.player.play(listening_cue())
+        path = self.store.capture_path(label)
+        stop = self._stop
+        if stop is None:
+            from voiceguide.keyboard import enter_pressed
+
+            stop = enter_pressed()
+        s = self.settings
+        capture = listen(
+            self.recorder,
+            path,
+            transcriber=self.transcriber,
+            silence=s.silence,
+            max_seconds=s.max_seconds,
+            wait_seconds=s.wait_seconds,
+            stop=stop,
+            on_open=lambda: self.inform("Listening... (press Enter when you have finished)"),
+            meta={"flow": flow, "question": question},
+        )
+        if capture.error:
+            self.inform(f"{capture.error} What was said so far is kept.")
+        return capture
+
+    # -- meditate ------------------------------------------------------------------------------
+    def meditate(self, *, minutes: float = 10.0, out: Path | None = None) -> Path | None:
+        """Render the grounding meditation; play it, or write it to `out`. Returns a written path."""
+        if not 1 <= minutes <= 180:
+            raise UsageError("--minutes must be between 1 and 180.")
+        if out is not None:
+            _check_output_path(out)
+        rendered = render_session(
+            content.GROUNDING_MEDITATION, self.synthesizer, minutes=minutes
+        )
+        title = f"voiceguide: grounding meditation, {minutes:g} minutes"
+        if out is not None:
+            rendered.audio.save(out, title=title)
+            self.inform(f"Saved the {minutes:g}-minute meditation to {out}.")
+            return out
+        self.inform(f"Playing a {minutes:g}-minute grounding meditation. Ctrl-C stops it.")
+        try:
+            self.player.play(rendered.audio)
+        except DeviceError as exc:
+            folder = private_dir(self.settings.home / "sessions")
+            path = folder / f"meditation-{dt.datetime.now():%Y-%m-%d-%H%M%S}.wav"
+            rendered.audio.save(path, title=title)
+            self.inform(f"{exc.message} The meditation was saved to {path} instead.")
+            return path
+        return None
+
+    # -- intention -----------------------------------------------------------------------------
+    def set_intention(self, *, going_forward: bool = False) -> Entry:
+        """Explain, listen, read back and save the intention (or the intention going forward)."""
+        scope = "going-forward" if going_forward else "infusion"
+        self.say(content.GOING_FORWARD_INTRO if going_forward else content.INTENTION_INTRO)
+        capture = self.ask("What is your intention?", label=f"intention-{scope}", flow="intention")
+        if not capture.heard:
+            raise NothingHeard(
+                "Nothing was heard, so no intention was saved.",
+                hint=f"The recording is kept at {capture.path}.",
+            )
+        entry = self._file(
+            "intention",
+            [("Intention going forward" if going_forward else "Intention", capture)],
+            extra=(("scope", scope),),
+        )
+        if entry.text:
+            self.say(content.INTENTION_READBACK.format(text=entry.text))
+        return entry
+
+    def current_intention(self, *, going_forward: bool = False) -> Entry:
+        """The latest intention of its kind."""
+        scope = "going-forward" if going_forward else "infusion"
+        entry = self.store.latest("intention", scope=scope)
+        if entry is None:
+            what = "an intention going forward" if going_forward else "an intention"
+            flag = " --going-forward" if going_forward else ""
+            raise VoiceguideError(
+                f"You have not set {what} yet.", hint=f"Set one with: voiceguide intention set{flag}"
+            )
+        return entry
+
+    def play_intention(self, *, going_forward: bool = False, tts: bool = False) -> Entry:
+        """Play the intention in the person's own recorded voice (or spoken by the voice)."""
+        entry = self.current_intention(going_forward=going_forward)
+        if tts or not entry.audio:
+            self.say(entry.text or "Your intention has no words yet.")
+        else:
+            self.player.play(Audio.load(self.store.audio_path(entry, entry.audio[0])))
+        return entry
+
+    # -- reflect -------------------------------------------------------------------------------
+    def reflect(self, *, quick: bool = False, infusion: int | None = None) -> Entry:
+        """Ask the reflection questions aloud and file the answers as one journal entry."""
+        if infusion is not None and not 1 <= infusion <= 1000:
+            raise UsageError("--infusion must be a number from 1 to 1000.")
+        self.say(content.REFLECT_INTRO)
+        questions = (content.QUICK_QUESTION,) if quick else content.REFLECT_QUESTIONS
+        answers = [
+            (q, self.ask(q, label="reflection", flow="reflect")) for q in questions
+        ]
+        entry = self._file("reflection", answers, infusion=infusion or self.current_infusion())
+        self.say(content.REFLECT_DONE)
+        return entry
+
+    def current_infusion(self) -> int:
+        """The number of the latest infusion in the journal (1 when there is none yet)."""
+        for entry in self.store.entries():
+            if entry.infusion is not None:
+                return entry.infusion
+        return 1
+
+    # -- files ---------------------------------------------------------------------------------
+    def transcribe_file(self, path: Path) -> str:
+        """The transcript of an audio file."""
+        audio = Audio.load(path)
+        heard, text = transcribe_audio(audio, self.transcriber)
+        if not heard or not text:
+            raise NothingHeard(f"Nothing was heard in {path}.")
+        return text
+
+    def import_recording(self, path: Path, *, kind: str = "memo") -> Entry:
+        """File an existing recording (a voice memo, say) as a journal entry."""
+        from voiceguide.journal import KINDS
+
+        if kind not in KINDS:
+            raise UsageError(f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}.")
+        audio = Audio.load(path)
+        heard, text = transcribe_audio(audio, self.transcriber)
+        answer = Answer(question=f"Recording: {path.name}", text=text, heard=heard and bool(text))
+        entry = Entry(
+            date=dt.datetime.now().astimezone().replace(microsecond=0),
+            kind=kind,
+            answers=(answer,),
+            infusion=self.current_infusion() if kind != "memo" else None,
+            duration=audio.duration,
+            engine=self.transcriber.engine,
+            model=self.transcriber.model,
+            extra=(("imported_from", path.name),),
+        )
+        entry, md = self.store.add(entry, [audio.for_speech(16000)])
+        self.inform(f"Saved to {md}.")
+        return entry
+
+    def _file(
+        self,
+        kind: str,
+        answers: list[tuple[str, Capture]],
+        *,
+        infusion: int | None = None,
+        extra: tuple = (),
+    ) -> Entry:
+        failed = any(c.error and not c.text and c.heard for _, c in answers)
+        entry = Entry(
+            date=dt.datetime.now().astimezone().replace(microsecond=0),
+            kind=kind,
+            answers=tuple(
+                Answer(
+                    question=q,
+                    text=c.text,
+                    heard=c.heard,
+                    pending=bool(c.heard and not c.text and c.error),
+                )
+                for q, c in answers
+            ),
+            infusion=infusion,
+            duration=sum(c.audio.duration for _, c in answers),
+            engine=self.transcriber.engine,
+            model=self.transcriber.model,
+            extra=extra,
+        )
+        entry, md = self.store.add(entry, [c.audio for _, c in answers])
+        for _, capture in answers:
+            self.store.discard_capture(capture.path)
+        self.inform(f"Saved to {md}.")
+        if failed:
+            self.inform("Transcription failed, so the audio was saved without its text.")
+        return entry
+
+
+def _check_output_path(out: Path) -> None:
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name such as {out / 'meditation.wav'}.")
+    if not out.parent.is_dir():
+        raise UsageError(f"The folder {out.parent} does not exist.")
+

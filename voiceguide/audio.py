@@ -1,0 +1,197 @@
+"""The audio value type and the edges where it meets files, NumPy and other libraries."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.errors import AudioFileError, UsageError
+from voiceguide.fsutil import atomic_path
+
+#: Formats `Audio.save` writes, by file extension.
+WRITABLE = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".mp3": "MP3"}
+
+
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+class Audio:
+    """Immutable audio: float32 samples in [-1, 1], shaped (frames, channels), and a sample rate."""
+
+    samples: np.ndarray
+    rate: int
+
+    def __post_init__(self) -> None:
+        data = np.asarray(self.samples, dtype=np.float32)
+        if data.ndim == 1:
+            data = data[:, None]
+        if data.ndim != 2 or data.shape[1] < 1:
+            raise ValueError("audio samples must be shaped (frames,) or (frames, channels)")
+        if self.rate <= 0:
+            raise ValueError("sample rate must be positive")
+        if data is self.samples or not data.flags.owndata:
+            data = data.copy()
+        data.flags.writeable = False
+        object.__setattr__(self, "samples", data)
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def silence(cls, seconds: float, rate: int, channels: int = 1) -> Audio:
+        """Digital silence of the given length."""
+        return cls(np.zeros((max(0, round(seconds * rate)), channels), np.float32), rate)
+
+    @classmethod
+    def from_int16(cls, data: np.ndarray | bytes, rate: int, channels: int = 1) -> Audio:
+        """Audio from 16-bit PCM samples (an array or raw little-endian bytes)."""
+        pcm = np.frombuffer(data, dtype="<i2") if isinstance(data, bytes) else np.asarray(data)
+        return cls(pcm.reshape(-1, channels).astype(np.float32) / 32768.0, rate)
+
+    @classmethod
+    def concat(cls, parts: Iterable[Audio]) -> Audio:
+        """Join audio of one rate and channel count end to end."""
+        items = list(parts)
+        if not items:
+            raise ValueError("nothing to join")
+        rate, channels = items[0].rate, items[0].channels
+        if any(p.rate != rate or p.channels != channels for p in items):
+            raise ValueError("cannot join audio of different rates or channel counts")
+        return cls(np.concatenate([p.samples for p in items]), rate)
+
+    # -- properties -------------------------------------------------------------------------
+    @property
+    def channels(self) -> int:
+        return int(self.samples.shape[1])
+
+    @property
+    def frames(self) -> int:
+        return int(self.samples.shape[0])
+
+    @property
+    def duration(self) -> float:
+        """Length in seconds."""
+        return self.frames / self.rate
+
+    def rms_dbfs(self) -> float:
+        """Loudness as RMS in dB relative to full scale (-inf for digital silence)."""
+        if self.frames == 0:
+            return float("-inf")
+        rms = float(np.sqrt(np.mean(np.square(self.samples, dtype=np.float64))))
+        return 20 * np.log10(rms) if rms > 0 else float("-inf")
+
+    def peak(self) -> float:
+        """Largest absolute sample value."""
+        return float(np.max(np.abs(self.samples))) if self.frames else 0.0
+
+    # -- conversions ------------------------------------------------------------------------
+    def mono(self) -> Audio:
+        """Mix all channels down to one."""
+        if self.channels == 1:
+            return self
+        return Audio(self.samples.mean(axis=1), self.rate)
+
+    def resample(self, rate: int) -> Audio:
+        """Resample to `rate` with a high-quality resampler."""
+        if rate == self.rate:
+            return self
+        import soxr
+
+        return Audio(soxr.resample(self.samples, self.rate, rate), rate)
+
+    def for_speech(self, rate: int = 16000) -> Audio:
+        """Mono at `rate`: the form speech recognisers want."""
+        return self.mono().resample(rate)
+
+    def gain(self, db: float) -> Audio:
+        """A copy louder or quieter by `db` decibels."""
+        return Audio(self.samples * (10 ** (db / 20)), self.rate)
+
+    def to_int16(self) -> np.ndarray:
+        """Samples as 16-bit PCM, clipped."""
+        return (np.clip(self.samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
+
+    def slice(self, start: float, end: float | None = None) -> Audio:
+        """The part between `start` and `end` seconds."""
+        a = max(0, round(start * self.rate))
+        b = self.frames if end is None else min(self.frames, round(end * self.rate))
+        return Audio(self.samples[a:b], self.rate)
+
+    # -- files ------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path) -> Audio:
+        """Read an audio file (WAV, FLAC, OGG, MP3 directly; anything ffmpeg knows via pydub)."""
+        path = Path(path)
+        if not path.exists():
+            raise AudioFileError(f"There is no file at {path}.")
+        if path.is_dir():
+            raise AudioFileError(f"{path} is a folder, not an audio file.")
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise AudioFileError(f"{path} cannot be read ({exc.strerror}).") from exc
+        if size == 0:
+            raise AudioFileError(f"{path} is empty.")
+        import soundfile
+
+        try:
+            data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        except soundfile.LibsndfileError:
+            audio = cls._load_with_ffmpeg(path)
+        except OSError as exc:
+            raise AudioFileError(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+        else:
+            audio = cls(data, rate)
+        if audio.frames == 0:
+            raise AudioFileError(f"{path} holds no audio.")
+        return audio
+
+    @classmethod
+    def _load_with_ffmpeg(cls, path: Path) -> Audio:
+        from pydub import AudioSegment
+        from pydub.exceptions import CouldntDecodeError
+
+        try:
+            seg = AudioSegment.from_file(str(path))
+        except (CouldntDecodeError, IndexError, OSError, ValueError) as exc:
+            raise AudioFileError(
+                f"{path} is not an audio file that can be read, or it is damaged.",
+                hint="Use a WAV, FLAC, OGG, MP3 or M4A recording.",
+            ) from exc
+        scale = float(1 << (8 * seg.sample_width - 1))
+        samples = np.array(seg.get_array_of_samples(), dtype=np.float32) / scale
+        return cls(samples.reshape(-1, seg.channels), seg.frame_rate)
+
+    def save(self, path: str | Path, *, title: str | None = None) -> Path:
+        """Write atomically; the format follows the extension (wav, flac, ogg, mp3)."""
+        path = Path(path)
+        fmt = WRITABLE.get(path.suffix.lower())
+        if fmt is None:
+            raise UsageError(
+                f"voiceguide cannot write {path.suffix or 'files without an extension'}.",
+                hint="End the file name with .wav, .flac, .mp3 or .ogg.",
+            )
+        if not path.parent.is_dir():
+            raise UsageError(f"The folder {path.parent} does not exist.")
+        with atomic_path(path) as tmp:
+            if fmt == "MP3":
+                self._save_mp3(tmp, title)
+            else:
+                import soundfile
+
+                subtype = "VORBIS" if fmt == "OGG" else "PCM_16"
+                with soundfile.SoundFile(
+                    str(tmp), "w", self.rate, self.channels, subtype=subtype, format=fmt
+                ) as out:
+                    if title:
+                        out.title = title
+                    out.write(self.samples)
+        return path
+
+    def _save_mp3(self, tmp: Path, title: str | None) -> None:
+        from pydub import AudioSegment
+
+        seg = AudioSegment(
+            self.to_int16().tobytes(), frame_rate=self.rate, sample_width=2, channels=self.channels
+        )
+        tags = {"title": title} if title else None
+        seg.export(str(tmp), format="mp3", bitrate="96k", tags=tags)

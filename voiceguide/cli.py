@@ -1,0 +1,170 @@
+"""The command line: a thin shell over `voiceguide.app`, with a single exit point."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from voiceguide.errors import UsageError, VoiceguideError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message[0].upper()}{message[1:]}.", hint=f"See: {self.prog} --help")
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command takes, before or after the command's name."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("common options")
+    s = argparse.SUPPRESS
+    g.add_argument("--home", metavar="DIR", default=s,
+                   help="data folder (default: $VOICEGUIDE_HOME or your user data folder)")
+    g.add_argument("--input-device", metavar="DEV", default=s, help="microphone: number or part of its name")
+    g.add_argument("--output-device", metavar="DEV", default=s, help="speaker: number or part of its name")
+    g.add_argument("--stt", choices=("whisper", "sphinx"), default=s,
+                   help="transcription engine (default: whisper)")
+    g.add_argument("--silence", type=float, metavar="S", default=s,
+                   help="stop listening after S seconds of quiet (default 4)")
+    g.add_argument("--max-seconds", type=float, metavar="S", default=s,
+                   help="longest answer in seconds (default 600)")
+    g.add_argument("--debug", action="store_true", default=s, help="show full error details")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command-line grammar."""
+    common = _common()
+    parser = _Parser(
+        prog="voiceguide",
+        description="A private, offline voice companion for ketamine-assisted therapy.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, parents=[common], **kw)
+
+    p = command("meditate", "a guided grounding meditation before the infusion")
+    p.add_argument("--minutes", type=float, default=10.0, help="length in minutes (default 10)")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="write the audio (wav, flac, mp3, ogg) instead of playing it")
+
+    p = command("intention", "set, show or play your intention")
+    isub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    for action, text in (("set", "say your intention and save it"),
+                         ("show", "print your current intention"),
+                         ("play", "hear your intention in your own voice")):
+        ip = isub.add_parser(action, help=text, description=text, parents=[common])
+        ip.add_argument("--going-forward", action="store_true",
+                        help="the intention going forward, set after an infusion")
+        if action == "play":
+            ip.add_argument("--tts", action="store_true", help="speak the text instead")
+
+    p = command("reflect", "speak a reflection after the infusion; it becomes a journal entry")
+    p.add_argument("--quick", action="store_true", help="a single open question")
+    p.add_argument("--infusion", type=int, metavar="N", help="which infusion this follows")
+
+    p = command("transcribe", "print the transcript of an audio file")
+    p.add_argument("file", type=Path)
+
+    p = command("journal", "your journal")
+    jsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    jp = jsub.add_parser("import", help="file a recording as an entry", parents=[common])
+    jp.add_argument("file", type=Path)
+    jp.add_argument("--kind", default="memo", help="entry kind (default memo)")
+    jsub.add_parser("list", help="one line per entry, newest first", parents=[common])
+
+    command("devices", "list microphones and speakers")
+    command("doctor", "check that voice, model and devices work")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from voiceguide.settings import load_settings
+
+    return load_settings(
+        home=getattr(args, "home", None),
+        input_device=getattr(args, "input_device", None),
+        output_device=getattr(args, "output_device", None),
+        stt=getattr(args, "stt", None),
+        silence=getattr(args, "silence", None),
+        max_seconds=getattr(args, "max_seconds", None),
+        debug=getattr(args, "debug", False),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out one parsed command."""
+    from voiceguide.app import Voiceguide
+
+    if args.command == "devices":
+        from voiceguide.engines.sound_device import list_devices
+
+        for d in list_devices():
+            marks = ("default input " if d.default_input else "") + (
+                "default output" if d.default_output else "")
+            print(f"{d.index:3d}  {d.name:40s} in:{d.inputs:<3d} out:{d.outputs:<3d} {marks}".rstrip())
+        return 0
+    settings = _settings(args)
+    if args.command == "doctor":
+        from voiceguide.doctor import doctor
+
+        return doctor(settings)
+    app = Voiceguide(settings)
+    if args.command == "meditate":
+        app.meditate(minutes=args.minutes, out=args.out)
+    elif args.command == "intention":
+        if args.action == "set":
+            app.set_intention(going_forward=args.going_forward)
+        elif args.action == "show":
+            print(app.current_intention(going_forward=args.going_forward).text)
+        else:
+            app.play_intention(going_forward=args.going_forward, tts=args.tts)
+    elif args.command == "reflect":
+        app.reflect(quick=args.quick, infusion=args.infusion)
+    elif args.command == "transcribe":
+        print(app.transcribe_file(args.file))
+    elif args.command == "journal":
+        if args.action == "import":
+            app.import_recording(args.file, kind=args.kind)
+        else:
+            for entry in app.store.entries():
+                number = f"#{entry.infusion}" if entry.infusion is not None else "-"
+                words = entry.text[:60] or "(nothing was heard)"
+                print(f"{entry.date:%Y-%m-%d %H:%M}  {entry.kind:<12} {number:<4} {words}")
+            for skipped in app.store.skipped:
+                print(f"voiceguide: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run a command; errors become one sentence and exit code 1."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help()
+            return 0
+        return run(args)
+    except VoiceguideError as exc:
+        if debug:
+            raise
+        print(f"voiceguide: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  {exc.hint}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nvoiceguide: stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        print(f"voiceguide: something went wrong: {exc}", file=sys.stderr)
+        print("  Run the same command with --debug for the details.", file=sys.stderr)
+        return 1

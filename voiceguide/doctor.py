@@ -1,0 +1,76 @@
+"""`voiceguide doctor`: check each part and say plainly what is missing and how to fix it."""
+
+from __future__ import annotations
+
+import shutil
+
+from voiceguide.errors import VoiceguideError
+from voiceguide.settings import Settings
+
+
+def _check(name: str, test) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        detail = test()
+    except VoiceguideError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        print(f"  problem  {name}: {exc.message}{hint}")
+        return False
+    except Exception as exc:
+        print(f"  problem  {name}: {exc}")
+        return False
+    print(f"  ok       {name}: {detail}")
+    return True
+
+
+def _voice() -> str:
+    from voiceguide.engines.system_voice import SystemVoice
+
+    audio = SystemVoice().synthesize("Hello.")
+    if audio.duration < 0.2:
+        raise VoiceguideError("The system voice produced no sound.")
+    return f"espeak-ng via pyttsx3 ({audio.duration:.1f} s test line)"
+
+
+def _model() -> str:
+    from voiceguide.engines.whisper import MODEL_NAME, bundled_model_dir, verify_model
+
+    folder = bundled_model_dir()
+    verify_model(folder)
+    return f"Whisper {MODEL_NAME} at {folder}, hash verified"
+
+
+def _device(kind: str):  # type: ignore[no-untyped-def]
+    def test() -> str:
+        from voiceguide.engines.sound_device import list_devices, resolve_device
+
+        resolve_device(None, kind)
+        count = sum(1 for d in list_devices() if (d.inputs if kind == "input" else d.outputs))
+        return f"{count} {kind} device(s)"
+
+    return test
+
+
+def _ffmpeg() -> str:
+    path = shutil.which("ffmpeg")
+    if not path:
+        raise VoiceguideError("ffmpeg is missing, so MP3 and phone recordings cannot be read.",
+                              hint="sudo apt-get install ffmpeg")
+    return path
+
+
+def doctor(settings: Settings) -> int:
+    """Run every check; exit code 0 when all pass."""
+    print(f"voiceguide doctor (data folder: {settings.home})")
+    results = [
+        _check("voice", _voice),
+        _check("speech model", _model),
+        _check("microphone", _device("input")),
+        _check("speaker", _device("output")),
+        _check("ffmpeg", _ffmpeg),
+    ]
+    print(f"  ok       network: {_offline_text()}")
+    return 0 if all(results) else 1
+
+
+def _offline_text() -> str:
+    return "none used: models and voices load from local files only"

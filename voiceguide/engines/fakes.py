@@ -1,0 +1,110 @@
+"""Real, small implementations of the four interfaces that need no sound hardware.
+
+They are for tests and for people without a microphone: `FileRecorder` is also how a recording made
+elsewhere (a phone voice memo) goes through the same listening path as live speech.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.audio import Audio
+
+
+class FileRecorder:
+    """A recorder that "hears" an audio file, then silence, block by block."""
+
+    def __init__(
+        self,
+        source: Audio | str | Path,
+        *,
+        rate: int = 16000,
+        block_seconds: float = 0.05,
+        lead_seconds: float = 0.0,
+        realtime: bool = False,
+        max_tail_seconds: float = 3600.0,
+    ) -> None:
+        audio = source if isinstance(source, Audio) else Audio.load(source)
+        self.audio = audio.for_speech(rate)
+        self.rate = rate
+        self.block_seconds = block_seconds
+        self.lead_seconds = lead_seconds
+        self.realtime = realtime
+        self.max_tail_seconds = max_tail_seconds
+
+    @contextlib.contextmanager
+    def stream(self) -> Iterator[Iterator[np.ndarray]]:
+        """Yield the file's blocks (after `lead_seconds` of silence), then silence."""
+        yield self._blocks()
+
+    def _blocks(self) -> Iterator[np.ndarray]:
+        block = int(self.rate * self.block_seconds)
+        lead = np.zeros(int(self.lead_seconds * self.rate), np.int16)
+        pcm = np.concatenate([lead, self.audio.to_int16()[:, 0]])
+        tail_blocks = int(self.max_tail_seconds / self.block_seconds)
+        silence = np.zeros(block, np.int16)
+        for i in range(0, len(pcm), block):
+            self._pace()
+            yield pcm[i : i + block]
+        for _ in range(tail_blocks):
+            self._pace()
+            yield silence
+
+    def _pace(self) -> None:
+        if self.realtime:
+            time.sleep(self.block_seconds)
+
+
+class CollectingPlayer:
+    """A player that keeps everything it is given instead of playing it."""
+
+    def __init__(self) -> None:
+        self.played: list[Audio] = []
+
+    def play(self, audio: Audio) -> None:
+        """Keep `audio`."""
+        self.played.append(audio)
+
+    @property
+    def seconds(self) -> float:
+        """Total length of everything played."""
+        return sum(a.duration for a in self.played)
+
+
+class ToneSynthesizer:
+    """A synthesizer that renders each word as a short soft tone: timing without a voice."""
+
+    name = "tone"
+
+    def __init__(self, *, rate: int = 22050, seconds_per_word: float = 0.4) -> None:
+        self.rate = rate
+        self.seconds_per_word = seconds_per_word
+        self.spoken: list[str] = []
+
+    def synthesize(self, text: str) -> Audio:
+        """A tone as long as the words of `text` would take to say."""
+        self.spoken.append(text)
+        words = len(text.split())
+        t = np.arange(int(words * self.seconds_per_word * self.rate)) / self.rate
+        return Audio((0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), self.rate)
+
+
+class ScriptedTranscriber:
+    """A transcriber that answers with the given texts in turn (then with "")."""
+
+    engine = "scripted"
+    model = "none"
+
+    def __init__(self, answers: Sequence[str] = ()) -> None:
+        self.answers = list(answers)
+        self.heard: list[Audio] = []
+
+    def transcribe(self, audio: Audio, *, prompt: str | None = None) -> str:
+        """The next scripted answer."""
+        self.heard.append(audio)
+        return self.answers.pop(0) if self.answers else ""

@@ -1,0 +1,28 @@
+"""The lightweight fallback: pocketsphinx through SpeechRecognition (offline, less accurate)."""
+
+from __future__ import annotations
+
+from voiceguide.audio import Audio
+from voiceguide.errors import EngineError
+
+
+class SphinxTranscriber:
+    """Speech to text with CMU pocketsphinx's US English model."""
+
+    engine = "sphinx"
+    model = "pocketsphinx en-US"
+
+    def transcribe(self, audio: Audio, *, prompt: str | None = None) -> str:
+        """The words spoken in `audio` ("" when none are recognised)."""
+        import speech_recognition as sr
+
+        speech = audio.for_speech(16000)
+        data = sr.AudioData(speech.to_int16().tobytes(), speech.rate, 2)
+        try:
+            return str(sr.Recognizer().recognize_sphinx(data)).strip()
+        except sr.UnknownValueError:
+            return ""
+        except sr.RequestError as exc:
+            raise EngineError(
+                "pocketsphinx is not available.", hint="Install it with: pip install pocketsphinx"
+            ) from exc

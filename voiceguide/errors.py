@@ -1,0 +1,40 @@
+"""One exception hierarchy: every error a person can see is one sentence and an optional hint."""
+
+from __future__ import annotations
+
+
+class VoiceguideError(Exception):
+    """An error with a one-line message for the person and an optional hint on what to do."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(VoiceguideError):
+    """A command-line value that cannot be used (bad minutes, unknown engine, ...)."""
+
+
+class AudioFileError(VoiceguideError):
+    """An audio file that is missing, empty, unreadable or not audio."""
+
+
+class DeviceError(VoiceguideError):
+    """A microphone or speaker that is missing, unknown or fails."""
+
+
+class ModelError(VoiceguideError):
+    """A speech model or voice that is missing or fails its integrity check."""
+
+
+class EngineError(VoiceguideError):
+    """A speech engine (synthesis or transcription) that failed."""
+
+
+class NothingHeard(VoiceguideError):
+    """A recording in which no speech was heard."""
+
+
+class JournalError(VoiceguideError):
+    """A journal file that cannot be read or written."""

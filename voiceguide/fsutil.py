@@ -1,0 +1,79 @@
+"""Private folders and atomic writes: nothing half-written, nothing readable by others."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) as folders only the owner can enter."""
+    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    with contextlib.suppress(OSError):
+        os.chmod(path, DIR_MODE)
+    return path
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; on success sync it and move it into place.
+
+    With overwrite=False an existing file is never replaced (FileExistsError instead).
+    """
+    folder = path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.chmod(tmp, FILE_MODE)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            # A hard link fails if the name is taken, so an entry is never overwritten.
+            os.link(tmp, path)
+            tmp.unlink()
+        _fsync_dir(folder)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
+    """Write `data` to `path` atomically, private to the owner."""
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> Path:
+    """Write UTF-8 `text` to `path` atomically, private to the owner."""
+    return atomic_write_bytes(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def unique_path(folder: Path, stem: str, suffix: str, exists: Callable[[Path], bool] | None = None) -> Path:
+    """Return folder/stem+suffix, or stem-2, stem-3 ... when a name is already taken."""
+    taken = exists or (lambda p: p.exists())
+    candidate = folder / f"{stem}{suffix}"
+    n = 2
+    while taken(candidate):
+        candidate = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return candidate

@@ -1,0 +1,54 @@
+"""The four seams between voiceguide's core and the sound hardware and speech engines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from voiceguide.audio import Audio
+
+
+@runtime_checkable
+class Synthesizer(Protocol):
+    """Turns text into audio; it never plays it."""
+
+    name: str
+
+    def synthesize(self, text: str) -> Audio:
+        """Speak `text` into audio."""
+        ...
+
+
+@runtime_checkable
+class Player(Protocol):
+    """Plays audio to a speaker (or somewhere that stands in for one)."""
+
+    def play(self, audio: Audio) -> None:
+        """Play `audio` to the end; Ctrl-C stops it."""
+        ...
+
+
+@runtime_checkable
+class Recorder(Protocol):
+    """Captures audio from a microphone (or something that stands in for one)."""
+
+    rate: int
+
+    def stream(self) -> AbstractContextManager[Iterator[np.ndarray]]:
+        """Open the input; yields an iterator of mono int16 blocks at `rate`, in real time."""
+        ...
+
+
+@runtime_checkable
+class Transcriber(Protocol):
+    """Turns speech into text, on this machine."""
+
+    engine: str
+    model: str
+
+    def transcribe(self, audio: Audio, *, prompt: str | None = None) -> str:
+        """The words spoken in `audio` ("" when none); `prompt` is the text that came before."""
+        ...

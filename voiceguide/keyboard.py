@@ -1,0 +1,27 @@
+"""Enter to stop listening, when there is a keyboard; nothing breaks when there is none."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+_event = threading.Event()
+_reader: threading.Thread | None = None
+
+
+def _read_lines() -> None:
+    try:
+        for _line in sys.stdin:
+            _event.set()
+    except (OSError, ValueError):
+        return
+
+
+def enter_pressed() -> threading.Event:
+    """An event set when the person presses Enter; cleared for each new listening turn."""
+    global _reader
+    if _reader is None and sys.stdin is not None and not sys.stdin.closed:
+        _reader = threading.Thread(target=_read_lines, name="enter-key", daemon=True)
+        _reader.start()
+    _event.clear()
+    return _event

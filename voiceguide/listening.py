@@ -1,0 +1,195 @@
+"""Listening: record to disk, find the phrases, and transcribe them while the person still speaks."""
+
+from __future__ import annotations
+
+import dataclasses
+import bisect
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.audio import Audio
+from voiceguide.capture import CaptureWriter
+from voiceguide.errors import DeviceError, EngineError
+from voiceguide.interfaces import Recorder, Transcriber
+from voiceguide.segmenter import Segmenter
+
+
+class StreamingTranscription:
+    """Transcribes finished segments in the background, in order, while recording goes on."""
+
+    def __init__(self, transcriber: Transcriber) -> None:
+        self.transcriber = transcriber
+        self._queue: queue.Queue[Audio | None] = queue.Queue()
+        self._texts: list[str] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="transcriber", daemon=True)
+        self._thread.start()
+
+    def submit(self, audio: Audio) -> None:
+        """Queue a finished segment."""
+        self._queue.put(audio)
+
+    def finish(self) -> str:
+        """Wait for every queued segment and return the whole transcript."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise EngineError(
+                f"The recording was kept, but transcription failed: {self._error}"
+            ) from self._error
+        return " ".join(t for t in self._texts if t).strip()
+
+    def _work(self) -> None:
+        while True:
+            audio = self._queue.get()
+            if audio is None:
+                return
+            if self._error is not None:
+                continue
+            try:
+                prompt = " ".join(self._texts)[-200:] or None
+                self._texts.append(self.transcriber.transcribe(audio, prompt=prompt).strip())
+            except BaseException as exc:  # kept and re-raised by finish()
+                self._error = exc
+
+
+class PcmBuffer:
+    """Recorded blocks kept as they came, with cheap slicing (no copy of the whole recording)."""
+
+    def __init__(self) -> None:
+        self._blocks: list[np.ndarray] = []
+        self._starts: list[int] = []
+        self._length = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def append(self, block: np.ndarray) -> None:
+        """Add a block of int16 samples."""
+        if len(block):
+            self._starts.append(self._length)
+            self._blocks.append(block)
+            self._length += len(block)
+
+    def slice(self, start: int, end: int) -> np.ndarray:
+        """Samples [start, end) as one array."""
+        end = min(end, self._length)
+        if end <= start:
+            return np.zeros(0, np.int16)
+        first = bisect.bisect_right(self._starts, start) - 1
+        last = bisect.bisect_right(self._starts, end - 1) - 1
+        parts = self._blocks[first : last + 1]
+        joined = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        offset = start - self._starts[first]
+        return joined[offset : offset + end - start]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Capture:
+    """What one listening turn produced."""
+
+    path: Path
+    audio: Audio
+    text: str
+    heard: bool
+    stopped_by: str
+    error: str | None = None
+
+
+def listen(
+    recorder: Recorder,
+    path: Path,
+    *,
+    transcriber: Transcriber | None = None,
+    silence: float = 4.0,
+    max_seconds: float = 600.0,
+    wait_seconds: float = 60.0,
+    stop: threading.Event | None = None,
+    on_open: Callable[[], None] | None = None,
+    meta: dict | None = None,
+) -> Capture:
+    """Record one answer to `path` until the person falls silent, presses Enter, or time runs out.
+
+    Audio reaches disk as it arrives; phrases are transcribed as soon as they end. A device that
+    fails mid-recording keeps what was captured (the Capture carries the error).
+    """
+    rate = recorder.rate
+    writer = CaptureWriter(path, rate, meta=meta)
+    segmenter = Segmenter(rate)
+    worker = StreamingTranscription(transcriber) if transcriber is not None else None
+    pcm = PcmBuffer()
+    stopped_by = "max"
+    error: str | None = None
+
+    def hand_over(start: int, end: int) -> None:
+        if worker is not None:
+            worker.submit(Audio.from_int16(pcm.slice(start, end), rate))
+
+    try:
+        with recorder.stream() as stream:
+            if on_open is not None:
+                on_open()
+            for block in stream:
+                writer.write(block)
+                pcm.append(block)
+                for start, end in segmenter.feed(block):
+                    hand_over(start, end)
+                heard_seconds = writer.seconds
+                if stop is not None and stop.is_set():
+                    stopped_by = "enter"
+                    break
+                if heard_seconds >= max_seconds:
+                    stopped_by = "max"
+                    break
+                if segmenter.speech_started:
+                    if segmenter.trailing_silence >= silence:
+                        stopped_by = "silence"
+                        break
+                elif heard_seconds >= wait_seconds:
+                    stopped_by = "no-speech"
+                    break
+    except DeviceError as exc:
+        stopped_by = "device"
+        error = exc.message
+    finally:
+        writer.close()
+    last = segmenter.flush()
+    if last is not None:
+        hand_over(*last)
+    audio = Audio.from_int16(pcm.slice(0, len(pcm)), rate)
+    text = ""
+    if worker is not None:
+        try:
+            text = worker.finish()
+        except EngineError as exc:
+            error = error or exc.message
+    return Capture(
+        path=path,
+        audio=audio,
+        text=text,
+        heard=segmenter.speech_started,
+        stopped_by=stopped_by,
+        error=error,
+    )
+
+
+def transcribe_audio(
+    audio: Audio, transcriber: Transcriber, *, block_seconds: float = 1.0
+) -> tuple[bool, str]:
+    """Transcribe a whole recording phrase by phrase, as live listening does; (heard, text)."""
+    speech = audio.for_speech(16000)
+    pcm = speech.to_int16()[:, 0]
+    segmenter = Segmenter(speech.rate)
+    worker = StreamingTranscription(transcriber)
+    block = int(speech.rate * block_seconds)
+    for i in range(0, len(pcm), block):
+        for start, end in segmenter.feed(pcm[i : i + block]):
+            worker.submit(Audio.from_int16(pcm[start:end], speech.rate))
+    last = segmenter.flush()
+    if last is not None:
+        worker.submit(Audio.from_int16(pcm[last[0] : last[1]], speech.rate))
+    return segmenter.speech_started, worker.finish()

@@ -1,0 +1,127 @@
+"""Finds speech and the pauses between phrases, so finished phrases can be transcribed early."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class Segmenter:
+    """Energy-based speech detector that closes segments at natural pauses.
+
+    Feed it int16 blocks; it returns (start, end) sample ranges of segments that contain speech and
+    are finished. Together with `flush()` the segments cover every moment of speech once.
+    """
+
+    def __init__(
+        self,
+        rate: int,
+        *,
+        frame_seconds: float = 0.03,
+        min_pause: float = 0.6,
+        long_pause: float = 1.5,
+        min_segment: float = 5.0,
+        max_segment: float = 25.0,
+        onset_frames: int = 3,
+        margin_db: float = 12.0,
+        floor_db: float = -50.0,
+    ) -> None:
+        self.rate = rate
+        self.frame = max(1, int(rate * frame_seconds))
+        self.frame_seconds = self.frame / rate
+        self.min_pause = min_pause
+        self.long_pause = long_pause
+        self.min_segment = min_segment
+        self.max_segment = max_segment
+        self.onset_frames = onset_frames
+        self.margin_db = margin_db
+        self.floor_db = floor_db
+        self._pending = np.zeros(0, np.int16)
+        self._levels: list[float] = []
+        self._noise = -90.0
+        self._run = 0  # consecutive loud frames
+        self._seg_start = 0  # frame index where the open segment begins
+        self._seg_first_speech: int | None = None
+        self._last_speech: int | None = None  # frame index after the last speech frame
+        self.speech_started = False
+
+    # -- public ------------------------------------------------------------------------------
+    @property
+    def position(self) -> float:
+        """Seconds of audio seen so far (whole frames)."""
+        return len(self._levels) * self.frame_seconds
+
+    @property
+    def trailing_silence(self) -> float:
+        """Seconds since the last speech (0 before any speech)."""
+        if self._last_speech is None:
+            return 0.0
+        return (len(self._levels) - self._last_speech) * self.frame_seconds
+
+    def feed(self, block: np.ndarray) -> list[tuple[int, int]]:
+        """Take a block of samples; return the sample ranges of segments that just closed."""
+        data = np.concatenate([self._pending, np.asarray(block, np.int16)])
+        whole = len(data) // self.frame * self.frame
+        self._pending = data[whole:]
+        closed: list[tuple[int, int]] = []
+        for frame in data[:whole].reshape(-1, self.frame):
+            seg = self._step(frame)
+            if seg:
+                closed.append(seg)
+        return closed
+
+    def flush(self) -> tuple[int, int] | None:
+        """Close the open segment at the end of the audio, if it holds speech."""
+        if self._seg_first_speech is None:
+            return None
+        end = len(self._levels) * self.frame + len(self._pending)
+        seg = (self._start_sample(), end)
+        self._seg_first_speech = None
+        return seg
+
+    # -- internals ---------------------------------------------------------------------------
+    def _step(self, frame: np.ndarray) -> tuple[int, int] | None:
+        rms = math.sqrt(float(np.mean(np.square(frame, dtype=np.float64)))) / 32768.0
+        level = 20 * math.log10(rms) if rms > 1e-6 else -120.0
+        index = len(self._levels)
+        self._levels.append(level)
+        loud = level > max(self._noise + self.margin_db, self.floor_db)
+        if not loud:
+            # The noise floor follows quiet frames down at once and up slowly.
+            self._noise = level if level < self._noise else self._noise + 0.01 * (level - self._noise)
+            self._run = 0
+        else:
+            self._run += 1
+            if self._run >= self.onset_frames:
+                if self._seg_first_speech is None:
+                    self._seg_first_speech = index - self._run + 1
+                self._last_speech = index + 1
+                self.speech_started = True
+        return self._maybe_close(index + 1)
+
+    def _start_sample(self) -> int:
+        lead = int(0.3 / self.frame_seconds)
+        first = self._seg_first_speech if self._seg_first_speech is not None else self._seg_start
+        return max(self._seg_start, first - lead) * self.frame
+
+    def _maybe_close(self, now: int) -> tuple[int, int] | None:
+        if self._seg_first_speech is None or self._last_speech is None:
+            return None
+        length = (now - self._seg_start) * self.frame_seconds
+        pause = (now - self._last_speech) * self.frame_seconds
+        if pause >= self.min_pause and (length >= self.min_segment or pause >= self.long_pause):
+            boundary = self._last_speech + int(min(pause / 2, 0.3) / self.frame_seconds)
+        elif length >= self.max_segment:
+            # No pause came: cut at the quietest moment of the last three seconds.
+            window = int(3.0 / self.frame_seconds)
+            recent = self._levels[now - window : now]
+            boundary = now - window + int(np.argmin(recent))
+        else:
+            return None
+        seg = (self._start_sample(), boundary * self.frame)
+        self._seg_start = boundary
+        self._seg_first_speech = None
+        if self._last_speech > boundary:  # speech continues past a forced cut
+            self._seg_first_speech = boundary
+        return seg
