@@ -131,9 +131,9 @@ def listen(
 
     try:
         with recorder.stream() as stream:
-            if on_open is not None:
-                on_open()
             for block in stream:
+                if on_open is not None and writer.data_bytes == 0:
+                    on_open()  # sound is really arriving: the microphone is open
                 writer.write(block)
                 pcm.append(block)
                 for start, end in segmenter.feed(block):

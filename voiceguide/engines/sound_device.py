@@ -150,6 +150,7 @@ class MicrophoneRecorder:
                 dtype="int16",
                 device=index,
                 blocksize=int(self.rate * self.block_seconds),
+                latency="low",  # "high" can hold back the first second or two of speech
                 callback=callback,
             )
         except sd.PortAudioError:
@@ -161,6 +162,7 @@ class MicrophoneRecorder:
                     dtype="int16",
                     device=index,
                     blocksize=int(native * self.block_seconds),
+                    latency="low",
                     callback=callback,
                 )
             except sd.PortAudioError as exc:

@@ -1,0 +1,144 @@
+"""Shared fixtures: real speech, the virtual speaker and microphone, and the installed command."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEECH = Path(os.environ.get("VOICEGUIDE_SPEECH", ROOT.parent / "shared" / "speech"))
+VOICEGUIDE = Path(sys.executable).parent / "voiceguide"
+
+
+def references() -> dict[str, str]:
+    """Reference transcripts of the real speech files."""
+    lines = (SPEECH / "references.tsv").read_text("utf-8").splitlines()
+    return dict(line.split("\t", 1) for line in lines if "\t" in line)
+
+
+_NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five"}
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-case words without punctuation, digits spelled out."""
+    words = re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split()
+    return [_NUMBERS.get(w, w) for w in words]
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    """Word error rate of `hypothesis` against `reference`, after normalising both."""
+    ref, hyp = normalise(reference), normalise(hypothesis)
+    d = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, d[0] = d[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
+    return d[len(hyp)] / max(1, len(ref))
+
+
+@pytest.fixture(scope="session")
+def speech() -> Path:
+    """The folder of real human speech shared by the project."""
+    assert (SPEECH / "jfk.flac").is_file(), f"real speech missing at {SPEECH}"
+    return SPEECH
+
+
+@pytest.fixture(scope="session")
+def virtual_audio() -> None:
+    """PulseAudio with the virtual speaker and microphone, started if needed (never skipped)."""
+    subprocess.run([str(ROOT / "scripts" / "virtual-audio")], check=True, capture_output=True)
+
+
+def as_wav16(source: Path, folder: Path) -> Path:
+    """A 16-bit WAV copy of `source` (paplay mishandles 24-bit FLAC)."""
+    data, rate = soundfile.read(str(source), dtype="float32")
+    out = folder / (source.stem + ".16bit.wav")
+    soundfile.write(str(out), data, rate, subtype="PCM_16")
+    return out
+
+
+def speak_into_microphone(source: Path, folder: Path) -> None:
+    """Play a recording into the virtual microphone, in real time."""
+    subprocess.run(["paplay", "--device=vg_mic_sink", str(as_wav16(source, folder))], check=True)
+
+
+@contextlib.contextmanager
+def record_speaker(path: Path) -> Iterator[Path]:
+    """Record whatever is played on the virtual speaker into `path`."""
+    proc = subprocess.Popen(
+        ["parecord", "--device=vg_speaker.monitor", "--file-format=wav", "--channels=1",
+         "--rate=16000", str(path)]
+    )
+    time.sleep(0.5)
+    try:
+        yield path
+    finally:
+        time.sleep(0.5)
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def speech_seconds(path: Path, threshold_db: float = -45.0) -> float:
+    """Seconds of a file louder than `threshold_db` (in 30 ms frames)."""
+    data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    mono = data.mean(axis=1)
+    frame = int(rate * 0.03)
+    frames = mono[: len(mono) // frame * frame].reshape(-1, frame)
+    rms = np.sqrt(np.mean(frames**2, axis=1)) + 1e-12
+    return float(np.sum(20 * np.log10(rms) > threshold_db) * frame / rate)
+
+
+class Run:
+    """The installed `voiceguide` command, run as a person would, against one data folder."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["VOICEGUIDE_HOME"] = str(self.home)
+        return env
+
+    def __call__(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(VOICEGUIDE), *args], env=self.env(), capture_output=True, text=True,
+            stdin=subprocess.DEVNULL, timeout=timeout,
+        )
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [str(VOICEGUIDE), *args], env=self.env(), stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+        )
+
+
+def wait_for_line(stream, prefix: str, timeout: float = 120.0) -> list[str]:  # type: ignore[no-untyped-def]
+    """Read `stream` until a line starting with `prefix`; return the lines read."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            break
+        seen.append(line)
+        if line.startswith(prefix):
+            return seen
+    raise AssertionError(f"no line starting with {prefix!r}; saw: {''.join(seen)}")
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    """Runs the installed command with a fresh data folder."""
+    assert VOICEGUIDE.exists() or shutil.which("voiceguide"), "voiceguide is not installed"
+    return Run(tmp_path / "home")

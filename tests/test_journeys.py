@@ -1,0 +1,102 @@
+"""End to end: the installed command, on the virtual microphone and speaker, with real speech."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import soundfile
+
+from conftest import (
+    Run, record_speaker, references, speak_into_microphone, speech_seconds, wait_for_line, wer,
+)
+from voiceguide.content import GROUNDING_MEDITATION
+from voiceguide.journal import parse_markdown
+
+pytestmark = pytest.mark.devices
+
+
+def _entries(home: Path) -> list[Path]:
+    return sorted((home / "journal").glob("*/*/*/*.md"))
+
+
+def test_reflect_quick_files_a_transcribed_entry_with_its_audio(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    proc = run.start("reflect", "--quick", "--infusion", "2")
+    wait_for_line(proc.stderr, "Listening")
+    speak_into_microphone(speech / "jfk.flac", tmp_path)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+
+    [md] = _entries(run.home)
+    entry = parse_markdown(md.read_text("utf-8"))
+    assert entry.kind == "reflection"
+    assert entry.infusion == 2
+    assert entry.engine == "whisper" and entry.model == "tiny.en"
+    assert wer(references()["jfk.flac"], entry.text) <= 0.10, entry.text
+    [clip] = entry.audio
+    info = soundfile.info(str(md.parent / clip))
+    assert info.format == "FLAC"
+    # The whole answer is kept: 11 s of speech plus the closing silence.
+    assert 11.0 <= info.duration <= 11.0 + 4.0 + 3.0
+    assert 9.0 <= speech_seconds(md.parent / clip) <= 12.0
+    # Nothing is left behind in the in-progress folder once the entry is filed.
+    assert not list((run.home / "recordings").glob("*.wav"))
+    assert "Saved to" in err
+
+
+def test_intention_set_then_play_in_the_persons_own_voice(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    proc = run.start("intention", "set")
+    wait_for_line(proc.stderr, "Listening")
+    speak_into_microphone(speech / "jfk.flac", tmp_path)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    said = references()["jfk.flac"]
+
+    shown = run("intention", "show")
+    assert shown.returncode == 0
+    assert wer(said, shown.stdout) <= 0.10, shown.stdout
+
+    heard_file = tmp_path / "speaker.wav"
+    with record_speaker(heard_file):
+        played = run("intention", "play")
+    assert played.returncode == 0, played.stderr
+    from voiceguide.audio import Audio
+    from voiceguide.engines.whisper import WhisperTranscriber
+
+    heard = WhisperTranscriber.bundled().transcribe(Audio.load(heard_file))
+    assert wer(said, heard) <= 0.15, heard
+    # The other kind of intention is separate, and says so plainly.
+    missing = run("intention", "show", "--going-forward")
+    assert missing.returncode == 1
+    assert "not set an intention going forward" in missing.stderr
+
+
+def test_meditate_two_minutes_to_a_file_is_mostly_quiet_and_intelligible(
+    run: Run, tmp_path: Path
+) -> None:
+    out = tmp_path / "meditation.flac"
+    result = run("meditate", "--minutes", "2", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    info = soundfile.info(str(out))
+    assert abs(info.duration - 120) <= 0.05 * 120
+    assert speech_seconds(out) <= info.duration * 2 / 3
+
+    from voiceguide.audio import Audio
+    from voiceguide.engines.whisper import WhisperTranscriber
+
+    heard = WhisperTranscriber.bundled().transcribe(Audio.load(out))
+    spoken = " ".join(s.text for s in GROUNDING_MEDITATION if s.level == 0)
+    assert wer(spoken, heard) <= 0.30, heard
+
+
+def test_meditate_plays_through_the_speaker(run: Run, virtual_audio: None, tmp_path: Path) -> None:
+    heard_file = tmp_path / "speaker.wav"
+    with record_speaker(heard_file):
+        result = run("meditate", "--minutes", "2", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert 115 <= soundfile.info(str(heard_file)).duration <= 130
+    assert 30 <= speech_seconds(heard_file) <= 80
