@@ -184,7 +184,9 @@ class Audio:
                 ) as out:
                     if title:
                         out.title = title
-                    out.write(self.samples)
+                    # In blocks: libsndfile's Vorbis encoder crashes on very large single writes.
+                    for start in range(0, self.frames, 1 << 15):
+                        out.write(self.samples[start : start + (1 << 15)])
         return path
 
     def _save_mp3(self, tmp: Path, title: str | None) -> None:

@@ -24,7 +24,7 @@ class Segmenter:
         min_segment: float = 5.0,
         max_segment: float = 25.0,
         onset_frames: int = 3,
-        margin_db: float = 12.0,
+        margin_db: float = 10.0,
         floor_db: float = -50.0,
     ) -> None:
         self.rate = rate
@@ -39,7 +39,7 @@ class Segmenter:
         self.floor_db = floor_db
         self._pending = np.zeros(0, np.int16)
         self._levels: list[float] = []
-        self._noise = -90.0
+        self._noise = -60.0
         self._run = 0  # consecutive loud frames
         self._seg_start = 0  # frame index where the open segment begins
         self._seg_first_speech: int | None = None
@@ -86,10 +86,10 @@ class Segmenter:
         level = 20 * math.log10(rms) if rms > 1e-6 else -120.0
         index = len(self._levels)
         self._levels.append(level)
+        if index % 10 == 0:
+            self._noise = self._noise_floor()
         loud = level > max(self._noise + self.margin_db, self.floor_db)
         if not loud:
-            # The noise floor follows quiet frames down at once and up slowly.
-            self._noise = level if level < self._noise else self._noise + 0.01 * (level - self._noise)
             self._run = 0
         else:
             self._run += 1
@@ -100,10 +100,18 @@ class Segmenter:
                 self.speech_started = True
         return self._maybe_close(index + 1)
 
+    def _noise_floor(self) -> float:
+        # The quiet end of the last ten seconds. Until there are three seconds to go on, the
+        # quietest moment so far: a steady hum is not speech, and speech from the very first
+        # moment still stands out above its own dips between syllables.
+        if len(self._levels) < 3 / self.frame_seconds:
+            return min(self._levels)
+        window = self._levels[-int(10 / self.frame_seconds) :]
+        return float(np.percentile(window, 10))
+
     def _start_sample(self) -> int:
-        lead = int(0.3 / self.frame_seconds)
-        first = self._seg_first_speech if self._seg_first_speech is not None else self._seg_start
-        return max(self._seg_start, first - lead) * self.frame
+        # Segments tile the recording: nothing between two boundaries is ever left out.
+        return self._seg_start * self.frame
 
     def _maybe_close(self, now: int) -> tuple[int, int] | None:
         if self._seg_first_speech is None or self._last_speech is None:

@@ -110,7 +110,8 @@ class JournalStore:
         self.skipped = []
         if not self.root.is_dir():
             return
-        for path in sorted(self.root.glob("[0-9]*/[0-9]*/[0-9]*/*.md"), reverse=True):
+        paths = self.root.glob("[0-9]*/[0-9]*/[0-9]*/*.md")
+        for path in sorted(paths, key=_newest_first, reverse=True):
             entry = self.read(path)
             if entry is not None:
                 yield entry
@@ -136,6 +137,13 @@ class JournalStore:
             if entry.kind == kind and all(entry.get(k) == v for k, v in fields.items()):
                 return entry
         return None
+
+
+def _newest_first(path: Path) -> tuple[str, str, int]:
+    m = _NAME.match(path.name)
+    if m is None:
+        return (str(path.parent), path.stem, 0)
+    return (str(path.parent), m[1], int(m[3] or 1))
 
 
 def _clock(hhmmss: str, fallback: dt.datetime) -> dt.time:

@@ -1,0 +1,98 @@
+"""The journeys through the Python API, with the shipped fakes standing in for the hardware."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voiceguide.app import Voiceguide
+from voiceguide.audio import Audio
+from voiceguide.engines.fakes import CollectingPlayer, FileRecorder, ScriptedTranscriber, ToneSynthesizer
+from voiceguide.errors import NothingHeard, VoiceguideError
+from voiceguide.settings import load_settings
+
+
+class Recorders:
+    """Hands out one FileRecorder per listening turn, in order."""
+
+    rate = 16000
+
+    def __init__(self, *sources: Audio | Path) -> None:
+        self.sources = list(sources)
+
+    def stream(self):  # type: ignore[no-untyped-def]
+        return FileRecorder(self.sources.pop(0)).stream()
+
+
+def make_app(tmp_path: Path, recorder, answers=()) -> tuple[Voiceguide, CollectingPlayer]:  # type: ignore[no-untyped-def]
+    import threading
+
+    player = CollectingPlayer()
+    app = Voiceguide(
+        load_settings(home=tmp_path / "home", silence=2.0, wait_seconds=3.0),
+        synthesizer=ToneSynthesizer(),
+        player=player,
+        recorder=recorder,
+        transcriber=ScriptedTranscriber(answers),
+        stop=threading.Event(),
+        show=lambda text: None,
+        inform=lambda text: None,
+    )
+    return app, player
+
+
+def test_reflect_files_each_answer_under_its_question(tmp_path: Path, speech: Path) -> None:
+    app, player = make_app(
+        tmp_path,
+        Recorders(speech / "jfk.flac", Audio.silence(1, 16000), speech / "one_two_three.wav"),
+        answers=["And so", "my fellow Americans", "", "one two three"],  # jfk: three phrases
+    )
+    entry = app.reflect(infusion=4)
+    assert entry.kind == "reflection" and entry.infusion == 4
+    assert [a.heard for a in entry.answers] == [True, False, True]
+    assert entry.answers[0].text == "And so my fellow Americans"
+    assert entry.answers[2].text == "one two three"
+    assert len(entry.audio) == 3
+    assert app.store.path_of(entry.id).exists()
+    assert app.current_infusion() == 4
+    assert not list((tmp_path / "home" / "recordings").glob("*.wav"))
+
+
+def test_intention_set_show_and_play_the_recording(tmp_path: Path, speech: Path) -> None:
+    app, player = make_app(tmp_path, Recorders(speech / "one_two_three.wav"), ["Being at peace."])
+    app.set_intention()
+    assert app.current_intention().text == "Being at peace."
+    player.played.clear()
+    app.play_intention()
+    [played] = player.played
+    assert played.duration == pytest.approx(2.7 + 2.0, abs=0.5)  # the person's own recording
+    with pytest.raises(VoiceguideError, match="intention going forward"):
+        app.current_intention(going_forward=True)
+
+
+def test_silence_saves_no_intention_but_keeps_the_recording(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path, Recorders(Audio.silence(1, 16000)), ["invented"])
+    with pytest.raises(NothingHeard) as caught:
+        app.set_intention()
+    kept = list((tmp_path / "home" / "recordings").glob("*.wav"))
+    assert len(kept) == 1 and str(kept[0]) in (caught.value.hint or "")
+    assert app.store.latest("intention") is None
+
+
+def test_meditate_to_a_file_and_to_the_player(tmp_path: Path) -> None:
+    app, player = make_app(tmp_path, Recorders())
+    out = app.meditate(minutes=3, out=tmp_path / "m.ogg")
+    assert out is not None and Audio.load(out).duration == pytest.approx(180, abs=0.5)
+    assert app.meditate(minutes=2) is None
+    assert player.seconds == pytest.approx(120, abs=0.01)
+
+
+def test_import_and_transcribe_a_recording(tmp_path: Path, speech: Path) -> None:
+    app, _ = make_app(tmp_path, Recorders(), ["ask not", "what your country"])
+    entry = app.import_recording(speech / "jfk.flac", kind="reflection")
+    assert entry.text == "ask not what your country"
+    assert entry.get("imported_from") == "jfk.flac"
+    with pytest.raises(NothingHeard):
+        silent = Audio.silence(2, 16000).save(tmp_path / "silent.wav")
+        app.transcribe_file(silent)

@@ -1,0 +1,178 @@
+"""The listening core with real classes that need no hardware: segments, stops, files on disk."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voiceguide.audio import Audio
+from voiceguide.capture import CaptureWriter, repair_capture
+from voiceguide.engines.fakes import FileRecorder, ScriptedTranscriber
+from voiceguide.errors import DeviceError
+from voiceguide.listening import PcmBuffer, listen, transcribe_audio
+from voiceguide.segmenter import Segmenter
+
+RATE = 16000
+
+
+def bursts(pattern: list[tuple[float, float]]) -> Audio:
+    """Alternating (sound seconds, silence seconds) of a tone that rises and falls like syllables."""
+    parts = []
+    for sound, quiet in pattern:
+        t = np.arange(int(sound * RATE)) / RATE
+        syllables = 0.55 - 0.45 * np.cos(2 * np.pi * 4 * t)
+        parts += [0.2 * syllables * np.sin(2 * np.pi * 200 * t), np.zeros(int(quiet * RATE))]
+    return Audio(np.concatenate(parts).astype(np.float32), RATE)
+
+
+def segments_of(audio: Audio, **kw: float) -> list[tuple[float, float]]:
+    seg = Segmenter(RATE, **kw)
+    pcm = audio.to_int16()[:, 0]
+    found = []
+    for i in range(0, len(pcm), 800):
+        found += seg.feed(pcm[i : i + 800])
+    last = seg.flush()
+    found += [last] if last else []
+    return [(a / RATE, b / RATE) for a, b in found]
+
+
+def test_segments_close_at_pauses_and_cover_all_speech() -> None:
+    audio = bursts([(3, 0.8), (3, 2.0), (1, 0.3), (1, 1.0)])
+    segs = segments_of(audio)
+    # 3 s + pause is too short to close (min 5 s) at 0.8 s; the 2 s pause closes it.
+    assert len(segs) == 2
+    assert segs[0][0] == pytest.approx(0.0, abs=0.05) and 6.8 < segs[0][1] < 7.2
+    assert segs[1][0] < 8.8 + 0.05 and segs[1][1] >= 11.1
+    covered = [s for s in segs]
+    for start, end in ((0, 3), (3.8, 6.8), (8.8, 9.8), (10.1, 11.1)):
+        assert any(a <= start and end <= b for a, b in covered), (start, end, covered)
+
+
+def test_a_long_unbroken_phrase_is_cut_before_whisper_window() -> None:
+    segs = segments_of(bursts([(40, 1.0)]))
+    assert all(b - a <= 25.1 for a, b in segs)
+    assert segs[0][0] == 0 and segs[-1][1] >= 40
+
+
+def test_a_steady_hum_is_not_speech_but_speech_over_it_is() -> None:
+    t = np.arange(RATE * 8) / RATE
+    hum = 0.03 * np.sin(2 * np.pi * 100 * t)
+    voice = bursts([(2, 0)]).samples[:, 0]
+    mixed = hum.copy()
+    mixed[5 * RATE : 7 * RATE] += voice
+    assert segments_of(Audio(hum.astype(np.float32), RATE)) == []
+    segs = segments_of(Audio(mixed.astype(np.float32), RATE))
+    assert any(a <= 5.0 and b >= 7.0 for a, b in segs), segs
+
+
+def test_silence_and_clicks_are_not_speech() -> None:
+    clicks = np.zeros(RATE * 5, np.float32)
+    clicks[::RATE] = 0.9
+    assert segments_of(Audio(clicks, RATE)) == []
+    assert segments_of(Audio.silence(5, RATE)) == []
+
+
+def test_pcm_buffer_slices_across_blocks() -> None:
+    buf = PcmBuffer()
+    data = np.arange(1000, dtype=np.int16)
+    for i in range(0, 1000, 64):
+        buf.append(data[i : i + 64])
+    assert len(buf) == 1000
+    for a, b in ((0, 1000), (10, 20), (60, 70), (999, 1000), (500, 2000)):
+        assert np.array_equal(buf.slice(a, b), data[a:b])
+
+
+def test_listen_stops_after_closing_silence_and_keeps_everything(tmp_path: Path, speech: Path) -> None:
+    recorder = FileRecorder(speech / "jfk.flac", lead_seconds=1.0)
+    transcriber = ScriptedTranscriber(["first part", "second part", "third"])
+    opened = []
+    capture = listen(recorder, tmp_path / "a.wav", transcriber=transcriber, silence=2.0,
+                     on_open=lambda: opened.append(True))
+    assert opened == [True]
+    assert capture.heard and capture.stopped_by == "silence"
+    assert 1 + 11 + 2 - 0.5 < capture.audio.duration < 1 + 11 + 2 + 0.5
+    assert capture.text.startswith("first part second part")
+    # Segments reached the transcriber during recording and together hold all the speech.
+    assert 2 <= len(transcriber.heard) <= 3
+    assert sum(a.duration for a in transcriber.heard) >= 9.5
+    with wave.open(str(tmp_path / "a.wav")) as w:
+        assert w.getframerate() == RATE and w.getnframes() == capture.audio.frames
+    assert (tmp_path / "a.json").exists()
+
+
+def test_listen_waits_then_gives_up_on_silence(tmp_path: Path) -> None:
+    recorder = FileRecorder(Audio.silence(1, RATE))
+    transcriber = ScriptedTranscriber(["invented words"])
+    capture = listen(recorder, tmp_path / "a.wav", transcriber=transcriber, wait_seconds=3)
+    assert not capture.heard and capture.stopped_by == "no-speech"
+    assert capture.text == "" and transcriber.heard == []
+    assert capture.audio.duration == pytest.approx(3.0, abs=0.1)
+
+
+def test_listen_stops_at_max_seconds_and_on_enter(tmp_path: Path, speech: Path) -> None:
+    capture = listen(FileRecorder(speech / "jfk.flac"), tmp_path / "a.wav", max_seconds=4)
+    assert capture.stopped_by == "max" and capture.audio.duration == pytest.approx(4, abs=0.1)
+    stop = threading.Event()
+    stop.set()
+    capture = listen(FileRecorder(speech / "jfk.flac"), tmp_path / "b.wav", stop=stop)
+    assert capture.stopped_by == "enter"
+
+
+class VanishingRecorder:
+    """A microphone that is unplugged after `seconds`."""
+
+    rate = RATE
+
+    def __init__(self, audio: Audio, seconds: float) -> None:
+        self.inner = FileRecorder(audio)
+        self.seconds = seconds
+
+    @contextlib.contextmanager
+    def stream(self) -> Iterator[Iterator[np.ndarray]]:
+        with self.inner.stream() as blocks:
+            yield self._until_gone(blocks)
+
+    def _until_gone(self, blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+        done = 0
+        for block in blocks:
+            if done >= self.seconds * RATE:
+                raise DeviceError("The microphone stopped sending sound.")
+            done += len(block)
+            yield block
+
+
+def test_a_vanishing_microphone_keeps_what_was_captured(tmp_path: Path, speech: Path) -> None:
+    recorder = VanishingRecorder(Audio.load(speech / "jfk.flac"), 5.0)
+    capture = listen(recorder, tmp_path / "a.wav", transcriber=ScriptedTranscriber(["kept"]))
+    assert capture.stopped_by == "device" and "stopped" in (capture.error or "")
+    assert capture.audio.duration == pytest.approx(5.0, abs=0.1)
+    assert capture.text == "kept"
+    assert Audio.load(tmp_path / "a.wav").duration == pytest.approx(5.0, abs=0.1)
+
+
+def test_a_capture_cut_off_mid_write_is_repaired(tmp_path: Path) -> None:
+    path = tmp_path / "cut.wav"
+    writer = CaptureWriter(path, RATE, sync_seconds=3600)
+    writer.write(np.full(RATE * 2, 1000, np.int16))
+    writer.sync()
+    writer.write(np.full(RATE, 1000, np.int16))
+    writer._file.flush()  # the process dies here: data on disk, header one second behind
+    with wave.open(str(path)) as w:
+        assert w.getnframes() == RATE * 2
+    audio = repair_capture(path)
+    assert audio.duration == pytest.approx(3.0)
+    assert Audio.load(path).duration == pytest.approx(3.0)
+
+
+def test_transcribe_audio_uses_the_same_segments(speech: Path) -> None:
+    transcriber = ScriptedTranscriber(["a", "b", "c"])
+    heard, text = transcribe_audio(Audio.load(speech / "jfk.flac"), transcriber)
+    assert heard and text.startswith("a b")
+    heard, text = transcribe_audio(Audio.silence(3, RATE), ScriptedTranscriber(["x"]))
+    assert not heard and text == ""
