@@ -10,7 +10,7 @@ from pathlib import Path
 
 from voiceguide import content, engines
 from voiceguide.audio import Audio
-from voiceguide.errors import DeviceError, NothingHeard, UsageError, VoiceguideError
+from voiceguide.errors import NoDeviceError, NothingHeard, UsageError, VoiceguideError
 from voiceguide.fsutil import private_dir
 from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
 from voiceguide.journal import Answer, Entry
@@ -53,6 +53,7 @@ class Voiceguide:
         self._stop = stop
         self.show = show
         self.inform = inform
+        self._mute = False  # set when there is no speaker: prompts are then shown only
         private_dir(settings.home)
         self.store = JournalStore(settings.home)
 
@@ -85,12 +86,21 @@ class Voiceguide:
     def say(self, text: str) -> None:
         """Speak `text` aloud (and show it)."""
         self.show(text)
-        self.player.play(self.synthesizer.synthesize(text))
+        self._play(self.synthesizer.synthesize(text))
+
+    def _play(self, audio: Audio) -> None:
+        if self._mute:
+            return
+        try:
+            self.player.play(audio)
+        except NoDeviceError as exc:
+            self._mute = True
+            self.inform(f"{exc.message} The words are shown here instead.")
 
     def ask(self, question: str, *, label: str, flow: str) -> Capture:
         """Speak a question, play the cue, and listen for the answer."""
         self.say(question)
-        self.player.play(listening_cue())
+        self._play(listening_cue())
         path = self.store.capture_path(label)
         stop = self._stop
         if stop is None:
@@ -131,7 +141,7 @@ class Voiceguide:
         self.inform(f"Playing a {minutes:g}-minute grounding meditation. Ctrl-C stops it.")
         try:
             self.player.play(rendered.audio)
-        except DeviceError as exc:
+        except NoDeviceError as exc:
             folder = private_dir(self.settings.home / "sessions")
             path = folder / f"meditation-{dt.datetime.now():%Y-%m-%d-%H%M%S}.wav"
             rendered.audio.save(path, title=title)
@@ -187,10 +197,16 @@ class Voiceguide:
             raise UsageError("--infusion must be a number from 1 to 1000.")
         self.say(content.REFLECT_INTRO)
         questions = (content.QUICK_QUESTION,) if quick else content.REFLECT_QUESTIONS
-        answers = [
-            (q, self.ask(q, label="reflection", flow="reflect")) for q in questions
-        ]
-        entry = self._file("reflection", answers, infusion=infusion or self.current_infusion())
+        number = infusion or self.current_infusion()
+        answers: list[tuple[str, Capture]] = []
+        try:
+            for question in questions:
+                answers.append((question, self.ask(question, label="reflection", flow="reflect")))
+        except (VoiceguideError, KeyboardInterrupt):
+            if answers:  # keep what was already said, as an entry of its own
+                self._file("reflection", answers, infusion=number, extra=(("partial", True),))
+            raise
+        entry = self._file("reflection", answers, infusion=number)
         self.say(content.REFLECT_DONE)
         return entry
 

@@ -105,7 +105,10 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "devices":
         from voiceguide.engines.sound_device import list_devices
 
-        for d in list_devices():
+        devices = list_devices()
+        if not devices:
+            print("No sound devices were found.", file=sys.stderr)
+        for d in devices:
             marks = ("default input " if d.default_input else "") + (
                 "default output" if d.default_output else "")
             print(f"{d.index:3d}  {d.name:40s} in:{d.inputs:<3d} out:{d.outputs:<3d} {marks}".rstrip())

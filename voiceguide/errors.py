@@ -24,6 +24,10 @@ class DeviceError(VoiceguideError):
     """A microphone or speaker that is missing, unknown or fails."""
 
 
+class NoDeviceError(DeviceError):
+    """No microphone or no speaker at all on this machine."""
+
+
 class ModelError(VoiceguideError):
     """A speech model or voice that is missing or fails its integrity check."""
 

@@ -153,6 +153,13 @@ def listen(
                     stopped_by = "no-speech"
                     break
     except DeviceError as exc:
+        writer.close()
+        if writer.data_bytes == 0:  # the device never opened: nothing to keep
+            path.unlink(missing_ok=True)
+            writer.meta_path.unlink(missing_ok=True)
+            if worker is not None:
+                worker.finish()
+            raise
         stopped_by = "device"
         error = exc.message
     finally:

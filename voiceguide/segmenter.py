@@ -133,3 +133,10 @@ class Segmenter:
         if self._last_speech > boundary:  # speech continues past a forced cut
             self._seg_first_speech = boundary
         return seg
+
+
+def contains_speech(pcm: np.ndarray, rate: int) -> bool:
+    """Whether mono int16 samples hold anything that sounds like speech."""
+    segmenter = Segmenter(rate)
+    segmenter.feed(pcm)
+    return segmenter.speech_started

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from voiceguide.audio import Audio
-from voiceguide.errors import DeviceError
+from voiceguide.errors import DeviceError, NoDeviceError
 
 
 def _sd() -> Any:
@@ -65,7 +65,7 @@ def resolve_device(spec: str | None, kind: str) -> int | None:
     devices = [d for d in list_devices() if (d.inputs if kind == "input" else d.outputs) > 0]
     word = "microphone" if kind == "input" else "speaker"
     if not devices:
-        raise DeviceError(
+        raise NoDeviceError(
             f"No {word} was found on this machine.",
             hint="Connect one, or check that PulseAudio or PipeWire is running.",
         )

@@ -16,8 +16,13 @@ class SphinxTranscriber:
         """The words spoken in `audio` ("" when none are recognised)."""
         import speech_recognition as sr
 
+        from voiceguide.segmenter import contains_speech
+
         speech = audio.for_speech(16000)
-        data = sr.AudioData(speech.to_int16().tobytes(), speech.rate, 2)
+        pcm = speech.to_int16()[:, 0]
+        if not contains_speech(pcm, speech.rate):
+            return ""  # pocketsphinx invents words from silence
+        data = sr.AudioData(pcm.tobytes(), speech.rate, 2)
         try:
             return str(sr.Recognizer().recognize_sphinx(data)).strip()
         except sr.UnknownValueError:

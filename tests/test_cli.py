@@ -1,0 +1,119 @@
+"""The command line: help, and bad input of every kind as one clear sentence with exit code 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from conftest import VOICEGUIDE, Run
+
+
+def assert_one_clear_error(result: subprocess.CompletedProcess[str], words: str) -> None:
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("voiceguide: ")]
+    assert len(errors) == 1 and words in errors[0], result.stderr
+
+
+def test_help_lists_every_journey() -> None:
+    out = subprocess.run([str(VOICEGUIDE), "--help"], capture_output=True, text=True, check=True)
+    for command in ("meditate", "intention", "reflect", "transcribe", "journal", "devices", "doctor"):
+        assert command in out.stdout
+
+
+def test_help_does_not_import_the_heavy_engines() -> None:
+    code = (
+        "import sys\nfrom voiceguide.cli import main\ntry:\n    main(['--help'])\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = {'numpy', 'sounddevice', 'faster_whisper', 'pyttsx3', 'speech_recognition'}\n"
+        "sys.stderr.write(repr(sorted(heavy & set(sys.modules))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr == "[]"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.wav"
+    text.write_text("these are words, not sound " * 40)
+    header_only = tmp_path / "header.flac"
+    header_only.write_bytes(b"fLaC\x00\x00\x00\x22" + b"\x00" * 20)
+    silent = tmp_path / "silent.wav"
+    soundfile.write(str(silent), np.zeros(16000 * 3, np.float32), 16000)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    return {"missing": tmp_path / "nope.wav", "empty": empty, "text": text,
+            "truncated": header_only, "silent": silent, "folder": folder}
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("missing", "There is no file"), ("empty", "is empty"), ("text", "not an audio file"),
+     ("truncated", "not an audio file"), ("folder", "is a folder"), ("silent", "Nothing was heard")],
+)
+@pytest.mark.parametrize("command", [("transcribe",), ("journal", "import")])
+def test_bad_audio_files(run: Run, files: dict[str, Path], name: str, words: str,
+                         command: tuple[str, ...]) -> None:
+    if command == ("journal", "import") and name == "silent":
+        result = run(*command, str(files[name]))  # a silent memo is kept, marked as unheard
+        assert result.returncode == 0
+        assert "(nothing was heard)" in run("journal", "list").stdout
+        return
+    assert_one_clear_error(run(*command, str(files[name])), words)
+    assert not list((run.home / "journal").glob("*/*/*/*.md"))
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("meditate", "--minutes", "-3"), "between 1 and 180"),
+        (("meditate", "--minutes", "100000"), "between 1 and 180"),
+        (("meditate", "--minutes", "soon"), "invalid float value"),
+        (("meditate", "--minutes", "1"), "at least"),
+        (("meditate", "--out", "/no/such/folder/m.wav"), "does not exist"),
+        (("meditate", "--out", "m.aiff"), "cannot write .aiff"),
+        (("reflect", "--stt", "cloud"), "invalid choice"),
+        (("reflect", "--infusion", "-1"), "--infusion"),
+        (("reflect", "--silence", "0"), "--silence"),
+        (("journal", "import", "x.wav", "--kind", "diary"), "no entry kind"),
+        (("intention", "play"), "not set an intention"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+def test_bad_values(run: Run, args: tuple[str, ...], words: str) -> None:
+    assert_one_clear_error(run(*args), words)
+
+
+@pytest.mark.devices
+def test_unknown_devices(run: Run, virtual_audio: None) -> None:
+    assert_one_clear_error(run("reflect", "--quick", "--input-device", "nosuchmic"),
+                           "no input device matching 'nosuchmic'")
+    assert_one_clear_error(run("intention", "set", "--output-device", "99"),
+                           "no output device matching '99'")
+
+
+def test_no_sound_devices_at_all(run: Run, tmp_path: Path) -> None:
+    env = {"PULSE_SERVER": "unix:/nonexistent"}
+    result = subprocess.run([str(VOICEGUIDE), "reflect", "--quick"], capture_output=True,
+                            text=True, env={**run.env(), **env}, stdin=subprocess.DEVNULL)
+    assert_one_clear_error(result, "No microphone was found")
+    assert not list((run.home / "recordings").glob("*.wav"))
+    # With no speaker, the meditation is rendered to a file, and the person is told where.
+    result = subprocess.run([str(VOICEGUIDE), "meditate", "--minutes", "2"], capture_output=True,
+                            text=True, env={**run.env(), **env}, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0
+    [saved] = (run.home / "sessions").glob("meditation-*.wav")
+    assert str(saved) in result.stderr
+    assert abs(soundfile.info(str(saved)).duration - 120) < 1
+
+
+def test_debug_shows_the_traceback(run: Run) -> None:
+    result = run("transcribe", "/no/such/file.wav", "--debug")
+    assert result.returncode == 1 and "Traceback" in result.stderr
