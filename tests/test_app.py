@@ -46,7 +46,7 @@ def test_reflect_files_each_answer_under_its_question(tmp_path: Path, speech: Pa
     app, player = make_app(
         tmp_path,
         Recorders(speech / "jfk.flac", Audio.silence(1, 16000), speech / "one_two_three.wav"),
-        answers=["And so", "my fellow Americans", "", "one two three"],  # jfk: three phrases
+        answers=["And so my fellow Americans", "one two three"],
     )
     entry = app.reflect(infusion=4)
     assert entry.kind == "reflection" and entry.infusion == 4
@@ -89,7 +89,7 @@ def test_meditate_to_a_file_and_to_the_player(tmp_path: Path) -> None:
 
 
 def test_import_and_transcribe_a_recording(tmp_path: Path, speech: Path) -> None:
-    app, _ = make_app(tmp_path, Recorders(), ["ask not", "what your country"])
+    app, _ = make_app(tmp_path, Recorders(), ["ask not what your country"])
     entry = app.import_recording(speech / "jfk.flac", kind="reflection")
     assert entry.text == "ask not what your country"
     assert entry.get("imported_from") == "jfk.flac"

@@ -56,7 +56,7 @@ def test_segments_close_at_pauses_and_cover_all_speech() -> None:
 
 def test_a_long_unbroken_phrase_is_cut_before_whisper_window() -> None:
     segs = segments_of(bursts([(40, 1.0)]))
-    assert all(b - a <= 25.1 for a, b in segs)
+    assert all(b - a <= 28.1 for a, b in segs)
     assert segs[0][0] == 0 and segs[-1][1] >= 40
 
 
@@ -88,19 +88,25 @@ def test_pcm_buffer_slices_across_blocks() -> None:
         assert np.array_equal(buf.slice(a, b), data[a:b])
 
 
+def two_phrases(speech: Path) -> Audio:
+    """JFK's sentence twice, with a pause long enough to close a phrase between them."""
+    jfk = Audio.load(speech / "jfk.flac").for_speech(RATE)
+    return Audio.concat([jfk, Audio.silence(2.5, RATE), jfk])
+
+
 def test_listen_stops_after_closing_silence_and_keeps_everything(tmp_path: Path, speech: Path) -> None:
-    recorder = FileRecorder(speech / "jfk.flac", lead_seconds=1.0)
+    recorder = FileRecorder(two_phrases(speech), lead_seconds=1.0)
     transcriber = ScriptedTranscriber(["first part", "second part", "third"])
     opened = []
-    capture = listen(recorder, tmp_path / "a.wav", transcriber=transcriber, silence=2.0,
+    capture = listen(recorder, tmp_path / "a.wav", transcriber=transcriber, silence=3.0,
                      on_open=lambda: opened.append(True))
     assert opened == [True]
     assert capture.heard and capture.stopped_by == "silence"
-    assert 1 + 11 + 2 - 0.5 < capture.audio.duration < 1 + 11 + 2 + 0.5
-    assert capture.text.startswith("first part second part")
-    # Segments reached the transcriber during recording and together hold all the speech.
-    assert 2 <= len(transcriber.heard) <= 3
-    assert sum(a.duration for a in transcriber.heard) >= 9.5
+    assert 1 + 24.5 + 3 - 0.5 < capture.audio.duration < 1 + 24.5 + 3 + 0.5
+    assert capture.text == "first part second part"
+    # The first phrase reached the transcriber while recording went on; together they hold it all.
+    assert len(transcriber.heard) == 2
+    assert sum(a.duration for a in transcriber.heard) >= 22
     with wave.open(str(tmp_path / "a.wav")) as w:
         assert w.getframerate() == RATE and w.getnframes() == capture.audio.frames
     assert (tmp_path / "a.json").exists()
@@ -172,7 +178,7 @@ def test_a_capture_cut_off_mid_write_is_repaired(tmp_path: Path) -> None:
 
 def test_transcribe_audio_uses_the_same_segments(speech: Path) -> None:
     transcriber = ScriptedTranscriber(["a", "b", "c"])
-    heard, text = transcribe_audio(Audio.load(speech / "jfk.flac"), transcriber)
-    assert heard and text.startswith("a b")
+    heard, text = transcribe_audio(two_phrases(speech), transcriber)
+    assert heard and text == "a b"
     heard, text = transcribe_audio(Audio.silence(3, RATE), ScriptedTranscriber(["x"]))
     assert not heard and text == ""

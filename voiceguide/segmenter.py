@@ -19,12 +19,12 @@ class Segmenter:
         rate: int,
         *,
         frame_seconds: float = 0.03,
-        min_pause: float = 0.6,
-        long_pause: float = 1.5,
-        min_segment: float = 5.0,
-        max_segment: float = 25.0,
+        min_pause: float = 0.8,
+        long_pause: float = 2.0,
+        min_segment: float = 8.0,
+        max_segment: float = 28.0,
         onset_frames: int = 3,
-        margin_db: float = 10.0,
+        margin_db: float = 6.0,
         floor_db: float = -50.0,
     ) -> None:
         self.rate = rate

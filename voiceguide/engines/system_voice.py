@@ -66,7 +66,10 @@ class SystemVoice:
         # then cancels an utterance because the previous one left its stop flag set. So: one
         # utterance per call, its print silenced, then wait for the file and ask again if none.
         deadline = time.monotonic() + self.timeout
+        driver = getattr(getattr(engine, "proxy", None), "_driver", None)
         while time.monotonic() < deadline:
+            if getattr(driver, "_stopping", False):
+                driver._stopping = False  # a stale stop would cancel this utterance
             with contextlib.redirect_stdout(io.StringIO()):
                 try:
                     engine.save_to_file(sentence, str(path))
