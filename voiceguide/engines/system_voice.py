@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import re
@@ -25,12 +26,19 @@ def _engine():  # type: ignore[no-untyped-def]
             import pyttsx3
 
             _ENGINE = pyttsx3.init()
+            atexit.register(_release)
         except Exception as exc:  # pyttsx3 raises bare RuntimeErrors and OSErrors alike
             raise EngineError(
                 "The system voice could not start.",
                 hint="Install espeak-ng (sudo apt-get install espeak-ng).",
             ) from exc
     return _ENGINE
+
+
+def _release() -> None:
+    # pyttsx3's destructor fails noisily if it runs during interpreter shutdown: run it now.
+    global _ENGINE
+    _ENGINE = None
 
 
 def split_sentences(text: str) -> list[str]:
