@@ -142,29 +142,25 @@ class MicrophoneRecorder:
         def callback(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
             blocks.put(indata[:, 0].copy())
 
-        resampler = None
-        try:
-            stream = sd.InputStream(
-                samplerate=self.rate,
+        def open_at(rate: int) -> Any:
+            return sd.InputStream(
+                samplerate=rate,
                 channels=1,
                 dtype="int16",
                 device=index,
-                blocksize=int(self.rate * self.block_seconds),
+                blocksize=int(rate * self.block_seconds),
                 latency="low",  # "high" can hold back the first second or two of speech
                 callback=callback,
             )
+
+        resampler = None
+        try:
+            stream = open_at(self.rate)
         except sd.PortAudioError:
+            # Some devices only take their own rate: record at it and resample as we go.
             native = int(sd.query_devices(index, "input")["default_samplerate"])
             try:
-                stream = sd.InputStream(
-                    samplerate=native,
-                    channels=1,
-                    dtype="int16",
-                    device=index,
-                    blocksize=int(native * self.block_seconds),
-                    latency="low",
-                    callback=callback,
-                )
+                stream = open_at(native)
             except sd.PortAudioError as exc:
                 raise DeviceError(f"The microphone could not be opened ({exc}).") from exc
             import soxr
