@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from voiceguide import content, engines
 from voiceguide.audio import Audio
-from voiceguide.errors import NoDeviceError, NothingHeard, UsageError, VoiceguideError
+from voiceguide.errors import DiskFullError, NoDeviceError, NothingHeard, UsageError, VoiceguideError
 from voiceguide.fsutil import private_dir
 from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
 from voiceguide.journal import Answer, Entry
 from voiceguide.listening import Capture, listen, transcribe_audio
+from voiceguide.lock import data_lock
 from voiceguide.session import render_session
 from voiceguide.settings import Settings
 from voiceguide.sounds import listening_cue
@@ -97,8 +100,12 @@ class Voiceguide:
             self._mute = True
             self.inform(f"{exc.message} The words are shown here instead.")
 
-    def ask(self, question: str, *, label: str, flow: str) -> Capture:
-        """Speak a question, play the cue, and listen for the answer."""
+    def ask(self, question: str, *, label: str, meta: dict) -> Capture:
+        """Speak a question, play the cue, and listen for the answer.
+
+        `meta` (kind, session, index, ...) is kept beside the recording, so that an answer cut off
+        by a crash can still be filed in its place by `recover`.
+        """
         self.say(question)
         self._play(listening_cue())
         path = self.store.capture_path(label)
@@ -117,8 +124,14 @@ class Voiceguide:
             wait_seconds=s.wait_seconds,
             stop=stop,
             on_open=lambda: self.inform("Listening... (press Enter when you have finished)"),
-            meta={"flow": flow, "question": question},
+            meta={**meta, "question": question},
         )
+        if capture.stopped_by == "disk-full":
+            raise DiskFullError(
+                f"The disk is full, so recording stopped; the {capture.duration:.0f} seconds that "
+                f"fitted are kept in {capture.path}.",
+                hint="Free some space, then run 'voiceguide recover' to file them.",
+            )
         if capture.error:
             self.inform(f"{capture.error} What was said so far is kept.")
         return capture
@@ -153,18 +166,21 @@ class Voiceguide:
     def set_intention(self, *, going_forward: bool = False) -> Entry:
         """Explain, listen, read back and save the intention (or the intention going forward)."""
         scope = "going-forward" if going_forward else "infusion"
-        self.say(content.GOING_FORWARD_INTRO if going_forward else content.INTENTION_INTRO)
-        capture = self.ask("What is your intention?", label=f"intention-{scope}", flow="intention")
-        if not capture.heard:
-            raise NothingHeard(
-                "Nothing was heard, so no intention was saved.",
-                hint=f"The recording is kept at {capture.path}.",
+        heading = "Intention going forward" if going_forward else "Intention"
+        with self.writing():
+            self.say(content.GOING_FORWARD_INTRO if going_forward else content.INTENTION_INTRO)
+            capture = self.ask(
+                "What is your intention?",
+                label=f"intention-{scope}",
+                meta={"kind": "intention", "scope": scope, "session": uuid.uuid4().hex},
             )
-        entry = self._file(
-            "intention",
-            [("Intention going forward" if going_forward else "Intention", capture)],
-            extra=(("scope", scope),),
-        )
+            if not capture.heard:
+                self.store.mark_unheard(capture.path)
+                raise NothingHeard(
+                    "Nothing was heard, so no intention was saved.",
+                    hint=f"The recording is kept at {capture.path}.",
+                )
+            entry = self._file("intention", [(heading, capture)], extra=(("scope", scope),))
         if entry.text:
             self.say(content.INTENTION_READBACK.format(text=entry.text))
         return entry
@@ -172,7 +188,11 @@ class Voiceguide:
     def current_intention(self, *, going_forward: bool = False) -> Entry:
         """The latest intention of its kind."""
         scope = "going-forward" if going_forward else "infusion"
-        entry = self.store.latest("intention", scope=scope)
+        entry = next(
+            (e for e in self.store.entries()
+             if e.kind == "intention" and e.get("scope") == scope and e.text),
+            None,
+        )
         if entry is None:
             what = "an intention going forward" if going_forward else "an intention"
             flag = " --going-forward" if going_forward else ""
@@ -195,18 +215,25 @@ class Voiceguide:
         """Ask the reflection questions aloud and file the answers as one journal entry."""
         if infusion is not None and not 1 <= infusion <= 1000:
             raise UsageError("--infusion must be a number from 1 to 1000.")
-        self.say(content.REFLECT_INTRO)
-        questions = (content.QUICK_QUESTION,) if quick else content.REFLECT_QUESTIONS
-        number = infusion or self.current_infusion()
-        answers: list[tuple[str, Capture]] = []
-        try:
-            for question in questions:
-                answers.append((question, self.ask(question, label="reflection", flow="reflect")))
-        except (VoiceguideError, KeyboardInterrupt):
-            if answers:  # keep what was already said, as an entry of its own
-                self._file("reflection", answers, infusion=number, extra=(("partial", True),))
-            raise
-        entry = self._file("reflection", answers, infusion=number)
+        with self.writing():
+            self.say(content.REFLECT_INTRO)
+            questions = (content.QUICK_QUESTION,) if quick else content.REFLECT_QUESTIONS
+            number = infusion or self.current_infusion()
+            session = uuid.uuid4().hex
+            answers: list[tuple[str, Capture]] = []
+            try:
+                for index, question in enumerate(questions):
+                    meta = {"kind": "reflection", "infusion": number, "session": session,
+                            "index": index}
+                    answers.append((question, self.ask(question, label="reflection", meta=meta)))
+            except (VoiceguideError, KeyboardInterrupt):
+                if answers:  # keep what was already said, as an entry of its own
+                    with contextlib.suppress(OSError):  # else recover files it later
+                        self._file(
+                            "reflection", answers, infusion=number, extra=(("partial", True),)
+                        )
+                raise
+            entry = self._file("reflection", answers, infusion=number)
         self.say(content.REFLECT_DONE)
         return entry
 
@@ -245,9 +272,44 @@ class Voiceguide:
             model=self.transcriber.model,
             extra=(("imported_from", path.name),),
         )
-        entry, md = self.store.add(entry, [audio.for_speech(16000)])
+        with self.writing():
+            entry, md = self.store.add(entry, [audio.for_speech(16000)])
         self.inform(f"Saved to {md}.")
         return entry
+
+    # -- nothing lost --------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writing(self):  # type: ignore[no-untyped-def]
+        """Hold the data folder's lock (waiting a little for another voiceguide to finish)."""
+        with data_lock(self.settings.home, inform=self.inform):
+            yield
+
+    def recover(self, *, quiet: bool = False) -> list[Entry]:
+        """File recordings that a crash left unfinished; `quiet` skips when another is writing."""
+        from voiceguide.lock import BusyError
+        from voiceguide.recovery import recover, unfinished
+
+        if not unfinished(self.store):
+            if not quiet:
+                self.inform("There are no unfinished recordings.")
+            return []
+        try:
+            with data_lock(self.settings.home, wait=0.0 if quiet else 10.0, inform=self.inform):
+                return recover(self.store, self.transcriber, self.inform)
+        except BusyError:
+            if quiet:
+                return []  # the other voiceguide is recording them right now
+            raise
+
+    def retry(self) -> list[Entry]:
+        """Transcribe entries that were filed without their text."""
+        from voiceguide.recovery import retry_pending
+
+        with self.writing():
+            done = retry_pending(self.store, self.transcriber, self.inform)
+        if not done:
+            self.inform("Every entry already has its transcript.")
+        return done
 
     def _file(
         self,
@@ -271,12 +333,12 @@ class Voiceguide:
                 for q, c in answers
             ),
             infusion=infusion,
-            duration=sum(c.audio.duration for _, c in answers),
+            duration=sum(c.duration for _, c in answers),
             engine=self.transcriber.engine,
             model=self.transcriber.model,
             extra=extra,
         )
-        entry, md = self.store.add(entry, [c.audio for _, c in answers])
+        entry, md = self.store.add(entry, [c.path for _, c in answers])
         for _, capture in answers:
             self.store.discard_capture(capture.path)
         self.inform(f"Saved to {md}.")

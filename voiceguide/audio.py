@@ -197,3 +197,18 @@ class Audio:
         )
         tags = {"title": title} if title else None
         seg.export(str(tmp), format="mp3", bitrate="96k", tags=tags)
+
+
+def wav_to_flac(source: Path, dest: Path, *, block_frames: int = 1 << 16) -> Path:
+    """Convert a WAV recording to FLAC atomically, a block at a time (an hour is never in memory)."""
+    import soundfile
+
+    if dest.suffix.lower() != ".flac":
+        raise ValueError("destination must end in .flac")
+    with soundfile.SoundFile(str(source)) as src, atomic_path(dest, overwrite=False) as tmp:
+        with soundfile.SoundFile(
+            str(tmp), "w", src.samplerate, src.channels, subtype="PCM_16", format="FLAC"
+        ) as out:
+            for block in src.blocks(blocksize=block_frames, dtype="int16"):
+                out.write(block)
+    return dest

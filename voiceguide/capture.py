@@ -41,15 +41,20 @@ class CaptureWriter:
         info = {"rate": rate, "started": time.time(), **(meta or {})}
         atomic_write_text(self.meta_path, json.dumps(info, indent=2))
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        self._file = os.fdopen(fd, "wb")
+        # Unbuffered: what write() accepted is in the file, even when the disk fills up.
+        self._file = os.fdopen(fd, "wb", buffering=0)
         self._file.write(_header(rate, 0))
         self._last_sync = time.monotonic()
 
     def write(self, block: np.ndarray) -> None:
         """Append a block of int16 samples; sync when a second has passed."""
         data = np.ascontiguousarray(block, dtype="<i2").tobytes()
-        self._file.write(data)
-        self.data_bytes += len(data)
+        written = 0
+        try:
+            while written < len(data):
+                written += self._file.write(data[written:]) or 0
+        finally:
+            self.data_bytes += written - written % 2
         if time.monotonic() - self._last_sync >= self.sync_seconds:
             self.sync()
 
@@ -59,7 +64,6 @@ class CaptureWriter:
         self._file.seek(0)
         self._file.write(_header(self.rate, self.data_bytes))
         self._file.seek(end)
-        self._file.flush()
         os.fsync(self._file.fileno())
         self._last_sync = time.monotonic()
 

@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     jp.add_argument("file", type=Path)
     jp.add_argument("--kind", default="memo", help="entry kind (default memo)")
     jsub.add_parser("list", help="one line per entry, newest first", parents=[common])
+    jsub.add_parser("retry", help="transcribe entries that were saved without their text",
+                    parents=[common])
+
+    command("recover", "file recordings that a crash or power cut left unfinished")
 
     command("devices", "list microphones and speakers")
     command("doctor", "check that voice, model and devices work")
@@ -119,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
 
         return doctor(settings)
     app = Voiceguide(settings)
+    if args.command == "recover":
+        app.recover()
+        return 0
+    app.recover(quiet=True)  # every start quietly files what a crash left behind
     if args.command == "meditate":
         app.meditate(minutes=args.minutes, out=args.out)
     elif args.command == "intention":
@@ -135,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "journal":
         if args.action == "import":
             app.import_recording(args.file, kind=args.kind)
+        elif args.action == "retry":
+            app.retry()
         else:
             for entry in app.store.entries():
                 number = f"#{entry.infusion}" if entry.infusion is not None else "-"

@@ -42,3 +42,7 @@ class NothingHeard(VoiceguideError):
 
 class JournalError(VoiceguideError):
     """A journal file that cannot be read or written."""
+
+
+class DiskFullError(VoiceguideError):
+    """The disk filled up; what fitted is kept."""

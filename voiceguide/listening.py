@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import bisect
+import contextlib
+import errno
 import queue
 import threading
 from collections.abc import Callable
@@ -58,7 +60,11 @@ class StreamingTranscription:
 
 
 class PcmBuffer:
-    """Recorded blocks kept as they came, with cheap slicing (no copy of the whole recording)."""
+    """Recorded blocks not yet handed to the transcriber, sliceable by absolute sample index.
+
+    Blocks before a finished phrase are dropped, so an hour of speech is never held in memory:
+    the whole recording lives on disk.
+    """
 
     def __init__(self) -> None:
         self._blocks: list[np.ndarray] = []
@@ -75,11 +81,18 @@ class PcmBuffer:
             self._blocks.append(block)
             self._length += len(block)
 
+    def drop_before(self, sample: int) -> None:
+        """Forget whole blocks that end at or before `sample`."""
+        keep = bisect.bisect_right(self._starts, sample) - 1
+        if keep > 0:
+            del self._blocks[:keep], self._starts[:keep]
+
     def slice(self, start: int, end: int) -> np.ndarray:
-        """Samples [start, end) as one array."""
+        """Samples [start, end) as one array (only those still held)."""
         end = min(end, self._length)
-        if end <= start:
+        if not self._blocks or end <= start:
             return np.zeros(0, np.int16)
+        start = max(start, self._starts[0])
         first = bisect.bisect_right(self._starts, start) - 1
         last = bisect.bisect_right(self._starts, end - 1) - 1
         parts = self._blocks[first : last + 1]
@@ -93,7 +106,7 @@ class Capture:
     """What one listening turn produced."""
 
     path: Path
-    audio: Audio
+    duration: float
     text: str
     heard: bool
     stopped_by: str
@@ -128,6 +141,7 @@ def listen(
     def hand_over(start: int, end: int) -> None:
         if worker is not None:
             worker.submit(Audio.from_int16(pcm.slice(start, end), rate))
+        pcm.drop_before(end)
 
     try:
         with recorder.stream() as stream:
@@ -135,7 +149,8 @@ def listen(
                 if on_open is not None and writer.data_bytes == 0:
                     on_open()  # sound is really arriving: the microphone is open
                 writer.write(block)
-                pcm.append(block)
+                if worker is not None:
+                    pcm.append(block)
                 for start, end in segmenter.feed(block):
                     hand_over(start, end)
                 heard_seconds = writer.seconds
@@ -152,6 +167,11 @@ def listen(
                 elif heard_seconds >= wait_seconds:
                     stopped_by = "no-speech"
                     break
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        stopped_by = "disk-full"
+        error = "The disk is full, so the recording stopped."
     except DeviceError as exc:
         writer.close()
         if writer.data_bytes == 0:  # the device never opened: nothing to keep
@@ -163,11 +183,11 @@ def listen(
         stopped_by = "device"
         error = exc.message
     finally:
-        writer.close()
+        with contextlib.suppress(OSError):  # a full disk must not lose what is already there
+            writer.close()
     last = segmenter.flush()
     if last is not None:
         hand_over(*last)
-    audio = Audio.from_int16(pcm.slice(0, len(pcm)), rate)
     text = ""
     if worker is not None:
         try:
@@ -176,7 +196,7 @@ def listen(
             error = error or exc.message
     return Capture(
         path=path,
-        audio=audio,
+        duration=writer.seconds,
         text=text,
         heard=segmenter.speech_started,
         stopped_by=stopped_by,

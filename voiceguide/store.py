@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from voiceguide.audio import Audio
+from voiceguide.audio import Audio, wav_to_flac
 from voiceguide.errors import JournalError
 from voiceguide.fsutil import atomic_path, atomic_write_text, private_dir
 from voiceguide.journal import Entry, parse_markdown, render_markdown
@@ -46,6 +47,16 @@ class JournalStore:
                 return path
             n += 1
 
+    def mark_unheard(self, path: Path) -> None:
+        """Note that a kept recording held no speech, so recovery leaves it alone."""
+        meta = path.with_suffix(".json")
+        try:
+            data = json.loads(meta.read_text("utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        data["unheard"] = True
+        atomic_write_text(meta, json.dumps(data, indent=2))
+
     def discard_capture(self, path: Path) -> None:
         """Remove a recording (and its note) once its audio is safely in the journal."""
         for p in (path, path.with_suffix(".json")):
@@ -55,8 +66,11 @@ class JournalStore:
     def day_dir(self, when: dt.datetime) -> Path:
         return self.root / f"{when:%Y}" / f"{when:%m}" / f"{when:%d}"
 
-    def add(self, entry: Entry, clips: Sequence[Audio | None]) -> tuple[Entry, Path]:
+    def add(self, entry: Entry, clips: Sequence[Audio | Path | None]) -> tuple[Entry, Path]:
         """File `entry` with one clip per answer: audio first, then the Markdown that points at it.
+
+        A clip is audio in memory, or the path of a finished WAV recording (converted block by
+        block).
 
         An existing entry is never overwritten: a second entry in the same second gets its own name.
         """
@@ -76,7 +90,10 @@ class JournalStore:
         answers = []
         for i, (answer, clip) in enumerate(zip(entry.answers, clips, strict=True), start=1):
             name = None
-            if clip is not None:
+            if isinstance(clip, Path):
+                name = f"{stem}-{i}.flac"
+                wav_to_flac(clip, folder / name)
+            elif clip is not None:
                 name = f"{stem}-{i}.flac"
                 clip.save(folder / name)
             answers.append(dataclasses.replace(answer, audio=name or answer.audio))

@@ -1,0 +1,119 @@
+"""Nothing lost: file recordings cut off by a crash, and transcribe entries filed without text."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from voiceguide.audio import Audio
+from voiceguide.capture import repair_capture
+from voiceguide.errors import AudioFileError, VoiceguideError
+from voiceguide.interfaces import Transcriber
+from voiceguide.journal import Answer, Entry
+from voiceguide.listening import transcribe_audio
+from voiceguide.store import JournalStore
+
+
+def _meta(path: Path) -> dict:
+    try:
+        data = json.loads(path.with_suffix(".json").read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def unfinished(store: JournalStore) -> list[Path]:
+    """Recordings left in the in-progress folder (by a crash, power loss or kill)."""
+    if not store.recordings.is_dir():
+        return []
+    return sorted(p for p in store.recordings.glob("*.wav") if not _meta(p).get("unheard"))
+
+
+def _answer(path: Path, meta: dict, transcriber: Transcriber) -> tuple[Answer, float] | None:
+    try:
+        audio = repair_capture(path)
+    except (AudioFileError, OSError):
+        return None
+    if audio.frames == 0:
+        return None
+    question = str(meta.get("question") or "Recording")
+    try:
+        heard, text = transcribe_audio(audio, transcriber)
+    except VoiceguideError:
+        return Answer(question=question, pending=True), audio.duration
+    return Answer(question=question, text=text, heard=heard and bool(text)), audio.duration
+
+
+def recover(
+    store: JournalStore, transcriber: Transcriber, inform: Callable[[str], None]
+) -> list[Entry]:
+    """Repair, transcribe and file every unfinished recording; answers of one session together."""
+    sessions: dict[str, list[tuple[Path, dict]]] = {}
+    for path in unfinished(store):
+        meta = _meta(path)
+        sessions.setdefault(str(meta.get("session") or path.stem), []).append((path, meta))
+    filed = []
+    for captures in sessions.values():
+        captures.sort(key=lambda c: (c[1].get("index", 0), c[0].name))
+        answers, paths, seconds = [], [], 0.0
+        for path, meta in captures:
+            found = _answer(path, meta, transcriber)
+            if found is None:  # nothing was written before the crash: nothing to keep
+                store.discard_capture(path)
+                continue
+            answers.append(found[0])
+            paths.append(path)
+            seconds += found[1]
+        if not answers:
+            continue
+        meta = captures[0][1]
+        started = meta.get("started")
+        when = (dt.datetime.fromtimestamp(started) if isinstance(started, (int, float))
+                else dt.datetime.now()).astimezone().replace(microsecond=0)
+        extra: list[tuple[str, object]] = [("recovered", True)]
+        if meta.get("scope"):
+            extra.append(("scope", meta["scope"]))
+        entry = Entry(
+            date=when,
+            kind=str(meta.get("kind") or "memo"),
+            answers=tuple(answers),
+            infusion=meta.get("infusion"),
+            duration=seconds,
+            engine=transcriber.engine,
+            model=transcriber.model,
+            extra=tuple(extra),
+        )
+        entry, md = store.add(entry, list(paths))
+        for path in paths:
+            store.discard_capture(path)
+        inform(f"Recovered an unfinished recording into {md}.")
+        filed.append(entry)
+    return filed
+
+
+def retry_pending(
+    store: JournalStore, transcriber: Transcriber, inform: Callable[[str], None]
+) -> list[Entry]:
+    """Transcribe the answers of entries that were filed without their text."""
+    done = []
+    for entry in list(store.entries()):
+        if not any(a.pending for a in entry.answers):
+            continue
+        answers = []
+        for answer in entry.answers:
+            if answer.pending and answer.audio:
+                audio = Audio.load(store.audio_path(entry, answer.audio))
+                heard, text = transcribe_audio(audio, transcriber)
+                answer = dataclasses.replace(
+                    answer, text=text, heard=heard and bool(text), pending=False
+                )
+            answers.append(answer)
+        updated = dataclasses.replace(
+            entry, answers=tuple(answers), engine=transcriber.engine, model=transcriber.model
+        )
+        inform(f"Transcribed {store.replace(updated)}.")
+        done.append(updated)
+    return done
