@@ -102,12 +102,19 @@ def speech_seconds(path: Path, threshold_db: float = -45.0) -> float:
 class Run:
     """The installed `voiceguide` command, run as a person would, against one data folder."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, extra: dict[str, str] | None = None) -> None:
         self.home = home
+        self.extra = extra or {}
+
+    def with_env(self, extra: dict[str, str]) -> Run:
+        """The same command and data folder, with more environment variables."""
+        return Run(self.home, {**self.extra, **extra})
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
+        env.pop("VOICEGUIDE_PASSPHRASE", None)
         env["VOICEGUIDE_HOME"] = str(self.home)
+        env.update(self.extra)
         return env
 
     def __call__(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -49,14 +49,25 @@ def files(tmp_path: Path) -> dict[str, Path]:
     soundfile.write(str(silent), np.zeros(16000 * 3, np.float32), 16000)
     folder = tmp_path / "folder"
     folder.mkdir()
+    huge = tmp_path / "huge.wav"  # a header claiming five hours, on a sparse file
+    with soundfile.SoundFile(str(huge), "w", 16000, 1, subtype="PCM_16") as out:
+        out.write(np.zeros(16000, np.int16))
+    header = bytearray(huge.read_bytes()[:44])
+    data_bytes = 5 * 3600 * 16000 * 2
+    header[4:8] = (36 + data_bytes).to_bytes(4, "little")
+    header[40:44] = data_bytes.to_bytes(4, "little")
+    with open(huge, "wb") as handle:
+        handle.write(bytes(header))
+        handle.truncate(44 + data_bytes)
     return {"missing": tmp_path / "nope.wav", "empty": empty, "text": text,
-            "truncated": header_only, "silent": silent, "folder": folder}
+            "truncated": header_only, "silent": silent, "folder": folder, "huge": huge}
 
 
 @pytest.mark.parametrize(
     ("name", "words"),
     [("missing", "There is no file"), ("empty", "is empty"), ("text", "not an audio file"),
-     ("truncated", "not an audio file"), ("folder", "is a folder"), ("silent", "Nothing was heard")],
+     ("truncated", "not an audio file"), ("folder", "is a folder"), ("silent", "Nothing was heard"),
+     ("huge", "too long")],
 )
 @pytest.mark.parametrize("command", [("transcribe",), ("journal", "import")])
 def test_bad_audio_files(run: Run, files: dict[str, Path], name: str, words: str,
@@ -68,6 +79,25 @@ def test_bad_audio_files(run: Run, files: dict[str, Path], name: str, words: str
         return
     assert_one_clear_error(run(*command, str(files[name])), words)
     assert not list((run.home / "journal").glob("*/*/*/*.md"))
+
+
+@pytest.mark.parametrize(
+    ("rate", "subtype", "channels"),
+    [(8000, "PCM_U8", 1), (44100, "PCM_16", 2), (11025, "PCM_24", 1), (22050, "FLOAT", 2)],
+)
+def test_odd_but_real_recordings_are_transcribed(run: Run, speech: Path, tmp_path: Path,
+                                                rate: int, subtype: str, channels: int) -> None:
+    from conftest import references, wer
+    from voiceguide.audio import Audio
+
+    audio = Audio.load(speech / "jfk.flac").mono().resample(rate)
+    path = tmp_path / f"jfk-{rate}-{subtype}.wav"
+    soundfile.write(str(path), np.repeat(audio.samples, channels, axis=1), rate, subtype=subtype)
+    result = run("transcribe", str(path))
+    assert result.returncode == 0, result.stderr
+    assert wer(references()["jfk.flac"], result.stdout) <= 0.15, result.stdout
+    imported = run("journal", "import", str(path))
+    assert imported.returncode == 0, imported.stderr
 
 
 @pytest.mark.parametrize(

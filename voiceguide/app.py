@@ -58,7 +58,9 @@ class Voiceguide:
         self.inform = inform
         self._mute = False  # set when there is no speaker: prompts are then shown only
         private_dir(settings.home)
-        self.store = JournalStore(settings.home)
+        from voiceguide.crypto import cipher_for
+
+        self.store = JournalStore(settings.home, cipher=lambda: cipher_for(settings.home))
 
     # -- engines, built once and only when needed ----------------------------------------------
     @property
@@ -207,7 +209,7 @@ class Voiceguide:
         if tts or not entry.audio:
             self.say(entry.text or "Your intention has no words yet.")
         else:
-            self.player.play(Audio.load(self.store.audio_path(entry, entry.audio[0])))
+            self.player.play(self.store.load_audio(entry, entry.audio[0]))
         return entry
 
     # -- reflect -------------------------------------------------------------------------------
@@ -300,6 +302,41 @@ class Voiceguide:
             if quiet:
                 return []  # the other voiceguide is recording them right now
             raise
+
+    def encrypt(self) -> int:
+        """Turn on encryption at rest and encrypt every transcript and recording already kept."""
+        from voiceguide import crypto
+
+        with self.writing():
+            if crypto.is_enabled(self.settings.home):
+                raise VoiceguideError("Your journal is already encrypted.")
+            self.inform(
+                "Choose a passphrase. Without it nobody, not even you, can open your journal: "
+                "a lost passphrase cannot be recovered."
+            )
+            passphrase = crypto.ask_passphrase("New passphrase: ", confirm=True)
+            self.store.use_cipher(crypto.create_key(self.settings.home, passphrase))
+            plain = [p for p in self.store.journal_files() if p.suffix in (".md", ".flac")]
+            for path in plain:
+                self.store.seal(path)
+        self.inform(f"Encrypted {len(plain)} files. New entries will be encrypted too.")
+        return len(plain)
+
+    def decrypt(self) -> int:
+        """Turn encryption at rest off again, leaving every file readable."""
+        from voiceguide import crypto
+
+        with self.writing():
+            if not crypto.is_enabled(self.settings.home):
+                raise VoiceguideError("Your journal is not encrypted.")
+            sealed = [p for p in self.store.journal_files() if p.name.endswith(crypto.SUFFIX)]
+            if self.store.cipher is None:  # asks for (and checks) the passphrase first
+                raise VoiceguideError("Your journal is not encrypted.")
+            for path in sealed:
+                self.store.unseal(path)
+            (self.settings.home / crypto.KEYFILE).unlink()
+        self.inform(f"Decrypted {len(sealed)} files; encryption is off.")
+        return len(sealed)
 
     def retry(self) -> list[Entry]:
         """Transcribe entries that were filed without their text."""

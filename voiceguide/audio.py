@@ -11,6 +11,10 @@ import numpy as np
 from voiceguide.errors import AudioFileError, UsageError
 from voiceguide.fsutil import atomic_path
 
+#: The longest recording voiceguide reads into memory at once (a whole night, with room to spare).
+MAX_FILE_SECONDS = 4 * 3600
+MAX_FILE_BYTES = 2 << 30
+
 #: Formats `Audio.save` writes, by file extension.
 WRITABLE = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".mp3": "MP3"}
 
@@ -131,11 +135,20 @@ class Audio:
             raise AudioFileError(f"{path} cannot be read ({exc.strerror}).") from exc
         if size == 0:
             raise AudioFileError(f"{path} is empty.")
+        too_long = AudioFileError(
+            f"{path} is too long for voiceguide (more than {MAX_FILE_SECONDS // 3600} hours).",
+            hint="Split it into shorter recordings, for example with ffmpeg -f segment.",
+        )
         import soundfile
 
         try:
+            info = soundfile.info(str(path))
+            if info.frames / max(1, info.samplerate) > MAX_FILE_SECONDS:
+                raise too_long
             data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
         except soundfile.LibsndfileError:
+            if size > MAX_FILE_BYTES:
+                raise too_long from None
             audio = cls._load_with_ffmpeg(path)
         except OSError as exc:
             raise AudioFileError(f"{path} cannot be read ({exc.strerror or exc}).") from exc

@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
                     parents=[common])
 
     command("recover", "file recordings that a crash or power cut left unfinished")
+    command("encrypt", "encrypt your journal with a passphrase (VOICEGUIDE_PASSPHRASE for scripts)")
+    command("decrypt", "turn encryption off again")
 
     command("devices", "list microphones and speakers")
     command("doctor", "check that voice, model and devices work")
@@ -125,6 +127,9 @@ def run(args: argparse.Namespace) -> int:
     app = Voiceguide(settings)
     if args.command == "recover":
         app.recover()
+        return 0
+    if args.command in ("encrypt", "decrypt"):
+        app.encrypt() if args.command == "encrypt" else app.decrypt()
         return 0
     app.recover(quiet=True)  # every start quietly files what a crash left behind
     if args.command == "meditate":

@@ -68,9 +68,11 @@ def doctor(settings: Settings) -> int:
         _check("speaker", _device("output")),
         _check("ffmpeg", _ffmpeg),
     ]
-    print(f"  ok       network: {_offline_text()}")
+    from voiceguide.crypto import is_enabled
+
+    print("  ok       offline: voiceguide never uses the network; the model loads from local "
+          "files only, with its hash checked")
+    state = "on (transcripts and audio are encrypted)" if is_enabled(settings.home) else (
+        "off (turn it on with: voiceguide encrypt)")
+    print(f"  ok       encryption: {state}")
     return 0 if all(results) else 1
-
-
-def _offline_text() -> str:
-    return "none used: models and voices load from local files only"

@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from voiceguide.audio import Audio
 from voiceguide.capture import repair_capture
 from voiceguide.errors import AudioFileError, VoiceguideError
 from voiceguide.interfaces import Transcriber
@@ -105,7 +104,7 @@ def retry_pending(
         answers = []
         for answer in entry.answers:
             if answer.pending and answer.audio:
-                audio = Audio.load(store.audio_path(entry, answer.audio))
+                audio = store.load_audio(entry, answer.audio)
                 heard, text = transcribe_audio(audio, transcriber)
                 answer = dataclasses.replace(
                     answer, text=text, heard=heard and bool(text), pending=False

@@ -6,13 +6,19 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voiceguide.audio import Audio, wav_to_flac
-from voiceguide.errors import JournalError
-from voiceguide.fsutil import atomic_path, atomic_write_text, private_dir
+from voiceguide.errors import JournalError, VoiceguideError
+from voiceguide.fsutil import atomic_path, atomic_write_bytes, atomic_write_text, private_dir
 from voiceguide.journal import Entry, parse_markdown, render_markdown
+
+if TYPE_CHECKING:
+    from voiceguide.crypto import Cipher
+
+ENC = ".enc"
 
 _NAME = re.compile(r"^(\d{6})-([a-z-]+?)(?:-(\d+))?\.md$")
 
@@ -28,11 +34,80 @@ class Skipped:
 class JournalStore:
     """Owns the journal's paths. The folder (YYYY/MM/DD) is authoritative for an entry's date."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, *, cipher: Callable[[], Cipher | None] | None = None) -> None:
         self.home = home
         self.root = home / "journal"
         self.recordings = home / "recordings"
         self.skipped: list[Skipped] = []
+        self._cipher_factory = cipher
+        self._cipher: Cipher | None = None
+        self._cipher_known = cipher is None
+
+    # -- encryption at rest ---------------------------------------------------------------------
+    @property
+    def cipher(self) -> Cipher | None:
+        """The cipher when the journal is encrypted (asked for once, when first needed)."""
+        if not self._cipher_known:
+            assert self._cipher_factory is not None
+            self._cipher = self._cipher_factory()
+            self._cipher_known = True
+        return self._cipher
+
+    def use_cipher(self, cipher: Cipher | None) -> None:
+        """Switch encryption on (a cipher) or off (None) for what is written from now on."""
+        self._cipher, self._cipher_known = cipher, True
+
+    def seal(self, path: Path) -> Path:
+        """Replace a plain file by its encrypted form (when encryption is on)."""
+        cipher = self.cipher
+        if cipher is None:
+            return path
+        sealed = path.with_name(path.name + ENC)
+        with atomic_path(sealed) as tmp:
+            tmp.write_bytes(cipher.seal(path.read_bytes(), path.name))
+        path.unlink()
+        return sealed
+
+    def unseal(self, sealed: Path) -> Path:
+        """Replace an encrypted file by its plain form."""
+        plain = sealed.with_name(sealed.name[: -len(ENC)])
+        with atomic_path(plain) as tmp:
+            tmp.write_bytes(self.read_bytes(plain))
+        sealed.unlink()
+        return plain
+
+    def read_bytes(self, path: Path) -> bytes:
+        """A journal file's contents, decrypted if it is stored encrypted."""
+        sealed = path.with_name(path.name + ENC)
+        if sealed.exists():
+            cipher = self.cipher
+            if cipher is None:
+                raise VoiceguideError(f"{sealed} is encrypted, but encryption is not set up here.")
+            return cipher.open(sealed.read_bytes(), path.name)
+        return path.read_bytes()
+
+    def load_audio(self, entry: Entry, name: str) -> Audio:
+        """One of an entry's clips, decrypted if needed."""
+        path = self.audio_path(entry, name)
+        if not path.with_name(path.name + ENC).exists():
+            return Audio.load(path)
+        import io
+
+        import soundfile
+
+        data, rate = soundfile.read(io.BytesIO(self.read_bytes(path)), dtype="float32",
+                                    always_2d=True)
+        return Audio(data, rate)
+
+    def journal_files(self) -> list[Path]:
+        """Every entry and audio file, as stored (plain or encrypted)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.glob("[0-9]*/[0-9]*/[0-9]*/*")
+                      if p.is_file() and not p.name.startswith("."))
+
+    def _exists(self, path: Path) -> bool:
+        return path.exists() or path.with_name(path.name + ENC).exists()
 
     # -- recordings in progress ---------------------------------------------------------------
     def capture_path(self, label: str, when: dt.datetime | None = None) -> Path:
@@ -84,7 +159,7 @@ class JournalStore:
         while True:
             stem = base if n == 1 else f"{base}-{n}"
             md_path = folder / f"{stem}.md"
-            if not md_path.exists() and not any(folder.glob(f"{stem}-*.flac")):
+            if not self._exists(md_path) and not any(folder.glob(f"{stem}-*.flac*")):
                 break
             n += 1
         answers = []
@@ -92,20 +167,28 @@ class JournalStore:
             name = None
             if isinstance(clip, Path):
                 name = f"{stem}-{i}.flac"
-                wav_to_flac(clip, folder / name)
+                self.seal(wav_to_flac(clip, folder / name))
             elif clip is not None:
                 name = f"{stem}-{i}.flac"
-                clip.save(folder / name)
+                self.seal(clip.save(folder / name))
             answers.append(dataclasses.replace(answer, audio=name or answer.audio))
         entry = dataclasses.replace(entry, answers=tuple(answers), id=self._id(md_path))
-        with atomic_path(md_path, overwrite=False) as tmp:
-            tmp.write_text(render_markdown(entry), "utf-8")
+        text = render_markdown(entry).encode("utf-8")
+        cipher = self.cipher
+        target = md_path if cipher is None else md_path.with_name(md_path.name + ENC)
+        with atomic_path(target, overwrite=False) as tmp:
+            tmp.write_bytes(text if cipher is None else cipher.seal(text, md_path.name))
         return entry, md_path
 
     def replace(self, entry: Entry) -> Path:
         """Rewrite an existing entry's Markdown (its audio is left as it is)."""
         path = self.path_of(entry.id)
-        atomic_write_text(path, render_markdown(entry))
+        text = render_markdown(entry).encode("utf-8")
+        cipher = self.cipher
+        if cipher is None:
+            atomic_write_bytes(path, text)
+        else:
+            atomic_write_bytes(path.with_name(path.name + ENC), cipher.seal(text, path.name))
         return path
 
     def path_of(self, entry_id: str) -> Path:
@@ -127,21 +210,25 @@ class JournalStore:
         self.skipped = []
         if not self.root.is_dir():
             return
-        paths = self.root.glob("[0-9]*/[0-9]*/[0-9]*/*.md")
-        for path in sorted(paths, key=_newest_first, reverse=True):
+        found = {p.with_name(p.name[: -len(ENC)]) if p.name.endswith(ENC) else p
+                 for p in self.root.glob("[0-9]*/[0-9]*/[0-9]*/*.md*")
+                 if p.name.endswith((".md", ".md" + ENC))}
+        for path in sorted(found, key=_newest_first, reverse=True):
             entry = self.read(path)
             if entry is not None:
                 yield entry
 
     def read(self, path: Path) -> Entry | None:
         """One entry, dated by its folder and file name; None (and noted) if it cannot be read."""
+        from voiceguide.crypto import DamagedFile
+
         m = _NAME.match(path.name)
         try:
             day = dt.date(int(path.parent.parent.parent.name), int(path.parent.parent.name),
                           int(path.parent.name))
-            text = path.read_text("utf-8")
+            text = self.read_bytes(path).decode("utf-8")
             entry = parse_markdown(text, id=self._id(path))
-        except (ValueError, OSError, UnicodeDecodeError, JournalError) as exc:
+        except (ValueError, OSError, UnicodeDecodeError, JournalError, DamagedFile) as exc:
             self.skipped.append(Skipped(path, str(getattr(exc, "message", exc))))
             return None
         clock = entry.date.timetz() if m is None else _clock(m[1], entry.date)
