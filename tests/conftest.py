@@ -77,8 +77,14 @@ def speak_into_microphone(source: Path, folder: Path) -> None:
 def record_speaker(path: Path) -> Iterator[Path]:
     """Record whatever is played on the virtual speaker into `path`."""
     proc = subprocess.Popen(
-        ["parecord", "--device=vg_speaker.monitor", "--file-format=wav", "--channels=1",
-         "--rate=16000", str(path)]
+        [
+            "parecord",
+            "--device=vg_speaker.monitor",
+            "--file-format=wav",
+            "--channels=1",
+            "--rate=16000",
+            str(path),
+        ]
     )
     time.sleep(0.5)
     try:
@@ -119,14 +125,22 @@ class Run:
 
     def __call__(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(VOICEGUIDE), *args], env=self.env(), capture_output=True, text=True,
-            stdin=subprocess.DEVNULL, timeout=timeout,
+            [str(VOICEGUIDE), *args],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [str(VOICEGUIDE), *args], env=self.env(), stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+            [str(VOICEGUIDE), *args],
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
         )
 
 

@@ -8,7 +8,12 @@ import pytest
 
 from voiceguide.app import Voiceguide
 from voiceguide.audio import Audio
-from voiceguide.engines.fakes import CollectingPlayer, FileRecorder, ScriptedTranscriber, ToneSynthesizer
+from voiceguide.engines.fakes import (
+    CollectingPlayer,
+    FileRecorder,
+    ScriptedTranscriber,
+    ToneSynthesizer,
+)
 from voiceguide.errors import NothingHeard, VoiceguideError
 from voiceguide.settings import load_settings
 
@@ -96,3 +101,16 @@ def test_import_and_transcribe_a_recording(tmp_path: Path, speech: Path) -> None
     with pytest.raises(NothingHeard):
         silent = Audio.silence(2, 16000).save(tmp_path / "silent.wav")
         app.transcribe_file(silent)
+
+
+def test_the_not_medical_notice_is_said_once(tmp_path: Path) -> None:
+    from voiceguide.content import NOTICE
+
+    app, player = make_app(tmp_path, Recorders())
+    said: list[str] = []
+    app.show = said.append
+    assert app.first_run_notice() is True
+    assert said == [NOTICE] and len(player.played) == 1
+    assert app.first_run_notice() is False
+    assert len(player.played) == 1
+    assert "not a medical device" in NOTICE and "emergency" in NOTICE

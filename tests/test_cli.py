@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-
 from conftest import VOICEGUIDE, Run
 
 
@@ -22,7 +21,15 @@ def assert_one_clear_error(result: subprocess.CompletedProcess[str], words: str)
 
 def test_help_lists_every_journey() -> None:
     out = subprocess.run([str(VOICEGUIDE), "--help"], capture_output=True, text=True, check=True)
-    for command in ("meditate", "intention", "reflect", "transcribe", "journal", "devices", "doctor"):
+    for command in (
+        "meditate",
+        "intention",
+        "reflect",
+        "transcribe",
+        "journal",
+        "devices",
+        "doctor",
+    ):
         assert command in out.stdout
 
 
@@ -59,19 +66,33 @@ def files(tmp_path: Path) -> dict[str, Path]:
     with open(huge, "wb") as handle:
         handle.write(bytes(header))
         handle.truncate(44 + data_bytes)
-    return {"missing": tmp_path / "nope.wav", "empty": empty, "text": text,
-            "truncated": header_only, "silent": silent, "folder": folder, "huge": huge}
+    return {
+        "missing": tmp_path / "nope.wav",
+        "empty": empty,
+        "text": text,
+        "truncated": header_only,
+        "silent": silent,
+        "folder": folder,
+        "huge": huge,
+    }
 
 
 @pytest.mark.parametrize(
     ("name", "words"),
-    [("missing", "There is no file"), ("empty", "is empty"), ("text", "not an audio file"),
-     ("truncated", "not an audio file"), ("folder", "is a folder"), ("silent", "Nothing was heard"),
-     ("huge", "too long")],
+    [
+        ("missing", "There is no file"),
+        ("empty", "is empty"),
+        ("text", "not an audio file"),
+        ("truncated", "not an audio file"),
+        ("folder", "is a folder"),
+        ("silent", "Nothing was heard"),
+        ("huge", "too long"),
+    ],
 )
 @pytest.mark.parametrize("command", [("transcribe",), ("journal", "import")])
-def test_bad_audio_files(run: Run, files: dict[str, Path], name: str, words: str,
-                         command: tuple[str, ...]) -> None:
+def test_bad_audio_files(
+    run: Run, files: dict[str, Path], name: str, words: str, command: tuple[str, ...]
+) -> None:
     if command == ("journal", "import") and name == "silent":
         result = run(*command, str(files[name]))  # a silent memo is kept, marked as unheard
         assert result.returncode == 0
@@ -85,9 +106,11 @@ def test_bad_audio_files(run: Run, files: dict[str, Path], name: str, words: str
     ("rate", "subtype", "channels"),
     [(8000, "PCM_U8", 1), (44100, "PCM_16", 2), (11025, "PCM_24", 1), (22050, "FLOAT", 2)],
 )
-def test_odd_but_real_recordings_are_transcribed(run: Run, speech: Path, tmp_path: Path,
-                                                rate: int, subtype: str, channels: int) -> None:
+def test_odd_but_real_recordings_are_transcribed(
+    run: Run, speech: Path, tmp_path: Path, rate: int, subtype: str, channels: int
+) -> None:
     from conftest import references, wer
+
     from voiceguide.audio import Audio
 
     audio = Audio.load(speech / "jfk.flac").mono().resample(rate)
@@ -123,21 +146,34 @@ def test_bad_values(run: Run, args: tuple[str, ...], words: str) -> None:
 
 @pytest.mark.devices
 def test_unknown_devices(run: Run, virtual_audio: None) -> None:
-    assert_one_clear_error(run("reflect", "--quick", "--input-device", "nosuchmic"),
-                           "no input device matching 'nosuchmic'")
-    assert_one_clear_error(run("intention", "set", "--output-device", "99"),
-                           "no output device matching '99'")
+    assert_one_clear_error(
+        run("reflect", "--quick", "--input-device", "nosuchmic"),
+        "no input device matching 'nosuchmic'",
+    )
+    assert_one_clear_error(
+        run("intention", "set", "--output-device", "99"), "no output device matching '99'"
+    )
 
 
 def test_no_sound_devices_at_all(run: Run, tmp_path: Path) -> None:
     env = {"PULSE_SERVER": "unix:/nonexistent"}
-    result = subprocess.run([str(VOICEGUIDE), "reflect", "--quick"], capture_output=True,
-                            text=True, env={**run.env(), **env}, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [str(VOICEGUIDE), "reflect", "--quick"],
+        capture_output=True,
+        text=True,
+        env={**run.env(), **env},
+        stdin=subprocess.DEVNULL,
+    )
     assert_one_clear_error(result, "No microphone was found")
     assert not list((run.home / "recordings").glob("*.wav"))
     # With no speaker, the meditation is rendered to a file, and the person is told where.
-    result = subprocess.run([str(VOICEGUIDE), "meditate", "--minutes", "2"], capture_output=True,
-                            text=True, env={**run.env(), **env}, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [str(VOICEGUIDE), "meditate", "--minutes", "2"],
+        capture_output=True,
+        text=True,
+        env={**run.env(), **env},
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0
     [saved] = (run.home / "sessions").glob("meditation-*.wav")
     assert str(saved) in result.stderr

@@ -8,10 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import record_speaker, references, speak_into_microphone, speech_seconds, wer
+
 from voiceguide.audio import Audio
-from voiceguide.engines.fakes import CollectingPlayer, FileRecorder, ScriptedTranscriber, ToneSynthesizer
+from voiceguide.engines.fakes import (
+    CollectingPlayer,
+    FileRecorder,
+    ScriptedTranscriber,
+    ToneSynthesizer,
+)
 from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import soundfile
-
 from conftest import Run, references, wer
 
 
@@ -14,7 +13,9 @@ def stored(home: Path) -> list[Path]:
 
 
 def test_encrypt_then_use_then_decrypt(run: Run, speech: Path) -> None:
-    assert run("journal", "import", str(speech / "jfk.flac"), "--kind", "reflection").returncode == 0
+    assert (
+        run("journal", "import", str(speech / "jfk.flac"), "--kind", "reflection").returncode == 0
+    )
     env = {"VOICEGUIDE_PASSPHRASE": "correct horse battery staple"}
     plain = {p.name: p.read_bytes() for p in stored(run.home)}
 
@@ -67,8 +68,9 @@ def test_encrypt_then_use_then_decrypt(run: Run, speech: Path) -> None:
 def test_an_encrypted_intention_plays_back(run: Run, speech: Path) -> None:
     env = {"VOICEGUIDE_PASSPHRASE": "quiet morning"}
     assert run.with_env(env)("encrypt").returncode == 0
-    imported = run.with_env(env)("journal", "import", str(speech / "jfk.flac"), "--kind",
-                                 "intention")
+    imported = run.with_env(env)(
+        "journal", "import", str(speech / "jfk.flac"), "--kind", "intention"
+    )
     assert imported.returncode == 0, imported.stderr
     # An imported intention has no scope; the store still reads and decrypts it.
     from voiceguide.crypto import open_key

@@ -25,8 +25,11 @@ def sample_entry() -> Entry:
         engine="whisper",
         model="tiny.en",
         answers=(
-            Answer(question="What did you see, hear or feel during the infusion?",
-                   text="I saw a wide blue field.\nIt felt calm.", audio="180509-reflection-1.flac"),
+            Answer(
+                question="What did you see, hear or feel during the infusion?",
+                text="I saw a wide blue field.\nIt felt calm.",
+                audio="180509-reflection-1.flac",
+            ),
             Answer(question="What stands out for you most, now that it is over?", heard=False),
         ),
     )
@@ -80,7 +83,10 @@ def test_store_writes_audio_then_markdown_privately_and_never_overwrites(tmp_pat
         assert folder.stat().st_mode & 0o777 == 0o700
     assert not list(md1.parent.glob(".*tmp"))
     listed = list(store.entries())
-    assert [e.id for e in listed] == ["2026-11-20-180509-reflection-2", "2026-11-20-180509-reflection"]
+    assert [e.id for e in listed] == [
+        "2026-11-20-180509-reflection-2",
+        "2026-11-20-180509-reflection",
+    ]
     assert store.path_of(first.id) == md1
 
 
@@ -107,8 +113,12 @@ def test_malformed_entries_are_reported_and_skipped(tmp_path: Path) -> None:
 def test_latest_filters_on_front_matter(tmp_path: Path) -> None:
     store = JournalStore(tmp_path)
     for scope, hour in (("infusion", 8), ("going-forward", 9), ("infusion", 10)):
-        entry = Entry(date=WHEN.replace(hour=hour), kind="intention", extra=(("scope", scope),),
-                      answers=(Answer(question="Intention", text=f"{scope} {hour}"),))
+        entry = Entry(
+            date=WHEN.replace(hour=hour),
+            kind="intention",
+            extra=(("scope", scope),),
+            answers=(Answer(question="Intention", text=f"{scope} {hour}"),),
+        )
         store.add(entry, [None])
     assert store.latest("intention", scope="infusion").text == "infusion 10"  # type: ignore[union-attr]
     assert store.latest("intention", scope="going-forward").text == "going-forward 9"  # type: ignore[union-attr]

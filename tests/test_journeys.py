@@ -6,10 +6,16 @@ from pathlib import Path
 
 import pytest
 import soundfile
-
 from conftest import (
-    Run, record_speaker, references, speak_into_microphone, speech_seconds, wait_for_line, wer,
+    Run,
+    record_speaker,
+    references,
+    speak_into_microphone,
+    speech_seconds,
+    wait_for_line,
+    wer,
 )
+
 from voiceguide.content import GROUNDING_MEDITATION
 from voiceguide.journal import parse_markdown
 

@@ -22,7 +22,7 @@ RATE = 16000
 
 
 def bursts(pattern: list[tuple[float, float]]) -> Audio:
-    """Alternating (sound seconds, silence seconds) of a tone that rises and falls like syllables."""
+    """Alternating (sound, silence) seconds of a tone that rises and falls like syllables."""
     parts = []
     for sound, quiet in pattern:
         t = np.arange(int(sound * RATE)) / RATE
@@ -97,12 +97,19 @@ def two_phrases(speech: Path) -> Audio:
     return Audio.concat([jfk, Audio.silence(2.5, RATE), jfk])
 
 
-def test_listen_stops_after_closing_silence_and_keeps_everything(tmp_path: Path, speech: Path) -> None:
+def test_listen_stops_after_closing_silence_and_keeps_everything(
+    tmp_path: Path, speech: Path
+) -> None:
     recorder = FileRecorder(two_phrases(speech), lead_seconds=1.0)
     transcriber = ScriptedTranscriber(["first part", "second part", "third"])
     opened = []
-    capture = listen(recorder, tmp_path / "a.wav", transcriber=transcriber, silence=3.0,
-                     on_open=lambda: opened.append(True))
+    capture = listen(
+        recorder,
+        tmp_path / "a.wav",
+        transcriber=transcriber,
+        silence=3.0,
+        on_open=lambda: opened.append(True),
+    )
     assert opened == [True]
     assert capture.heard and capture.stopped_by == "silence"
     assert 1 + 24.5 + 3 - 0.5 < capture.duration < 1 + 24.5 + 3 + 0.5

@@ -13,12 +13,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-
 from conftest import VOICEGUIDE, Run, references, speak_into_microphone, wait_for_line, wer
+
 from voiceguide.app import Voiceguide
 from voiceguide.audio import Audio
 from voiceguide.capture import CaptureWriter
-from voiceguide.engines.fakes import CollectingPlayer, FileRecorder, ScriptedTranscriber, ToneSynthesizer
+from voiceguide.engines.fakes import (
+    CollectingPlayer,
+    FileRecorder,
+    ScriptedTranscriber,
+    ToneSynthesizer,
+)
 from voiceguide.errors import EngineError
 from voiceguide.journal import parse_markdown
 from voiceguide.lock import data_lock
@@ -30,7 +35,7 @@ def entries(home: Path) -> list[Path]:
 
 
 def assert_private(home: Path) -> None:
-    for folder, dirs, files in os.walk(home):
+    for folder, _dirs, files in os.walk(home):
         assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700, folder
         for name in files:
             path = Path(folder) / name
@@ -38,8 +43,9 @@ def assert_private(home: Path) -> None:
 
 
 @pytest.mark.devices
-def test_kill_9_mid_answer_then_recover(run: Run, speech: Path, virtual_audio: None,
-                                        tmp_path: Path) -> None:
+def test_kill_9_mid_answer_then_recover(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
     proc = run.start("reflect", "--infusion", "5")
     wait_for_line(proc.stderr, "Listening")
     speaker = threading.Thread(target=speak_into_microphone, args=(speech / "jfk.flac", tmp_path))
@@ -69,9 +75,11 @@ def test_kill_9_mid_answer_then_recover(run: Run, speech: Path, virtual_audio: N
 
 def test_every_start_quietly_files_unfinished_recordings(run: Run, speech: Path) -> None:
     (run.home / "recordings").mkdir(parents=True)
-    writer = CaptureWriter(run.home / "recordings" / "cut.wav", 16000,
-                           meta={"kind": "intention", "scope": "infusion",
-                                 "question": "What is your intention?"})
+    writer = CaptureWriter(
+        run.home / "recordings" / "cut.wav",
+        16000,
+        meta={"kind": "intention", "scope": "infusion", "question": "What is your intention?"},
+    )
     writer.write(Audio.load(speech / "jfk.flac").for_speech().to_int16()[:, 0])
     # ... and the process dies without closing the file
     result = run("journal", "list")
@@ -116,9 +124,13 @@ def test_a_failed_transcription_keeps_the_audio_and_retry_fills_it_in(
     run: Run, speech: Path
 ) -> None:
     app = Voiceguide(
-        load_settings(home=run.home, silence=2.0), synthesizer=ToneSynthesizer(),
-        player=CollectingPlayer(), recorder=FileRecorder(speech / "jfk.flac"),
-        transcriber=BrokenTranscriber(), stop=threading.Event(), show=lambda t: None,
+        load_settings(home=run.home, silence=2.0),
+        synthesizer=ToneSynthesizer(),
+        player=CollectingPlayer(),
+        recorder=FileRecorder(speech / "jfk.flac"),
+        transcriber=BrokenTranscriber(),
+        stop=threading.Event(),
+        show=lambda t: None,
         inform=lambda t: None,
     )
     entry = app.reflect(quick=True)
@@ -142,15 +154,21 @@ def test_the_main_journeys_work_with_no_network_at_all(
     run: Run, speech: Path, virtual_audio: None, tmp_path: Path
 ) -> None:
     offline = ["unshare", "--net", "--"]
-    check = subprocess.run([*offline, "python3", "-c",
-                            "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
-                           capture_output=True)
+    check = subprocess.run(
+        [*offline, "python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
+        capture_output=True,
+    )
     assert check.returncode != 0  # really no network in there
     env = run.env()
     env.pop("HF_HUB_OFFLINE", None)
-    proc = subprocess.Popen([*offline, str(VOICEGUIDE), "reflect", "--quick"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*offline, str(VOICEGUIDE), "reflect", "--quick"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     wait_for_line(proc.stderr, "Listening")
     speak_into_microphone(speech / "jfk.flac", tmp_path)
     _, err = proc.communicate(timeout=120)
@@ -159,11 +177,19 @@ def test_the_main_journeys_work_with_no_network_at_all(
     assert wer(references()["jfk.flac"], parse_markdown(md.read_text("utf-8")).text) <= 0.1
 
     out = tmp_path / "m.mp3"
-    result = subprocess.run([*offline, str(VOICEGUIDE), "meditate", "--minutes", "2", "--out",
-                             str(out)], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [*offline, str(VOICEGUIDE), "meditate", "--minutes", "2", "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
-    result = subprocess.run([*offline, str(VOICEGUIDE), "transcribe", str(speech / "jfk.flac")],
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [*offline, str(VOICEGUIDE), "transcribe", str(speech / "jfk.flac")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0 and wer(references()["jfk.flac"], result.stdout) <= 0.1
     assert_private(run.home)
 
@@ -172,8 +198,9 @@ def test_the_main_journeys_work_with_no_network_at_all(
 def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
     mount = tmp_path / "small"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k,mode=0700", "tmpfs", str(mount)],
-                   check=True)
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=400k,mode=0700", "tmpfs", str(mount)], check=True
+    )
     try:
         yield mount
     finally:
@@ -185,11 +212,14 @@ def test_a_disk_that_fills_during_a_recording_keeps_what_fits(
 ) -> None:
     home = small_disk / "home"
     app = Voiceguide(
-        load_settings(home=home, silence=2.0), synthesizer=ToneSynthesizer(),
+        load_settings(home=home, silence=2.0),
+        synthesizer=ToneSynthesizer(),
         player=CollectingPlayer(),
         recorder=FileRecorder(Audio.concat([Audio.load(speech / "jfk.flac").for_speech()] * 3)),
-        transcriber=ScriptedTranscriber(["x"] * 10), stop=threading.Event(),
-        show=lambda t: None, inform=lambda t: None,
+        transcriber=ScriptedTranscriber(["x"] * 10),
+        stop=threading.Event(),
+        show=lambda t: None,
+        inform=lambda t: None,
     )
     from voiceguide.errors import DiskFullError
 

@@ -26,7 +26,8 @@ def test_longer_sessions_say_more_but_never_speak_faster() -> None:
     assert set(short.lines) == {s.text for s in GROUNDING_MEDITATION if s.level == 0}
     # Each line has exactly its synthesized length in both: only pauses change.
     assert short.speech_seconds == pytest.approx(
-        sum(len(t.split()) * 0.35 for t in short.lines), abs=0.01)
+        sum(len(t.split()) * 0.35 for t in short.lines), abs=0.01
+    )
 
 
 def test_too_short_a_session_is_a_clear_error() -> None:

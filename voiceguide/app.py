@@ -12,7 +12,13 @@ from pathlib import Path
 
 from voiceguide import content, engines
 from voiceguide.audio import Audio
-from voiceguide.errors import DiskFullError, NoDeviceError, NothingHeard, UsageError, VoiceguideError
+from voiceguide.errors import (
+    DiskFullError,
+    NoDeviceError,
+    NothingHeard,
+    UsageError,
+    VoiceguideError,
+)
 from voiceguide.fsutil import private_dir
 from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
 from voiceguide.journal import Answer, Entry
@@ -138,16 +144,29 @@ class Voiceguide:
             self.inform(f"{capture.error} What was said so far is kept.")
         return capture
 
+    # -- once, at first use --------------------------------------------------------------------
+    def first_run_notice(self, *, speak: bool = True) -> bool:
+        """Say, once, that voiceguide is not a medical device or therapy; True when it was said."""
+        marker = self.settings.home / "notice-acknowledged"
+        if marker.exists():
+            return False
+        if speak:
+            self.say(content.NOTICE)
+        else:
+            self.show(content.NOTICE)
+        from voiceguide.fsutil import atomic_write_text
+
+        atomic_write_text(marker, f"{dt.datetime.now().astimezone().isoformat()}\n")
+        return True
+
     # -- meditate ------------------------------------------------------------------------------
     def meditate(self, *, minutes: float = 10.0, out: Path | None = None) -> Path | None:
-        """Render the grounding meditation; play it, or write it to `out`. Returns a written path."""
+        """Render the grounding meditation; play it, or write it to `out` (returns a saved path)."""
         if not 1 <= minutes <= 180:
             raise UsageError("--minutes must be between 1 and 180.")
         if out is not None:
             _check_output_path(out)
-        rendered = render_session(
-            content.GROUNDING_MEDITATION, self.synthesizer, minutes=minutes
-        )
+        rendered = render_session(content.GROUNDING_MEDITATION, self.synthesizer, minutes=minutes)
         title = f"voiceguide: grounding meditation, {minutes:g} minutes"
         if out is not None:
             rendered.audio.save(out, title=title)
@@ -191,15 +210,19 @@ class Voiceguide:
         """The latest intention of its kind."""
         scope = "going-forward" if going_forward else "infusion"
         entry = next(
-            (e for e in self.store.entries()
-             if e.kind == "intention" and e.get("scope") == scope and e.text),
+            (
+                e
+                for e in self.store.entries()
+                if e.kind == "intention" and e.get("scope") == scope and e.text
+            ),
             None,
         )
         if entry is None:
             what = "an intention going forward" if going_forward else "an intention"
             flag = " --going-forward" if going_forward else ""
             raise VoiceguideError(
-                f"You have not set {what} yet.", hint=f"Set one with: voiceguide intention set{flag}"
+                f"You have not set {what} yet.",
+                hint=f"Set one with: voiceguide intention set{flag}",
             )
         return entry
 
@@ -225,8 +248,12 @@ class Voiceguide:
             answers: list[tuple[str, Capture]] = []
             try:
                 for index, question in enumerate(questions):
-                    meta = {"kind": "reflection", "infusion": number, "session": session,
-                            "index": index}
+                    meta = {
+                        "kind": "reflection",
+                        "infusion": number,
+                        "session": session,
+                        "index": index,
+                    }
                     answers.append((question, self.ask(question, label="reflection", meta=meta)))
             except (VoiceguideError, KeyboardInterrupt):
                 if answers:  # keep what was already said, as an entry of its own
@@ -260,7 +287,9 @@ class Voiceguide:
         from voiceguide.journal import KINDS
 
         if kind not in KINDS:
-            raise UsageError(f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}.")
+            raise UsageError(
+                f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}."
+            )
         audio = Audio.load(path)
         heard, text = transcribe_audio(audio, self.transcriber)
         answer = Answer(question=f"Recording: {path.name}", text=text, heard=heard and bool(text))
@@ -389,4 +418,3 @@ def _check_output_path(out: Path) -> None:
         raise UsageError(f"{out} is a folder; give a file name such as {out / 'meditation.wav'}.")
     if not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist.")
-

@@ -213,7 +213,7 @@ class Audio:
 
 
 def wav_to_flac(source: Path, dest: Path, *, block_frames: int = 1 << 16) -> Path:
-    """Convert a WAV recording to FLAC atomically, a block at a time (an hour is never in memory)."""
+    """Convert a WAV recording to FLAC atomically, block by block (never all in memory)."""
     import soundfile
 
     if dest.suffix.lower() != ".flac":

@@ -19,7 +19,18 @@ _HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
 
 def _header(rate: int, data_bytes: int) -> bytes:
     return _HEADER.pack(
-        b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, 1, rate, rate * 2, 2, 16, b"data",
+        b"RIFF",
+        36 + data_bytes,
+        b"WAVE",
+        b"fmt ",
+        16,
+        1,
+        1,
+        rate,
+        rate * 2,
+        2,
+        16,
+        b"data",
         data_bytes,
     )
 
@@ -32,7 +43,9 @@ class CaptureWriter:
     A sidecar `.json` says what was being recorded, so an interrupted answer can be filed later.
     """
 
-    def __init__(self, path: Path, rate: int, *, meta: dict | None = None, sync_seconds: float = 1.0):
+    def __init__(
+        self, path: Path, rate: int, *, meta: dict | None = None, sync_seconds: float = 1.0
+    ):
         self.path = path
         self.rate = rate
         self.sync_seconds = sync_seconds

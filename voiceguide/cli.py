@@ -16,21 +16,43 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message[0].upper()}{message[1:]}.", hint=f"See: {self.prog} --help")
 
 
-def _common() -> argparse.ArgumentParser:
+def _common() -> _Parser:
     """Options every command takes, before or after the command's name."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = _Parser(add_help=False)
     g = p.add_argument_group("common options")
     s = argparse.SUPPRESS
-    g.add_argument("--home", metavar="DIR", default=s,
-                   help="data folder (default: $VOICEGUIDE_HOME or your user data folder)")
-    g.add_argument("--input-device", metavar="DEV", default=s, help="microphone: number or part of its name")
-    g.add_argument("--output-device", metavar="DEV", default=s, help="speaker: number or part of its name")
-    g.add_argument("--stt", choices=("whisper", "sphinx"), default=s,
-                   help="transcription engine (default: whisper)")
-    g.add_argument("--silence", type=float, metavar="S", default=s,
-                   help="stop listening after S seconds of quiet (default 4)")
-    g.add_argument("--max-seconds", type=float, metavar="S", default=s,
-                   help="longest answer in seconds (default 600)")
+    g.add_argument(
+        "--home",
+        metavar="DIR",
+        default=s,
+        help="data folder (default: $VOICEGUIDE_HOME or your user data folder)",
+    )
+    g.add_argument(
+        "--input-device", metavar="DEV", default=s, help="microphone: number or part of its name"
+    )
+    g.add_argument(
+        "--output-device", metavar="DEV", default=s, help="speaker: number or part of its name"
+    )
+    g.add_argument(
+        "--stt",
+        choices=("whisper", "sphinx"),
+        default=s,
+        help="transcription engine (default: whisper)",
+    )
+    g.add_argument(
+        "--silence",
+        type=float,
+        metavar="S",
+        default=s,
+        help="stop listening after S seconds of quiet (default 4)",
+    )
+    g.add_argument(
+        "--max-seconds",
+        type=float,
+        metavar="S",
+        default=s,
+        help="longest answer in seconds (default 600)",
+    )
     g.add_argument("--debug", action="store_true", default=s, help="show full error details")
     return p
 
@@ -51,17 +73,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("meditate", "a guided grounding meditation before the infusion")
     p.add_argument("--minutes", type=float, default=10.0, help="length in minutes (default 10)")
-    p.add_argument("--out", type=Path, metavar="FILE",
-                   help="write the audio (wav, flac, mp3, ogg) instead of playing it")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write the audio (wav, flac, mp3, ogg) instead of playing it",
+    )
 
     p = command("intention", "set, show or play your intention")
     isub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
-    for action, text in (("set", "say your intention and save it"),
-                         ("show", "print your current intention"),
-                         ("play", "hear your intention in your own voice")):
+    for action, text in (
+        ("set", "say your intention and save it"),
+        ("show", "print your current intention"),
+        ("play", "hear your intention in your own voice"),
+    ):
         ip = isub.add_parser(action, help=text, description=text, parents=[common])
-        ip.add_argument("--going-forward", action="store_true",
-                        help="the intention going forward, set after an infusion")
+        ip.add_argument(
+            "--going-forward",
+            action="store_true",
+            help="the intention going forward, set after an infusion",
+        )
         if action == "play":
             ip.add_argument("--tts", action="store_true", help="speak the text instead")
 
@@ -78,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     jp.add_argument("file", type=Path)
     jp.add_argument("--kind", default="memo", help="entry kind (default memo)")
     jsub.add_parser("list", help="one line per entry, newest first", parents=[common])
-    jsub.add_parser("retry", help="transcribe entries that were saved without their text",
-                    parents=[common])
+    jsub.add_parser(
+        "retry", help="transcribe entries that were saved without their text", parents=[common]
+    )
 
     command("recover", "file recordings that a crash or power cut left unfinished")
     command("encrypt", "encrypt your journal with a passphrase (VOICEGUIDE_PASSPHRASE for scripts)")
@@ -116,8 +148,11 @@ def run(args: argparse.Namespace) -> int:
             print("No sound devices were found.", file=sys.stderr)
         for d in devices:
             marks = ("default input " if d.default_input else "") + (
-                "default output" if d.default_output else "")
-            print(f"{d.index:3d}  {d.name:40s} in:{d.inputs:<3d} out:{d.outputs:<3d} {marks}".rstrip())
+                "default output" if d.default_output else ""
+            )
+            print(
+                f"{d.index:3d}  {d.name:40s} in:{d.inputs:<3d} out:{d.outputs:<3d} {marks}".rstrip()
+            )
         return 0
     settings = _settings(args)
     if args.command == "doctor":
@@ -132,6 +167,12 @@ def run(args: argparse.Namespace) -> int:
         app.encrypt() if args.command == "encrypt" else app.decrypt()
         return 0
     app.recover(quiet=True)  # every start quietly files what a crash left behind
+    if (
+        args.command in ("meditate", "intention", "reflect")
+        and getattr(args, "action", "set") == "set"
+    ):
+        # Spoken the first time, unless the session is being written to a file.
+        app.first_run_notice(speak=getattr(args, "out", None) is None)
     if args.command == "meditate":
         app.meditate(minutes=args.minutes, out=args.out)
     elif args.command == "intention":

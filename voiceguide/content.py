@@ -19,30 +19,60 @@ GROUNDING_MEDITATION: tuple[Say, ...] = (
     Say("Let your body settle where it feels supported, and let your eyes close.", 5),
     Say("Or, if you prefer, let your gaze rest softly on the floor.", 4, level=1),
     Say("Take a slow breath in through your nose, and let it go slowly, all the way out.", 6),
-    Say("Let your shoulders drop a little. Soften your jaw, and the space between your eyes.",
-        10, level=1),
-    Say("Notice where your body meets the chair or the bed beneath you. Let it hold your "
-        "weight for a while.", 8),
+    Say(
+        "Let your shoulders drop a little. Soften your jaw, and the space between your eyes.",
+        10,
+        level=1,
+    ),
+    Say(
+        "Notice where your body meets the chair or the bed beneath you. Let it hold your "
+        "weight for a while.",
+        8,
+    ),
     Say("Feel your feet, and the ground under them, steady and still.", 10, level=1),
-    Say("Now let your breath find its own pace. There is nothing to fix, and nowhere else "
-        "to be.", 12, level=1),
+    Say(
+        "Now let your breath find its own pace. There is nothing to fix, and nowhere else to be.",
+        12,
+        level=1,
+    ),
     Say("Breathe in, and feel your belly rise. Breathe out, and feel it fall.", 12, level=1),
-    Say("Let your attention move slowly up through your body, from your feet to your legs, "
-        "your hips, your chest, your face, noticing, without changing anything.", 15, level=2),
-    Say("If your thoughts start to race, that is all right. Notice them, and gently come back "
-        "to the feeling of your breath.", 15),
-    Say("Notice the sounds around you, near and far. Let them come and go, like weather.",
-        15, level=2),
+    Say(
+        "Let your attention move slowly up through your body, from your feet to your legs, "
+        "your hips, your chest, your face, noticing, without changing anything.",
+        15,
+        level=2,
+    ),
+    Say(
+        "If your thoughts start to race, that is all right. Notice them, and gently come back "
+        "to the feeling of your breath.",
+        15,
+    ),
+    Say(
+        "Notice the sounds around you, near and far. Let them come and go, like weather.",
+        15,
+        level=2,
+    ),
     Say("Each breath out is a small chance to let go of a little more.", 15, level=1),
-    Say("If you notice tension anywhere, breathe towards it, and let it be there, softly.",
-        15, level=2),
-    Say("Now bring your intention to mind. A few words, or just one. Let it rest with you, "
-        "like an anchor.", 15),
-    Say("If anything feels hard during the infusion, take a deep breath, and come back to "
-        "your intention.", 12),
+    Say(
+        "If you notice tension anywhere, breathe towards it, and let it be there, softly.",
+        15,
+        level=2,
+    ),
+    Say(
+        "Now bring your intention to mind. A few words, or just one. Let it rest with you, "
+        "like an anchor.",
+        15,
+    ),
+    Say(
+        "If anything feels hard during the infusion, take a deep breath, and come back to "
+        "your intention.",
+        12,
+    ),
     Say("Your preparation is done. You can let go now, and stay open to whatever shows up.", 10),
-    Say("When you are ready, take one more deep breath, and let your attention return to "
-        "the room.", 3),
+    Say(
+        "When you are ready, take one more deep breath, and let your attention return to the room.",
+        3,
+    ),
 )
 
 INTENTION_INTRO = (

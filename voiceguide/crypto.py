@@ -90,8 +90,15 @@ def create_key(home: Path, passphrase: str, *, n: int = 2**15) -> Cipher:
     """Write the key file for a new passphrase and return its cipher."""
     salt = os.urandom(16)
     cipher = Cipher(_derive(passphrase, salt, n))
-    info = {"version": 1, "kdf": "scrypt", "n": n, "r": 8, "p": 1, "salt": _b64(salt),
-            "check": _b64(cipher.seal(_CHECK, KEYFILE))}
+    info = {
+        "version": 1,
+        "kdf": "scrypt",
+        "n": n,
+        "r": 8,
+        "p": 1,
+        "salt": _b64(salt),
+        "check": _b64(cipher.seal(_CHECK, KEYFILE)),
+    }
     atomic_write_text(home / KEYFILE, json.dumps(info, indent=2))
     return cipher
 

@@ -53,8 +53,10 @@ def _device(kind: str):  # type: ignore[no-untyped-def]
 def _ffmpeg() -> str:
     path = shutil.which("ffmpeg")
     if not path:
-        raise VoiceguideError("ffmpeg is missing, so MP3 and phone recordings cannot be read.",
-                              hint="sudo apt-get install ffmpeg")
+        raise VoiceguideError(
+            "ffmpeg is missing, so MP3 and phone recordings cannot be read.",
+            hint="sudo apt-get install ffmpeg",
+        )
     return path
 
 
@@ -70,9 +72,14 @@ def doctor(settings: Settings) -> int:
     ]
     from voiceguide.crypto import is_enabled
 
-    print("  ok       offline: voiceguide never uses the network; the model loads from local "
-          "files only, with its hash checked")
-    state = "on (transcripts and audio are encrypted)" if is_enabled(settings.home) else (
-        "off (turn it on with: voiceguide encrypt)")
+    print(
+        "  ok       offline: voiceguide never uses the network; the model loads from local "
+        "files only, with its hash checked"
+    )
+    state = (
+        "on (transcripts and audio are encrypted)"
+        if is_enabled(settings.home)
+        else ("off (turn it on with: voiceguide encrypt)")
+    )
     print(f"  ok       encryption: {state}")
     return 0 if all(results) else 1

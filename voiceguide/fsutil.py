@@ -68,7 +68,9 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"), overwrite=overwrite)
 
 
-def unique_path(folder: Path, stem: str, suffix: str, exists: Callable[[Path], bool] | None = None) -> Path:
+def unique_path(
+    folder: Path, stem: str, suffix: str, exists: Callable[[Path], bool] | None = None
+) -> Path:
     """Return folder/stem+suffix, or stem-2, stem-3 ... when a name is already taken."""
     taken = exists or (lambda p: p.exists())
     candidate = folder / f"{stem}{suffix}"

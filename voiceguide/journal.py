@@ -110,9 +110,7 @@ def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) 
         answers.append(
             Answer(question=question, text=text_value, audio=clip, heard=heard, pending=pending)
         )
-    extra = tuple(
-        (k, v) for k, v in front.items() if k not in _STANDARD and k != "transcript"
-    )
+    extra = tuple((k, v) for k, v in front.items() if k not in _STANDARD and k != "transcript")
     infusion = front.get("infusion")
     return Entry(
         id=id,

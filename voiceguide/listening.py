@@ -1,10 +1,10 @@
-"""Listening: record to disk, find the phrases, and transcribe them while the person still speaks."""
+"""Listening: record to disk, find phrases, transcribe them while the person still speaks."""
 
 from __future__ import annotations
 
-import dataclasses
 import bisect
 import contextlib
+import dataclasses
 import errno
 import queue
 import threading

@@ -70,8 +70,15 @@ def recover(
             continue
         meta = captures[0][1]
         started = meta.get("started")
-        when = (dt.datetime.fromtimestamp(started) if isinstance(started, (int, float))
-                else dt.datetime.now()).astimezone().replace(microsecond=0)
+        when = (
+            (
+                dt.datetime.fromtimestamp(started)
+                if isinstance(started, (int, float))
+                else dt.datetime.now()
+            )
+            .astimezone()
+            .replace(microsecond=0)
+        )
         extra: list[tuple[str, object]] = [("recovered", True)]
         if meta.get("scope"):
             extra.append(("scope", meta["scope"]))

@@ -15,7 +15,7 @@ STT_ENGINES = ("whisper", "sphinx")
 
 
 def user_dir() -> Path:
-    """The folder where voiceguide keeps everything (VOICEGUIDE_HOME, or the platform's data folder)."""
+    """Where voiceguide keeps everything: VOICEGUIDE_HOME, or the platform's data folder."""
     env = os.environ.get(HOME_ENV)
     if env:
         return Path(env).expanduser()
@@ -47,7 +47,9 @@ class Settings:
         for name in ("silence", "max_seconds", "wait_seconds"):
             value = getattr(self, name)
             if not (0 < value <= 24 * 3600):
-                raise UsageError(f"--{name.replace('_', '-')} must be a positive number of seconds.")
+                raise UsageError(
+                    f"--{name.replace('_', '-')} must be a positive number of seconds."
+                )
         if not 60 <= self.speech_rate <= 400:
             raise UsageError("The speech rate must be between 60 and 400 words a minute.")
 

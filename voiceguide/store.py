@@ -95,16 +95,20 @@ class JournalStore:
 
         import soundfile
 
-        data, rate = soundfile.read(io.BytesIO(self.read_bytes(path)), dtype="float32",
-                                    always_2d=True)
+        data, rate = soundfile.read(
+            io.BytesIO(self.read_bytes(path)), dtype="float32", always_2d=True
+        )
         return Audio(data, rate)
 
     def journal_files(self) -> list[Path]:
         """Every entry and audio file, as stored (plain or encrypted)."""
         if not self.root.is_dir():
             return []
-        return sorted(p for p in self.root.glob("[0-9]*/[0-9]*/[0-9]*/*")
-                      if p.is_file() and not p.name.startswith("."))
+        return sorted(
+            p
+            for p in self.root.glob("[0-9]*/[0-9]*/[0-9]*/*")
+            if p.is_file() and not p.name.startswith(".")
+        )
 
     def _exists(self, path: Path) -> bool:
         return path.exists() or path.with_name(path.name + ENC).exists()
@@ -210,9 +214,11 @@ class JournalStore:
         self.skipped = []
         if not self.root.is_dir():
             return
-        found = {p.with_name(p.name[: -len(ENC)]) if p.name.endswith(ENC) else p
-                 for p in self.root.glob("[0-9]*/[0-9]*/[0-9]*/*.md*")
-                 if p.name.endswith((".md", ".md" + ENC))}
+        found = {
+            p.with_name(p.name[: -len(ENC)]) if p.name.endswith(ENC) else p
+            for p in self.root.glob("[0-9]*/[0-9]*/[0-9]*/*.md*")
+            if p.name.endswith((".md", ".md" + ENC))
+        }
         for path in sorted(found, key=_newest_first, reverse=True):
             entry = self.read(path)
             if entry is not None:
@@ -224,8 +230,11 @@ class JournalStore:
 
         m = _NAME.match(path.name)
         try:
-            day = dt.date(int(path.parent.parent.parent.name), int(path.parent.parent.name),
-                          int(path.parent.name))
+            day = dt.date(
+                int(path.parent.parent.parent.name),
+                int(path.parent.parent.name),
+                int(path.parent.name),
+            )
             text = self.read_bytes(path).decode("utf-8")
             entry = parse_markdown(text, id=self._id(path))
         except (ValueError, OSError, UnicodeDecodeError, JournalError, DamagedFile) as exc:

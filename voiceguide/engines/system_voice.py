@@ -10,6 +10,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from voiceguide.audio import Audio
 from voiceguide.errors import EngineError
@@ -74,7 +75,7 @@ class SystemVoice:
         # then cancels an utterance because the previous one left its stop flag set. So: one
         # utterance per call, its print silenced, then wait for the file and ask again if none.
         deadline = time.monotonic() + self.timeout
-        driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+        driver: Any = getattr(getattr(engine, "proxy", None), "_driver", None)
         while time.monotonic() < deadline:
             if getattr(driver, "_stopping", False):
                 driver._stopping = False  # a stale stop would cancel this utterance

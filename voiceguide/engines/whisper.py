@@ -98,7 +98,7 @@ class WhisperTranscriber:
         _load(self.folder, self.threads)
 
     def transcribe(self, audio: Audio, *, prompt: str | None = None) -> str:
-        """The words spoken in `audio`; voice-activity filtering keeps silence from inventing text."""
+        """The words spoken in `audio`; voice-activity filtering keeps silence wordless."""
         model = _load(self.folder, self.threads)
         samples = audio.for_speech(16000).samples[:, 0]
         try:
@@ -111,7 +111,9 @@ class WhisperTranscriber:
                 initial_prompt=prompt or None,
                 without_timestamps=True,
             )
-            texts = [s.text.strip() for s in segments if s.no_speech_prob < 0.8 or s.avg_logprob > -0.7]
+            texts = [
+                s.text.strip() for s in segments if s.no_speech_prob < 0.8 or s.avg_logprob > -0.7
+            ]
         except Exception as exc:
             raise EngineError("Whisper could not transcribe the recording.") from exc
         return " ".join(t for t in texts if t).strip()
