@@ -16,8 +16,8 @@ from conftest import (
     wer,
 )
 
-from voiceguide.content import GROUNDING_MEDITATION
 from voiceguide.journal import parse_markdown
+from voiceguide.script import Library, Say
 
 pytestmark = pytest.mark.devices
 
@@ -95,12 +95,14 @@ def test_meditate_two_minutes_to_a_file_is_mostly_quiet_and_intelligible(
     from voiceguide.engines.whisper import WhisperTranscriber
 
     heard = WhisperTranscriber.bundled().transcribe(Audio.load(out))
-    spoken = " ".join(s.text for s in GROUNDING_MEDITATION if s.level == 0)
+    grounding = Library(run.home).load("grounding").steps
+    spoken = " ".join(s.text for s in grounding if isinstance(s, Say) and s.level == 0)
     assert wer(spoken, heard) <= 0.30, heard
 
 
 def test_meditate_plays_through_the_speaker(run: Run, virtual_audio: None, tmp_path: Path) -> None:
     # A returning user: the one-time notice (tested on its own) would add its own length.
+    run.home.mkdir(parents=True, exist_ok=True)
     (run.home / "notice-acknowledged").write_text("2026-01-01T00:00:00+00:00\n")
     heard_file = tmp_path / "speaker.wav"
     with record_speaker(heard_file):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from voiceguide.content import GROUNDING_MEDITATION
 from voiceguide.engines.fakes import ToneSynthesizer
 from voiceguide.errors import UsageError
-from voiceguide.session import Say, render_session
+from voiceguide.script import Library, Say
+from voiceguide.session import render_session
+
+GROUNDING_MEDITATION = Library(Path("/nonexistent")).load("grounding").steps
 
 
 @pytest.mark.parametrize("minutes", [2, 5, 10, 20, 45])
@@ -23,7 +27,9 @@ def test_longer_sessions_say_more_but_never_speak_faster() -> None:
     short = render_session(GROUNDING_MEDITATION, synth, minutes=2)
     long = render_session(GROUNDING_MEDITATION, synth, minutes=20)
     assert set(short.lines) < set(long.lines)
-    assert set(short.lines) == {s.text for s in GROUNDING_MEDITATION if s.level == 0}
+    assert set(short.lines) == {
+        s.text for s in GROUNDING_MEDITATION if isinstance(s, Say) and s.level == 0
+    }
     # Each line has exactly its synthesized length in both: only pauses change.
     assert short.speech_seconds == pytest.approx(
         sum(len(t.split()) * 0.35 for t in short.lines), abs=0.01

@@ -10,7 +10,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from voiceguide import content, engines
+from voiceguide import content, engines, series
+from voiceguide.answers import parse_mood, says_little, says_yes
 from voiceguide.audio import Audio
 from voiceguide.errors import (
     DiskFullError,
@@ -24,12 +25,27 @@ from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
 from voiceguide.journal import Answer, Entry
 from voiceguide.listening import Capture, listen, transcribe_audio
 from voiceguide.lock import data_lock
-from voiceguide.session import render_session
+from voiceguide.script import (
+    Daily,
+    Early,
+    IfLittle,
+    Intention,
+    Library,
+    Listen,
+    Mood,
+    Offer,
+    Say,
+    Script,
+    Step,
+)
+from voiceguide.session import Context, Voice, render_natural, render_session, render_step
 from voiceguide.settings import Settings
 from voiceguide.sounds import listening_cue
 from voiceguide.store import JournalStore
 
-INTENTION_SCOPES = ("infusion", "going-forward")
+INTENTION_SCOPES = ("infusion", "series", "going-forward")
+#: For how many days after an infusion the integration check-in brings the things to avoid.
+EARLY_DAYS = 3
 
 
 def _stderr(message: str) -> None:
@@ -108,7 +124,15 @@ class Voiceguide:
             self._mute = True
             self.inform(f"{exc.message} The words are shown here instead.")
 
-    def ask(self, question: str, *, label: str, meta: dict) -> Capture:
+    def ask(
+        self,
+        question: str,
+        *,
+        label: str,
+        meta: dict,
+        wait_seconds: float | None = None,
+        hint: str | None = None,
+    ) -> Capture:
         """Speak a question, play the cue, and listen for the answer.
 
         `meta` (kind, session, index, ...) is kept beside the recording, so that an answer cut off
@@ -129,10 +153,11 @@ class Voiceguide:
             transcriber=self.transcriber,
             silence=s.silence,
             max_seconds=s.max_seconds,
-            wait_seconds=s.wait_seconds,
+            wait_seconds=wait_seconds or s.wait_seconds,
             stop=stop,
             on_open=lambda: self.inform("Listening... (press Enter when you have finished)"),
             meta={**meta, "question": question},
+            hint=hint,
         )
         if capture.stopped_by == "disk-full":
             raise DiskFullError(
@@ -144,6 +169,50 @@ class Voiceguide:
             self.inform(f"{capture.error} What was said so far is kept.")
         return capture
 
+    # -- scripts -------------------------------------------------------------------------------
+    @property
+    def library(self) -> Library:
+        """Built-in session scripts, and the person's own in <home>/scripts."""
+        return Library(self.settings.home)
+
+    def script(self, name: str) -> Script:
+        return self.library.load(name)
+
+    def speak_script(
+        self, name: str, *, context: Context | None = None, builtin: bool = False
+    ) -> None:
+        """Say a script that asks nothing (an introduction, the notice), step by step."""
+        script = self.library.load(name, builtin=builtin)
+        voice = Voice(self.synthesizer)
+        context = context or self._context()
+        for step in script.steps:
+            self._perform(step, voice, context)
+
+    def _perform(self, step: Step, voice: Voice, context: Context) -> None:
+        """Say or play one step that asks nothing, then keep its pause as real silence."""
+        audio, _ = render_step(step, voice, context)
+        if audio is None:
+            return
+        if isinstance(step, Say | Early | IfLittle):
+            self.show(step.text)
+        elif isinstance(step, Daily):
+            self.show(step.texts[context.day % len(step.texts)])
+        elif isinstance(step, Intention) and context.intention(step.scope) is None:
+            self.show(step.fallback)
+        if step.pause > 0:
+            audio = Audio.concat([audio, Audio.silence(step.pause, audio.rate)])
+        self._play(audio)
+
+    def _context(self) -> Context:
+        """What sessions need to know today: the person's intentions, the day, early days."""
+        since = self.days_since_infusion()
+        today = dt.date.today().toordinal()
+        return Context(
+            intention=self._intention_audio,
+            day=since if since is not None else today,
+            early=since is None or since <= EARLY_DAYS,
+        )
+
     # -- once, at first use --------------------------------------------------------------------
     def first_run_notice(self, *, speak: bool = True) -> bool:
         """Say, once, that voiceguide is not a medical device or therapy; True when it was said."""
@@ -151,49 +220,93 @@ class Voiceguide:
         if marker.exists():
             return False
         if speak:
-            self.say(content.NOTICE)
+            self.speak_script("notice", builtin=True)  # safety words: never replaced
         else:
-            self.show(content.NOTICE)
+            for _, text in self.library.load("notice", builtin=True).spoken():
+                self.show(text)
         from voiceguide.fsutil import atomic_write_text
 
         atomic_write_text(marker, f"{dt.datetime.now().astimezone().isoformat()}\n")
         return True
 
     # -- meditate ------------------------------------------------------------------------------
-    def meditate(self, *, minutes: float = 10.0, out: Path | None = None) -> Path | None:
-        """Render the grounding meditation; play it, or write it to `out` (returns a saved path)."""
+    def meditate(
+        self, *, minutes: float | None = None, out: Path | None = None, script: str = "grounding"
+    ) -> Path | None:
+        """Render a meditation script; play it, or write it to `out` (returns a saved path)."""
+        session = self.script(script)
+        if session.asks:
+            raise UsageError(
+                f"The script {script!r} asks questions, so it is not a meditation.",
+                hint="Meditations are scripts without [listen], [mood] or [offer] steps.",
+            )
+        minutes = minutes or session.minutes or 10.0
         if not 1 <= minutes <= 180:
             raise UsageError("--minutes must be between 1 and 180.")
         if out is not None:
             _check_output_path(out)
-        rendered = render_session(content.GROUNDING_MEDITATION, self.synthesizer, minutes=minutes)
-        title = f"voiceguide: grounding meditation, {minutes:g} minutes"
+        rendered = render_session(
+            session, self.synthesizer, minutes=minutes, context=self._context()
+        )
+        audio = _at_volume(rendered.audio, session.volume)
+        title = f"voiceguide: {session.title}, {minutes:g} minutes"
         if out is not None:
-            rendered.audio.save(out, title=title)
-            self.inform(f"Saved the {minutes:g}-minute meditation to {out}.")
+            audio.save(out, title=title)
+            self.inform(f"Saved the {minutes:g}-minute session to {out}.")
             return out
-        self.inform(f"Playing a {minutes:g}-minute grounding meditation. Ctrl-C stops it.")
+        self.inform(f"Playing {session.title.lower()}, {minutes:g} minutes. Ctrl-C stops it.")
         try:
-            self.player.play(rendered.audio)
+            self.player.play(audio)
         except NoDeviceError as exc:
             folder = private_dir(self.settings.home / "sessions")
-            path = folder / f"meditation-{dt.datetime.now():%Y-%m-%d-%H%M%S}.wav"
-            rendered.audio.save(path, title=title)
-            self.inform(f"{exc.message} The meditation was saved to {path} instead.")
+            path = folder / f"meditation-{script}-{dt.datetime.now():%Y-%m-%d-%H%M%S}.wav"
+            audio.save(path, title=title)
+            self.inform(f"{exc.message} The session was saved to {path} instead.")
             return path
         return None
 
+    def during(self, *, minutes: float | None = None) -> None:
+        """Quietly, for the infusion itself: the person's intention and long silences, looping."""
+        if minutes is not None and not 1 <= minutes <= 600:
+            raise UsageError("--minutes must be between 1 and 600.")
+        session = self.script("during")
+        if session.asks:
+            raise UsageError("The 'during' script must not ask questions.")
+        one = render_natural(session.steps, self.synthesizer, self._context())
+        one = _at_volume(
+            Audio.concat([Audio.silence(session.lead_in, one.rate), one]), session.volume
+        )
+        how_long = f"for {minutes:g} minutes" if minutes else "until you press Ctrl-C"
+        self.inform(f"Playing quietly {how_long}.")
+        try:
+            if minutes:
+                total = round(minutes * 60 * one.rate)
+                rounds = -(-total // one.frames)
+                audio = Audio.concat([one] * rounds)
+                self.player.play(Audio(audio.samples[:total], one.rate))
+            else:
+                while True:
+                    self.player.play(one)
+        except KeyboardInterrupt:
+            self.inform("Stopped.")
+
     # -- intention -----------------------------------------------------------------------------
-    def set_intention(self, *, going_forward: bool = False) -> Entry:
-        """Explain, listen, read back and save the intention (or the intention going forward)."""
-        scope = "going-forward" if going_forward else "infusion"
-        heading = "Intention going forward" if going_forward else "Intention"
+    def set_intention(self, *, scope: str = "infusion") -> Entry:
+        """Explain, listen, read back and save the intention of `scope`."""
+        if scope not in INTENTION_SCOPES:
+            raise UsageError(f"There is no kind of intention called {scope!r}.")
         with self.writing():
-            self.say(content.GOING_FORWARD_INTRO if going_forward else content.INTENTION_INTRO)
+            self.speak_script(content.INTENTION_SCRIPTS[scope])
+            number = self.current_infusion()
             capture = self.ask(
-                "What is your intention?",
+                content.INTENTION_QUESTIONS[scope],
                 label=f"intention-{scope}",
-                meta={"kind": "intention", "scope": scope, "session": uuid.uuid4().hex},
+                meta={
+                    "kind": "intention",
+                    "scope": scope,
+                    "infusion": number,
+                    "session": uuid.uuid4().hex,
+                },
             )
             if not capture.heard:
                 self.store.mark_unheard(capture.path)
@@ -201,77 +314,212 @@ class Voiceguide:
                     "Nothing was heard, so no intention was saved.",
                     hint=f"The recording is kept at {capture.path}.",
                 )
-            entry = self._file("intention", [(heading, capture)], extra=(("scope", scope),))
+            entry = self._file(
+                "intention",
+                [(content.INTENTION_HEADINGS[scope], capture)],
+                infusion=number,
+                extra=(("scope", scope),),
+            )
         if entry.text:
             self.say(content.INTENTION_READBACK.format(text=entry.text))
         return entry
 
-    def current_intention(self, *, going_forward: bool = False) -> Entry:
-        """The latest intention of its kind."""
-        scope = "going-forward" if going_forward else "infusion"
-        entry = next(
-            (
-                e
-                for e in self.store.entries()
-                if e.kind == "intention" and e.get("scope") == scope and e.text
-            ),
-            None,
-        )
-        if entry is None:
-            what = "an intention going forward" if going_forward else "an intention"
-            flag = " --going-forward" if going_forward else ""
+    def current_intention(self, *, scope: str = "infusion", required: bool = True) -> Entry | None:
+        """The intention of `scope` that applies now.
+
+        For an infusion: the one set for the current infusion, else the series intention, else
+        the latest one set for any infusion.
+        """
+        intentions = [e for e in self.store.entries() if e.kind == "intention" and e.text]
+
+        def latest(kind: str, infusion: int | None = None) -> Entry | None:
+            for e in intentions:
+                if e.get("scope", "infusion") == kind and (
+                    infusion is None or e.infusion == infusion
+                ):
+                    return e
+            return None
+
+        if scope == "infusion":
+            entry = (
+                latest("infusion", self.current_infusion())
+                or latest("series")
+                or latest("infusion")
+            )
+        else:
+            entry = latest(scope)
+        if entry is None and required:
+            what = {
+                "infusion": "an intention",
+                "series": "an intention for the series",
+                "going-forward": "an intention going forward",
+            }[scope]
+            flag = {"infusion": "", "series": " --series", "going-forward": " --going-forward"}
             raise VoiceguideError(
                 f"You have not set {what} yet.",
-                hint=f"Set one with: voiceguide intention set{flag}",
+                hint=f"Set one with: voiceguide intention set{flag[scope]}",
             )
         return entry
 
-    def play_intention(self, *, going_forward: bool = False, tts: bool = False) -> Entry:
+    def _intention_audio(self, scope: str) -> Audio | None:
+        entry = self.current_intention(scope=scope, required=False)
+        if entry is None or not entry.audio:
+            return None
+        try:
+            return self.store.load_audio(entry, entry.audio[0])
+        except VoiceguideError:
+            return None
+
+    def play_intention(self, *, scope: str = "infusion", tts: bool = False) -> Entry:
         """Play the intention in the person's own recorded voice (or spoken by the voice)."""
-        entry = self.current_intention(going_forward=going_forward)
+        entry = self.current_intention(scope=scope)
+        assert entry is not None
         if tts or not entry.audio:
             self.say(entry.text or "Your intention has no words yet.")
         else:
             self.player.play(self.store.load_audio(entry, entry.audio[0]))
         return entry
 
-    # -- reflect -------------------------------------------------------------------------------
-    def reflect(self, *, quick: bool = False, infusion: int | None = None) -> Entry:
+    # -- sessions that listen: prepare, reflect, integrate -------------------------------------
+    def prepare(self) -> Entry | None:
+        """The preparation talk and questions, filed as a preparation entry."""
+        return self.run_session("prepare")
+
+    def reflect(self, *, quick: bool = False, infusion: int | None = None) -> Entry | None:
         """Ask the reflection questions aloud and file the answers as one journal entry."""
+        return self.run_session("reflect-quick" if quick else "reflect", infusion=infusion)
+
+    def integrate(self) -> Entry | None:
+        """The daily integration check-in."""
+        return self.run_session("integrate")
+
+    def run_session(self, name: str, *, infusion: int | None = None) -> Entry | None:
+        """Run a script live: speak, listen, ask the mood, offer; file the answers as an entry."""
         if infusion is not None and not 1 <= infusion <= 1000:
             raise UsageError("--infusion must be a number from 1 to 1000.")
-        with self.writing():
-            self.say(content.REFLECT_INTRO)
-            questions = (content.QUICK_QUESTION,) if quick else content.REFLECT_QUESTIONS
-            number = infusion or self.current_infusion()
-            session = uuid.uuid4().hex
-            answers: list[tuple[str, Capture]] = []
-            try:
-                for index, question in enumerate(questions):
-                    meta = {
-                        "kind": "reflection",
-                        "infusion": number,
-                        "session": session,
-                        "index": index,
-                    }
-                    answers.append((question, self.ask(question, label="reflection", meta=meta)))
-            except (VoiceguideError, KeyboardInterrupt):
-                if answers:  # keep what was already said, as an entry of its own
-                    with contextlib.suppress(OSError):  # else recover files it later
-                        self._file(
-                            "reflection", answers, infusion=number, extra=(("partial", True),)
-                        )
-                raise
-            entry = self._file("reflection", answers, infusion=number)
-        self.say(content.REFLECT_DONE)
+        script = self.script(name)
+        kind = script.entry or "reflection"
+        if infusion is not None and infusion > self.current_infusion():
+            series.set_current(self.settings.home, infusion)
+        number = infusion or self.current_infusion()
+        context = self._context()
+        voice = Voice(self.synthesizer)
+        session = uuid.uuid4().hex
+        answers: list[tuple[str, Capture]] = []
+        mood: int | None = None
+        last: Capture | None = None
+        entry: Entry | None = None
+        lock = contextlib.ExitStack()
+        locked = False
+
+        def file(partial: bool = False) -> Entry:
+            extra: list[tuple[str, object]] = []
+            if mood is not None:
+                extra.append(("mood", mood))
+            if partial:
+                extra.append(("partial", True))
+            return self._file(kind, answers, infusion=number, extra=tuple(extra))
+
+        def meta(index: int) -> dict:
+            return {"kind": kind, "infusion": number, "session": session, "index": index}
+
+        try:
+            for index, step in enumerate(script.steps):
+                if isinstance(step, Listen | Mood) and not locked:
+                    lock.enter_context(self.writing())
+                    locked = True
+                if isinstance(step, Listen):
+                    last = self.ask(step.question, label=kind, meta=meta(index))
+                    answers.append((step.question, last))
+                elif isinstance(step, Mood):
+                    mood = self.ask_mood(step.question, meta=meta(index))
+                elif isinstance(step, IfLittle):
+                    if last is not None and says_little(last.text):
+                        self._perform(step, voice, context)
+                elif isinstance(step, Offer):
+                    if answers or mood is not None:
+                        entry = file()
+                        answers, mood = [], None
+                    lock.close()
+                    locked = False
+                    self.offer(step)
+                else:
+                    self._perform(step, voice, context)
+            if answers or mood is not None:
+                entry = file()
+        except (VoiceguideError, KeyboardInterrupt):
+            if answers:  # keep what was already said, as an entry of its own
+                with contextlib.suppress(OSError):  # else recover files it later
+                    file(partial=True)
+            raise
+        finally:
+            lock.close()
         return entry
 
+    def ask_mood(self, question: str, *, meta: dict) -> int | None:
+        """Ask for a mood from 0 to 10; ask once more when unclear; None when still unclear."""
+        for attempt in range(2):
+            capture = self.ask(
+                question if attempt == 0 else content.MOOD_AGAIN,
+                label="mood",
+                meta={**meta, "transient": True},
+                wait_seconds=min(self.settings.wait_seconds, 20.0),
+                hint=content.MOOD_HINT,
+            )
+            self.store.discard_capture(capture.path)
+            mood = parse_mood(capture.text)
+            if mood is not None:
+                self.say(content.MOOD_HEARD.format(mood=mood))
+                return mood
+        self.say(content.MOOD_SKIPPED)
+        return None
+
+    def offer(self, step: Offer) -> Entry | None:
+        """Offer, by voice, to set an intention now; set it when the answer is yes."""
+        capture = self.ask(
+            step.question,
+            label="offer",
+            meta={"transient": True},
+            wait_seconds=min(self.settings.wait_seconds, 15.0),
+            hint=content.YES_NO_HINT,
+        )
+        self.store.discard_capture(capture.path)
+        if says_yes(capture.text):
+            scope = "going-forward" if step.what == "going-forward" else "infusion"
+            return self.set_intention(scope=scope)
+        self.say(content.OFFER_LATER[step.what])
+        return None
+
+    # -- series of infusions -------------------------------------------------------------------
     def current_infusion(self) -> int:
-        """The number of the latest infusion in the journal (1 when there is none yet)."""
+        """The infusion now under way: set by `infusion next`, else the journal's latest."""
+        state = series.current(self.settings.home)
+        if state is not None:
+            return state
         for entry in self.store.entries():
             if entry.infusion is not None:
                 return entry.infusion
         return 1
+
+    def next_infusion(self) -> int:
+        """Start the next infusion of the series; entries from now on carry its number."""
+        with self.writing():
+            number = self.current_infusion() + 1
+            series.set_current(self.settings.home, number)
+        self.show(content.INFUSION_NEXT.format(number=number))
+        return number
+
+    def days_since_infusion(self) -> int | None:
+        """Days since the current infusion (from its first reflection), or None if not known."""
+        number = self.current_infusion()
+        dates = [
+            e.date.date()
+            for e in self.store.entries()
+            if e.kind == "reflection" and e.infusion == number
+        ]
+        if not dates:
+            return None
+        return (dt.date.today() - min(dates)).days
 
     # -- files ---------------------------------------------------------------------------------
     def transcribe_file(self, path: Path) -> str:
@@ -411,6 +659,12 @@ class Voiceguide:
         if failed:
             self.inform("Transcription failed, so the audio was saved without its text.")
         return entry
+
+
+def _at_volume(audio: Audio, volume: float) -> Audio:
+    import math
+
+    return audio if volume >= 1.0 else audio.gain(20 * math.log10(volume))
 
 
 def _check_output_path(out: Path) -> None:

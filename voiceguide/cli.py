@@ -71,8 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, parents=[common], **kw)
 
-    p = command("meditate", "a guided grounding meditation before the infusion")
-    p.add_argument("--minutes", type=float, default=10.0, help="length in minutes (default 10)")
+    p = command("prepare", "the preparation talk and questions, in the days before an infusion")
+
+    p = command("meditate", "a guided meditation (grounding by default) before the infusion")
+    p.add_argument(
+        "--script",
+        default="grounding",
+        metavar="NAME",
+        help="which meditation: grounding, breath, return-to-intention, or your own",
+    )
+    p.add_argument(
+        "--minutes", type=float, help="length in minutes (default: the script's, else 10)"
+    )
     p.add_argument(
         "--out",
         type=Path,
@@ -88,17 +98,46 @@ def build_parser() -> argparse.ArgumentParser:
         ("play", "hear your intention in your own voice"),
     ):
         ip = isub.add_parser(action, help=text, description=text, parents=[common])
-        ip.add_argument(
+        scope = ip.add_mutually_exclusive_group()
+        scope.add_argument(
             "--going-forward",
-            action="store_true",
+            dest="scope",
+            action="store_const",
+            const="going-forward",
+            default="infusion",
             help="the intention going forward, set after an infusion",
+        )
+        scope.add_argument(
+            "--series",
+            dest="scope",
+            action="store_const",
+            const="series",
+            help="one intention for a whole series of infusions",
         )
         if action == "play":
             ip.add_argument("--tts", action="store_true", help="speak the text instead")
 
+    p = command("during", "optional, during the infusion: your intention, quietly, looping")
+    p.add_argument("--minutes", type=float, help="stop after this long (default: Ctrl-C stops)")
+
     p = command("reflect", "speak a reflection after the infusion; it becomes a journal entry")
     p.add_argument("--quick", action="store_true", help="a single open question")
     p.add_argument("--infusion", type=int, metavar="N", help="which infusion this follows")
+
+    command("integrate", "a short daily check-in in the days and weeks after an infusion")
+
+    p = command("infusion", "a series of infusions: which one is under way")
+    fsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    fsub.add_parser("next", help="start the next infusion of the series", parents=[common])
+    fsub.add_parser("show", help="print the number of the infusion under way", parents=[common])
+
+    p = command("scripts", "the spoken sessions, as plain-text scripts you can edit")
+    ssub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    ssub.add_parser("list", help="every script, built-in and your own", parents=[common])
+    sp = ssub.add_parser("check", help="check a script and report every problem", parents=[common])
+    sp.add_argument("file", help="a script file, or the name of a script")
+    sp = ssub.add_parser("show", help="print a script (to copy and edit)", parents=[common])
+    sp.add_argument("name")
 
     p = command("transcribe", "print the transcript of an audio file")
     p.add_argument("file", type=Path)
@@ -108,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     jp = jsub.add_parser("import", help="file a recording as an entry", parents=[common])
     jp.add_argument("file", type=Path)
     jp.add_argument("--kind", default="memo", help="entry kind (default memo)")
-    jsub.add_parser("list", help="one line per entry, newest first", parents=[common])
+    jp = jsub.add_parser("list", help="one line per entry, newest first", parents=[common])
+    jp.add_argument("--infusion", type=int, metavar="N", help="only entries of infusion N")
+    jp.add_argument("--kind", help="only entries of this kind")
     jsub.add_parser(
         "retry", help="transcribe entries that were saved without their text", parents=[common]
     )
@@ -166,24 +207,38 @@ def run(args: argparse.Namespace) -> int:
     if args.command in ("encrypt", "decrypt"):
         app.encrypt() if args.command == "encrypt" else app.decrypt()
         return 0
+    if args.command == "scripts":
+        return _scripts(app, args)
     app.recover(quiet=True)  # every start quietly files what a crash left behind
     if (
-        args.command in ("meditate", "intention", "reflect")
+        args.command in ("prepare", "meditate", "intention", "during", "reflect", "integrate")
         and getattr(args, "action", "set") == "set"
     ):
         # Spoken the first time, unless the session is being written to a file.
         app.first_run_notice(speak=getattr(args, "out", None) is None)
-    if args.command == "meditate":
-        app.meditate(minutes=args.minutes, out=args.out)
+    if args.command == "prepare":
+        app.prepare()
+    elif args.command == "meditate":
+        app.meditate(minutes=args.minutes, out=args.out, script=args.script)
+    elif args.command == "during":
+        app.during(minutes=args.minutes)
     elif args.command == "intention":
         if args.action == "set":
-            app.set_intention(going_forward=args.going_forward)
+            app.set_intention(scope=args.scope)
         elif args.action == "show":
-            print(app.current_intention(going_forward=args.going_forward).text)
+            entry = app.current_intention(scope=args.scope)
+            print(entry.text if entry else "")
         else:
-            app.play_intention(going_forward=args.going_forward, tts=args.tts)
+            app.play_intention(scope=args.scope, tts=args.tts)
     elif args.command == "reflect":
         app.reflect(quick=args.quick, infusion=args.infusion)
+    elif args.command == "integrate":
+        app.integrate()
+    elif args.command == "infusion":
+        if args.action == "next":
+            app.next_infusion()
+        else:
+            print(app.current_infusion())
     elif args.command == "transcribe":
         print(app.transcribe_file(args.file))
     elif args.command == "journal":
@@ -193,11 +248,50 @@ def run(args: argparse.Namespace) -> int:
             app.retry()
         else:
             for entry in app.store.entries():
+                if args.infusion is not None and entry.infusion != args.infusion:
+                    continue
+                if args.kind is not None and entry.kind != args.kind:
+                    continue
                 number = f"#{entry.infusion}" if entry.infusion is not None else "-"
                 words = entry.text[:60] or "(nothing was heard)"
                 print(f"{entry.date:%Y-%m-%d %H:%M}  {entry.kind:<12} {number:<4} {words}")
             for skipped in app.store.skipped:
                 print(f"voiceguide: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    return 0
+
+
+def _scripts(app: Any, args: argparse.Namespace) -> int:
+    library = app.library
+    if args.action == "list":
+        for name, path in library.names().items():
+            where = "yours" if library.is_own(path) else "built-in"
+            try:
+                script = library.load(name)
+                kind = "asks" if script.asks else "plays"
+                print(f"{name:24s} {where:8s} {kind:5s}  {script.title}")
+            except VoiceguideError as exc:
+                print(f"{name:24s} {where:8s} !      {exc.message}")
+        return 0
+    if args.action == "show":
+        path = library.names().get(args.name)
+        if path is None:
+            raise UsageError(f"There is no script called {args.name!r}.")
+        print(library.read(path), end="")
+        return 0
+    path = Path(args.file)
+    if not path.exists() and args.file in library.names():
+        path = library.names()[args.file]
+    if not path.exists():
+        raise UsageError(f"There is no script file {args.file}.")
+    problems = library.check_file(path)
+    for problem in problems:
+        print(f"{path}: {problem}")
+    if problems:
+        print(
+            f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {path}.", file=sys.stderr
+        )
+        return 1
+    print(f"{path}: fine.")
     return 0
 
 

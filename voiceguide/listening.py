@@ -23,8 +23,10 @@ from voiceguide.segmenter import Segmenter
 class StreamingTranscription:
     """Transcribes finished segments in the background, in order, while recording goes on."""
 
-    def __init__(self, transcriber: Transcriber) -> None:
+    def __init__(self, transcriber: Transcriber, *, hint: str | None = None) -> None:
         self.transcriber = transcriber
+        #: Words that prime the first segment (the kind of answer expected), e.g. numbers.
+        self.hint = hint
         self._queue: queue.Queue[Audio | None] = queue.Queue()
         self._texts: list[str] = []
         self._error: BaseException | None = None
@@ -53,7 +55,7 @@ class StreamingTranscription:
             if self._error is not None:
                 continue
             try:
-                prompt = " ".join(self._texts)[-200:] or None
+                prompt = " ".join(self._texts)[-200:] or self.hint
                 self._texts.append(self.transcriber.transcribe(audio, prompt=prompt).strip())
             except BaseException as exc:  # kept and re-raised by finish()
                 self._error = exc
@@ -124,6 +126,7 @@ def listen(
     stop: threading.Event | None = None,
     on_open: Callable[[], None] | None = None,
     meta: dict | None = None,
+    hint: str | None = None,
 ) -> Capture:
     """Record one answer to `path` until the person falls silent, presses Enter, or time runs out.
 
@@ -133,7 +136,7 @@ def listen(
     rate = recorder.rate
     writer = CaptureWriter(path, rate, meta=meta)
     segmenter = Segmenter(rate)
-    worker = StreamingTranscription(transcriber) if transcriber is not None else None
+    worker = StreamingTranscription(transcriber, hint=hint) if transcriber is not None else None
     pcm = PcmBuffer()
     stopped_by = "max"
     error: str | None = None

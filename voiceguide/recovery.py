@@ -53,6 +53,9 @@ def recover(
     sessions: dict[str, list[tuple[Path, dict]]] = {}
     for path in unfinished(store):
         meta = _meta(path)
+        if meta.get("transient"):  # a yes or no to an offer: nothing to keep
+            store.discard_capture(path)
+            continue
         sessions.setdefault(str(meta.get("session") or path.stem), []).append((path, meta))
     filed = []
     for captures in sessions.values():

@@ -1,26 +1,74 @@
-"""Spoken sessions: lines and pauses, rendered to one piece of audio of a chosen length."""
+"""Spoken sessions rendered to audio: a meditation of a chosen length, or one step at a time."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from voiceguide.audio import Audio
 from voiceguide.errors import UsageError
 from voiceguide.interfaces import Synthesizer
+from voiceguide.script import (
+    ASKING,
+    Bell,
+    Breathe,
+    Daily,
+    Early,
+    IfLittle,
+    Intention,
+    Say,
+    Script,
+    Step,
+)
+from voiceguide.sounds import bell
+
+__all__ = ["Context", "Rendered", "Say", "Voice", "render_session", "render_step"]
+
+#: The share of a session that is at most speech; a meditation is mostly quiet.
+MAX_SPEECH_SHARE = 0.5
+
+_COUNTS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+).split()
+_SHORT = {"Breathe in": "In", "Hold": "Hold", "Breathe out": "Out"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Say:
-    """A line to speak, followed by a pause of `pause` seconds (before scaling).
+class Context:
+    """What a session needs to know about the person, beyond its script."""
 
-    `level` 0 lines are always spoken; higher levels join when the session is long enough.
-    """
+    #: The person's own recorded intention of a scope ("infusion", "series", "going-forward").
+    intention: Callable[[str], Audio | None] = lambda scope: None
+    #: Which day it is, counted from any fixed day: picks the [daily] line.
+    day: int = 0
+    #: True in the first days after an infusion: [early] lines are spoken.
+    early: bool = True
 
-    text: str
-    pause: float = 5.0
-    level: int = 0
+
+class Voice:
+    """Speaks through a synthesizer, each distinct text once per session, at one sample rate."""
+
+    def __init__(self, synthesizer: Synthesizer) -> None:
+        self.synthesizer = synthesizer
+        self._said: dict[str, Audio] = {}
+        self.rate: int | None = None
+
+    def __call__(self, text: str) -> Audio:
+        if text not in self._said:
+            audio = self.synthesizer.synthesize(text).mono()
+            if self.rate is None:
+                self.rate = audio.rate
+            self._said[text] = audio.resample(self.rate) if audio.rate != self.rate else audio
+        return self._said[text]
+
+    def fit(self, audio: Audio) -> Audio:
+        """`audio` as mono at the voice's rate, so it can sit between spoken lines."""
+        rate = self.rate or self("Breathe.").rate
+        audio = audio.mono()
+        return audio.resample(rate) if audio.rate != rate else audio
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -36,47 +84,135 @@ class Rendered:
         return self.audio.duration - self.speech_seconds
 
 
-#: The share of a session that is at most speech; a meditation is mostly quiet.
-MAX_SPEECH_SHARE = 0.5
+def _breath(step: Breathe, voice: Voice) -> tuple[Audio, float]:
+    """Counted breathing on a fixed clock: the audio, and how much of it is voice."""
+    rate = voice("Breathe in").rate
+    placed: list[tuple[float, Audio]] = []
+    t = 0.0
+    for round_ in range(step.rounds):
+        for word, count in step.phases:
+            words = [word] + (list(_COUNTS[1:count]) if round_ == 0 else [])
+            if round_ > 0:
+                words = [_SHORT.get(word, word)]
+            for k, w in enumerate(words):
+                placed.append((t + k, voice(w)))
+            t += count
+    end = t
+    out = np.zeros(int(np.ceil(end * rate)) + 1, np.float32)
+    cursor = 0
+    voiced = 0
+    for at, clip in placed:
+        start = max(int(at * rate), cursor)  # never talk over the word before
+        stop = start + clip.frames
+        if stop > out.size:
+            out = np.concatenate([out, np.zeros(stop - out.size, np.float32)])
+        out[start:stop] = clip.samples[:, 0]
+        cursor = stop
+        voiced += clip.frames
+    return Audio(out, rate), voiced / rate
+
+
+def render_step(step: Step, voice: Voice, context: Context) -> tuple[Audio | None, float]:
+    """The sound of one non-asking step (None when it says nothing today) and its voiced seconds."""
+    if isinstance(step, Say | Early | IfLittle):
+        if isinstance(step, Early) and not context.early:
+            return None, 0.0
+        clip = voice(step.text)
+        return clip, clip.duration
+    if isinstance(step, Daily):
+        clip = voice(step.texts[context.day % len(step.texts)])
+        return clip, clip.duration
+    if isinstance(step, Bell):
+        return voice.fit(bell()), 0.0
+    if isinstance(step, Breathe):
+        return _breath(step, voice)
+    if isinstance(step, Intention):
+        own = context.intention(step.scope)
+        if own is not None:
+            clip = voice.fit(own)
+            return clip, clip.duration
+        if step.fallback:
+            clip = voice(step.fallback)
+            return clip, clip.duration
+        return None, 0.0
+    raise TypeError(f"{type(step).__name__} cannot be rendered ahead of time")
 
 
 def render_session(
-    steps: tuple[Say, ...], synthesizer: Synthesizer, *, minutes: float, lead_in: float = 1.5
+    steps: Script | Sequence[Step],
+    synthesizer: Synthesizer,
+    *,
+    minutes: float,
+    lead_in: float = 1.5,
+    context: Context | None = None,
 ) -> Rendered:
     """Render `steps` to last `minutes`, by choosing how many lines fit and scaling the pauses."""
+    if isinstance(steps, Script):
+        steps = steps.steps
+    steps = tuple(steps)
+    if any(isinstance(s, ASKING) for s in steps):
+        raise UsageError("This session asks questions, so it runs live and cannot be rendered.")
+    context = context or Context()
     target = minutes * 60.0
-    voiced: dict[str, Audio] = {}
+    voice = Voice(synthesizer)
+    made: dict[int, tuple[Audio | None, float]] = {}
 
-    def speak(text: str) -> Audio:
-        if text not in voiced:
-            voiced[text] = synthesizer.synthesize(text).mono()
-        return voiced[text]
+    def sound(i: int) -> tuple[Audio | None, float]:
+        if i not in made:
+            made[i] = render_step(steps[i], voice, context)
+        return made[i]
 
-    chosen: tuple[Say, ...] = ()
-    for level in range(max(s.level for s in steps) + 1):
-        candidate = tuple(s for s in steps if s.level <= level)
-        speech = sum(speak(s.text).duration for s in candidate)
-        if speech + lead_in > target * MAX_SPEECH_SHARE:
+    def level(s: Step) -> int:
+        return s.level if isinstance(s, Say) else 0
+
+    chosen: list[int] = []
+    top = max(level(s) for s in steps)
+    for lvl in range(top + 1):
+        candidate = [i for i, s in enumerate(steps) if level(s) <= lvl]
+        voiced = sum(sound(i)[1] for i in candidate)
+        fixed = sum(a.duration for i in candidate if (a := sound(i)[0]) is not None)
+        if voiced + lead_in > target * MAX_SPEECH_SHARE or fixed + lead_in > target * 0.9:
             break
         chosen = candidate
     if not chosen:
-        core = sum(speak(s.text).duration for s in steps if s.level == 0)
-        shortest = int(np.ceil((core + lead_in) / MAX_SPEECH_SHARE / 60.0))
-        raise UsageError(f"This session needs at least {shortest} minutes.")
-    clips = [speak(s.text) for s in chosen]
-    rate = clips[0].rate
-    speech_frames = sum(c.frames for c in clips)
-    total_frames = round(target * rate)
-    pause_frames = total_frames - speech_frames - round(lead_in * rate)
-    weights = np.array([s.pause for s in chosen], dtype=np.float64)
+        core = [i for i, s in enumerate(steps) if level(s) == 0]
+        voiced = sum(sound(i)[1] for i in core)
+        fixed = sum(a.duration for i in core if (a := sound(i)[0]) is not None)
+        need = max((voiced + lead_in) / MAX_SPEECH_SHARE, (fixed + lead_in) / 0.9)
+        raise UsageError(f"This session needs at least {int(np.ceil(need / 60.0))} minutes.")
+    clips = [sound(i)[0] for i in chosen]
+    rate = voice.rate or voice("Breathe.").rate
+    fixed_frames = sum(c.frames for c in clips if c is not None)
+    pause_frames = round(target * rate) - fixed_frames - round(lead_in * rate)
+    weights = np.array([max(steps[i].pause, 0.0) for i in chosen], dtype=np.float64)
+    if weights.sum() <= 0:
+        weights[-1] = 1.0
     # Scale the pauses, never the speech; the rounding remainder goes to the last pause.
     pauses = np.floor(weights / weights.sum() * pause_frames).astype(int)
     pauses[-1] += pause_frames - pauses.sum()
     parts = [Audio.silence(lead_in, rate)]
     for clip, pause in zip(clips, pauses, strict=True):
-        parts += [clip, Audio(np.zeros(int(pause), np.float32), rate)]
+        if clip is not None:
+            parts.append(clip)
+        parts.append(Audio(np.zeros(int(pause), np.float32), rate))
+    lines = tuple(
+        s.text for i in chosen if isinstance(s := steps[i], Say | Early) and sound(i)[0] is not None
+    )
     return Rendered(
         audio=Audio.concat(parts),
-        speech_seconds=speech_frames / rate,
-        lines=tuple(s.text for s in chosen),
+        speech_seconds=sum(sound(i)[1] for i in chosen),
+        lines=lines,
     )
+
+
+def render_natural(steps: Sequence[Step], synthesizer: Synthesizer, context: Context) -> Audio:
+    """Render steps with their pauses as written (no scaling): one round of a looping session."""
+    voice = Voice(synthesizer)
+    parts: list[Audio] = []
+    for step in steps:
+        clip, _ = render_step(step, voice, context)
+        if clip is not None:
+            parts.append(clip)
+        rate = voice.rate or voice("Breathe.").rate
+        parts.append(Audio.silence(step.pause, rate))
+    return Audio.concat(parts)

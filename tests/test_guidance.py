@@ -1,0 +1,71 @@
+"""Every point of GUIDANCE.md is covered by built-in script lines; losing one fails here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from conftest import ROOT
+
+from voiceguide.cli import build_parser
+from voiceguide.script import builtin_dir, parse
+
+GUIDANCE = ROOT.parent / "shared" / "GUIDANCE.md"
+COVERAGE = Path(__file__).parent / "data" / "guidance-coverage.yaml"
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("\u2019", "'")).split())
+
+
+def _points() -> list[str]:
+    """Each bullet of GUIDANCE.md (with its continuation lines)."""
+    points: list[str] = []
+    for line in GUIDANCE.read_text("utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("- "):
+            points.append(stripped[2:])
+        elif stripped and points and line.startswith("  ") and not stripped.startswith("#"):
+            points[-1] += " " + stripped
+    return points
+
+
+def _spoken() -> dict[str, str]:
+    """Every built-in script's spoken lines, as plain words (includes resolved)."""
+    texts = {p.stem: p.read_text("utf-8") for p in builtin_dir().glob("*.txt")}
+
+    def resolve(name: str) -> tuple[str, str] | None:
+        return (texts[name], name) if name in texts else None
+
+    return {
+        name: _plain(" ".join(t for _, t in parse(text, name, include=resolve).spoken()))
+        for name, text in texts.items()
+    }
+
+
+def test_every_point_of_the_guidance_is_covered_by_script_lines() -> None:
+    coverage = yaml.safe_load(COVERAGE.read_text("utf-8"))
+    spoken = _spoken()
+    commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    points = _points()
+    assert len(points) >= 30, "GUIDANCE.md was not read"
+    missing: list[str] = []
+    for point in points:
+        mapped = [c for c in coverage if _plain(point).startswith(_plain(c["point"]))]
+        if not mapped:
+            missing.append(f"no coverage listed for: {point[:70]}")
+            continue
+        for item in mapped[0]["covered_by"]:
+            if "command" in item:
+                if item["command"] not in commands:
+                    missing.append(f"{point[:50]}: no command {item['command']!r}")
+            elif _plain(item["says"]) not in spoken.get(item["script"], ""):
+                missing.append(f"{point[:50]}: {item['script']!r} no longer says {item['says']!r}")
+    assert not missing, "\n".join(missing)
+
+
+def test_whenever_substances_come_up_prescribed_medication_is_mentioned() -> None:
+    for name, words in _spoken().items():
+        if re.search(r"\b(alcohol|cannabis|stimulants|depressants)\b", words):
+            assert "physician" in words and "medication" in words, name

@@ -1,0 +1,176 @@
+"""End to end: every guided moment, on the virtual microphone and speaker, answered aloud with
+real human speech (../shared/speech) or, for short replies, speech synthesized by espeak-ng."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import soundfile
+from conftest import (
+    Run,
+    record_speaker,
+    references,
+    speak_into_microphone,
+    wait_for_line,
+    wer,
+)
+
+from voiceguide.journal import parse_markdown
+
+pytestmark = pytest.mark.devices
+
+
+def spoken(text: str, folder: Path) -> Path:
+    """`text` said by espeak-ng, as a WAV file (for short replies such as "yes")."""
+    out = folder / ("say-" + "".join(c for c in text.lower() if c.isalpha())[:30] + ".wav")
+    subprocess.run(["espeak-ng", "-s", "130", "-w", str(out), text], check=True)
+    return out
+
+
+def answer_each(proc: subprocess.Popen[str], replies: list[Path], folder: Path) -> list[str]:
+    """Wait for each "Listening" prompt and speak the next reply; returns what was printed."""
+    printed: list[str] = []
+    for reply in replies:
+        printed += wait_for_line(proc.stderr, "Listening", timeout=300)
+        time.sleep(0.3)
+        speak_into_microphone(reply, folder)
+    return printed
+
+
+def entries(home: Path, kind: str) -> list:  # type: ignore[type-arg]
+    found = [parse_markdown(p.read_text("utf-8")) for p in (home / "journal").glob("*/*/*/*.md")]
+    return sorted((e for e in found if e.kind == kind), key=lambda e: e.date)
+
+
+def test_prepare_talks_asks_and_files_a_preparation_entry(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    one_two_three = speech / "one_two_three.wav"
+    proc = run.start("prepare", "--silence", "2.5")
+    printed = answer_each(
+        proc,
+        [
+            one_two_three,  # the mood: "one"
+            speech / "jfk.flac",
+            one_two_three,
+            spoken("I hope to feel calm.", tmp_path),
+            one_two_three,
+            spoken("No, thank you.", tmp_path),  # no intention just now
+        ],
+        tmp_path,
+    )
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    talk = out + "".join(printed)
+    assert "alcohol and cannabis" in talk and "physician" in talk and "fasting" in talk
+    [entry] = entries(run.home, "preparation")
+    assert entry.infusion == 1 and entry.get("mood") == 1
+    assert len(entry.answers) == 4 and entry.answers[0].question.startswith("What do you hope")
+    assert wer(references()["jfk.flac"], entry.answers[0].text) <= 0.15, entry.answers[0].text
+    assert "calm" in entry.answers[2].text.lower()
+    assert not entries(run.home, "intention")
+    assert "voiceguide intention set" in out  # how to set it later
+
+
+def test_reflect_then_yes_sets_the_intention_going_forward_by_voice(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    one_two_three = speech / "one_two_three.wav"
+    proc = run.start("reflect", "--silence", "2.5")
+    answer_each(
+        proc,
+        [
+            speech / "jfk.flac",
+            one_two_three,
+            one_two_three,
+            one_two_three,
+            spoken("About a six.", tmp_path),
+            spoken("Yes, please.", tmp_path),
+            one_two_three,  # the intention going forward
+        ],
+        tmp_path,
+    )
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    [reflection] = entries(run.home, "reflection")
+    assert reflection.get("mood") == 6 and len(reflection.answers) == 4
+    assert any("symbolic" in a.question for a in reflection.answers)
+    [intention] = entries(run.home, "intention")
+    assert intention.get("scope") == "going-forward"
+    assert wer("one two three", intention.text) <= 0.34, intention.text
+    shown = run("intention", "show", "--going-forward")
+    assert shown.returncode == 0 and wer("one two three", shown.stdout) <= 0.34
+
+
+def test_integrate_in_a_series_files_an_integration_entry_under_the_infusion(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    nxt = run("infusion", "next")
+    assert nxt.returncode == 0 and "Infusion 2" in nxt.stdout
+    assert run("infusion", "show").stdout.strip() == "2"
+    proc = run.start("integrate", "--silence", "2.5")
+    printed = answer_each(proc, [speech / "jfk.flac", speech / "one_two_three.wav"], tmp_path)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    talk = out + "".join(printed)
+    assert "Today's practice" in talk and "not set an intention going forward" in talk
+    [entry] = entries(run.home, "integration")
+    assert entry.infusion == 2 and entry.get("mood") == 1
+    assert wer(references()["jfk.flac"], entry.text) <= 0.15, entry.text
+    listed = run("journal", "list", "--infusion", "2")
+    assert "integration" in listed.stdout and "#2" in listed.stdout
+    assert run("journal", "list", "--infusion", "1").stdout == ""
+
+
+def test_during_plays_the_persons_intention_quietly_and_stops_on_ctrl_c(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    proc = run.start("intention", "set")
+    answer_each(proc, [speech / "jfk.flac"], tmp_path)
+    assert proc.wait(timeout=120) == 0
+
+    heard_file = tmp_path / "speaker.wav"
+    with record_speaker(heard_file):
+        result = run("during", "--minutes", "1", timeout=200)
+    assert result.returncode == 0, result.stderr
+    from voiceguide.audio import Audio
+    from voiceguide.engines.whisper import WhisperTranscriber
+
+    heard = Audio.load(heard_file)
+    assert 58 <= heard.duration <= 70
+    assert heard.peak() <= 0.45  # quiet
+    words = WhisperTranscriber.bundled().transcribe(heard.gain(9))
+    assert wer(references()["jfk.flac"], words) <= 0.35, words  # the person's own words
+
+    proc = run.start("during")
+    wait_for_line(proc.stderr, "Playing quietly")
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Stopped." in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("script", "minutes"), [("breath", 4), ("return-to-intention", 3)])
+def test_the_other_meditations_render_to_their_length(
+    run: Run, tmp_path: Path, script: str, minutes: int
+) -> None:
+    out = tmp_path / f"{script}.flac"
+    result = run("meditate", "--script", script, "--minutes", str(minutes), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert soundfile.info(str(out)).duration == pytest.approx(minutes * 60, abs=0.05)
+    from voiceguide.audio import Audio
+    from voiceguide.engines.whisper import WhisperTranscriber
+
+    heard = WhisperTranscriber.bundled().transcribe(Audio.load(out)).lower()
+    expected = {"breath": "breath", "return-to-intention": "intention"}[script]
+    assert expected in heard, heard
+
+
+def test_a_script_that_asks_is_not_a_meditation(run: Run) -> None:
+    result = run("meditate", "--script", "prepare", "--out", "/tmp/x.wav")
+    assert result.returncode == 1 and "asks questions" in result.stderr
