@@ -27,9 +27,15 @@ def _system_voice() -> Synthesizer:
     return SystemVoice()
 
 
-@pytest.fixture(params=["tone", "system"])
+def _piper() -> Synthesizer:
+    from voiceguide.engines.piper import PiperSynthesizer
+
+    return PiperSynthesizer()
+
+
+@pytest.fixture(params=["tone", "system", "piper"])
 def synthesizer(request: pytest.FixtureRequest) -> Synthesizer:
-    return ToneSynthesizer() if request.param == "tone" else _system_voice()
+    return {"tone": ToneSynthesizer, "system": _system_voice, "piper": _piper}[request.param]()
 
 
 def test_synthesizer_returns_audio_whose_length_follows_the_text(synthesizer: Synthesizer) -> None:
@@ -43,12 +49,14 @@ def test_synthesizer_returns_audio_whose_length_follows_the_text(synthesizer: Sy
     assert -40 < long.rms_dbfs() < 0 and long.peak() <= 1.0
 
 
-def test_system_voice_is_intelligible_to_whisper() -> None:
+@pytest.mark.parametrize(("voice", "limit"), [("system", 0.25), ("piper", 0.10)])
+def test_the_real_voices_are_intelligible_to_whisper(voice: str, limit: float) -> None:
     from voiceguide.engines.whisper import WhisperTranscriber
 
+    synth = _system_voice() if voice == "system" else _piper()
     text = "Take a slow breath in, and let it go. Come back to your intention."
-    heard = WhisperTranscriber.bundled().transcribe(_system_voice().synthesize(text))
-    assert wer(text, heard) <= 0.25, heard
+    heard = WhisperTranscriber.bundled().transcribe(synth.synthesize(text))
+    assert wer(text, heard) <= limit, heard
 
 
 # -- Transcriber ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from voiceguide.audio import Audio
 from voiceguide.capture import CaptureWriter, repair_capture
 from voiceguide.engines.fakes import FileRecorder, ScriptedTranscriber
 from voiceguide.errors import DeviceError
-from voiceguide.listening import PcmBuffer, listen, transcribe_audio
+from voiceguide.listening import listen, read_pcm, transcribe_audio
 from voiceguide.segmenter import Segmenter
 
 RATE = 16000
@@ -78,17 +78,25 @@ def test_silence_and_clicks_are_not_speech() -> None:
     assert segments_of(Audio.silence(5, RATE)) == []
 
 
-def test_pcm_buffer_slices_across_blocks() -> None:
-    buf = PcmBuffer()
-    data = np.arange(1000, dtype=np.int16)
+def test_phrases_are_read_back_from_the_capture_while_it_is_written(tmp_path: Path) -> None:
+    import os
+
+    from voiceguide.capture import CaptureWriter
+
+    path = tmp_path / "c.wav"
+    writer = CaptureWriter(path, RATE)
+    reader = os.open(path, os.O_RDONLY)
+    data = np.arange(-500, 500, dtype=np.int16)
     for i in range(0, 1000, 64):
-        buf.append(data[i : i + 64])
-    assert len(buf) == 1000
-    for a, b in ((0, 1000), (10, 20), (60, 70), (999, 1000), (500, 2000)):
-        assert np.array_equal(buf.slice(a, b), data[a:b])
-    buf.drop_before(300)
-    assert np.array_equal(buf.slice(300, 1000), data[300:1000])
-    assert len(buf._blocks) == (1000 - 256 + 63) // 64
+        writer.write(data[i : i + 64])
+        # Everything written so far can be read back at once (before any sync or close).
+        got = read_pcm(reader, 0, i + len(data[i : i + 64]), RATE).to_int16()[:, 0]
+        assert np.array_equal(got, data[: i + 64])
+    for a, b in ((0, 1000), (10, 20), (60, 70), (999, 1000)):
+        assert np.array_equal(read_pcm(reader, a, b, RATE).to_int16()[:, 0], data[a:b])
+    assert read_pcm(reader, 900, 2000, RATE).frames == 100  # only what exists
+    writer.close()
+    os.close(reader)
 
 
 def two_phrases(speech: Path) -> Audio:

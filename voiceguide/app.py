@@ -7,8 +7,9 @@ import datetime as dt
 import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from voiceguide import content, engines, series
 from voiceguide.answers import parse_mood, says_little, says_yes
@@ -38,7 +39,14 @@ from voiceguide.script import (
     Script,
     Step,
 )
-from voiceguide.session import Context, Voice, render_natural, render_session, render_step
+from voiceguide.session import (
+    Context,
+    Rendered,
+    Voice,
+    render_natural,
+    render_session,
+    render_step,
+)
 from voiceguide.settings import Settings
 from voiceguide.sounds import listening_cue
 from voiceguide.store import JournalStore
@@ -72,6 +80,8 @@ class Voiceguide:
     ) -> None:
         self.settings = settings
         self._synthesizer = synthesizer
+        self._given_synthesizer = synthesizer is not None
+        self._session_voices: dict[str, Synthesizer] = {}
         self._player = player
         self._recorder = recorder
         self._transcriber = transcriber
@@ -90,6 +100,27 @@ class Voiceguide:
         if self._synthesizer is None:
             self._synthesizer = engines.default_synthesizer(self.settings)
         return self._synthesizer
+
+    def session_voice(self, *, meditation: bool = False) -> Synthesizer:
+        """The voice for session scripts: cached, and slower for meditations.
+
+        A synthesizer passed in by the caller is used as it is.
+        """
+        if self._given_synthesizer:
+            return self.synthesizer
+        key = "meditation" if meditation else "speech"
+        if key not in self._session_voices:
+            from voiceguide.voicecache import CachedSynthesizer
+
+            inner = (
+                engines.default_synthesizer(self.settings, rate=self.settings.meditation_rate)
+                if meditation
+                else self.synthesizer
+            )
+            self._session_voices[key] = CachedSynthesizer(
+                inner, self.settings.home / "cache" / "voice"
+            )
+        return self._session_voices[key]
 
     @property
     def player(self) -> Player:
@@ -113,7 +144,13 @@ class Voiceguide:
     def say(self, text: str) -> None:
         """Speak `text` aloud (and show it)."""
         self.show(text)
-        self._play(self.synthesizer.synthesize(text))
+        audio = self.synthesizer.synthesize(text)
+        if not self._given_synthesizer:
+            from voiceguide.loudness import normalize
+            from voiceguide.session import LINE_CEILING, VOICE_LUFS
+
+            audio = normalize(audio.mono(), VOICE_LUFS, LINE_CEILING)
+        self._play(audio)
 
     def _play(self, audio: Audio) -> None:
         if self._mute:
@@ -183,7 +220,7 @@ class Voiceguide:
     ) -> None:
         """Say a script that asks nothing (an introduction, the notice), step by step."""
         script = self.library.load(name, builtin=builtin)
-        voice = Voice(self.synthesizer)
+        voice = Voice(self.session_voice())
         context = context or self._context()
         for step in script.steps:
             self._perform(step, voice, context)
@@ -231,9 +268,17 @@ class Voiceguide:
 
     # -- meditate ------------------------------------------------------------------------------
     def meditate(
-        self, *, minutes: float | None = None, out: Path | None = None, script: str = "grounding"
+        self,
+        *,
+        minutes: float | None = None,
+        out: Path | None = None,
+        script: str = "grounding",
+        ambient: str | None = None,
     ) -> Path | None:
         """Render a meditation script; play it, or write it to `out` (returns a saved path)."""
+        from voiceguide.sounds import check_ambient
+
+        ambient = check_ambient(ambient or self.settings.ambient)
         session = self.script(script)
         if session.asks:
             raise UsageError(
@@ -245,25 +290,93 @@ class Voiceguide:
             raise UsageError("--minutes must be between 1 and 180.")
         if out is not None:
             _check_output_path(out)
-        rendered = render_session(
-            session, self.synthesizer, minutes=minutes, context=self._context()
-        )
-        audio = _at_volume(rendered.audio, session.volume)
+        voice = self.session_voice(meditation=True)
+
+        def render() -> Rendered:
+            return render_session(
+                session,
+                voice,
+                minutes=minutes,
+                context=self._context(),
+                ambient=ambient,
+                level=not self._given_synthesizer,
+            )
+
         title = f"voiceguide: {session.title}, {minutes:g} minutes"
         if out is not None:
-            audio.save(out, title=title)
+            _at_volume(render().audio, session.volume).save(out, title=title)
             self.inform(f"Saved the {minutes:g}-minute session to {out}.")
             return out
-        self.inform(f"Playing {session.title.lower()}, {minutes:g} minutes. Ctrl-C stops it.")
+        self.inform(
+            f"Playing {session.title.lower()}, {minutes:g} minutes. "
+            "Space pauses, q stops (Ctrl-C too)."
+        )
         try:
-            self.player.play(audio)
+            finished = self._play_session(session, render, minutes=minutes)
         except NoDeviceError as exc:
             folder = private_dir(self.settings.home / "sessions")
             path = folder / f"meditation-{script}-{dt.datetime.now():%Y-%m-%d-%H%M%S}.wav"
-            audio.save(path, title=title)
+            _at_volume(render().audio, session.volume).save(path, title=title)
             self.inform(f"{exc.message} The session was saved to {path} instead.")
             return path
+        if not finished:
+            self.inform("Stopped.")
         return None
+
+    def _play_session(
+        self, session: Script, render: Callable[[], Rendered], *, minutes: float
+    ) -> bool:
+        """Play a meditation, starting with its first step while the rest is prepared."""
+        from voiceguide.playback import Progress, keyboard_controls, play_pieces, silence_while
+
+        voice = Voice(self.session_voice(meditation=True), level=not self._given_synthesizer)
+        lead_in = 1.5
+        first, _ = render_step(session.steps[0], voice, self._context())
+        rate = first.rate if first is not None else (voice.rate or voice("Breathe.").rate)
+        opening = [Audio.silence(lead_in, rate)] + ([first] if first is not None else [])
+        done = threading.Event()
+        result: dict[str, Any] = {}
+
+        def prepare() -> None:
+            try:
+                result["rendered"] = render()
+            except BaseException as exc:  # shown once playback reaches it
+                result["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=prepare, name="render", daemon=True).start()
+        progress = Progress(minutes * 60)
+        played = {"frames": 0}
+
+        def pieces() -> Iterator[Audio]:
+            for piece in opening:
+                played["frames"] += piece.frames
+                yield _at_volume(piece, session.volume)
+            for piece in silence_while(done, rate):
+                played["frames"] += piece.frames
+                yield piece
+            if "error" in result:
+                raise result["error"]
+            rendered: Rendered = result["rendered"]
+            audio = _at_volume(rendered.audio, session.volume)
+            start = min(played["frames"], audio.frames)
+            step = audio.rate // 2
+            for at in range(start, audio.frames, step):
+                yield Audio(audio.samples[at : at + step], audio.rate)
+
+        def on_position(seconds: float) -> None:
+            rendered = result.get("rendered")
+            where = rendered.step_at(abs(seconds)) if rendered is not None else session.title
+            progress.show(abs(seconds), where, paused=seconds < 0)
+
+        with keyboard_controls() as controls:
+            try:
+                return play_pieces(
+                    self.player, pieces(), controls=controls, on_position=on_position
+                )
+            finally:
+                progress.close()
 
     def during(self, *, minutes: float | None = None) -> None:
         """Quietly, for the infusion itself: the person's intention and long silences, looping."""
@@ -272,7 +385,7 @@ class Voiceguide:
         session = self.script("during")
         if session.asks:
             raise UsageError("The 'during' script must not ask questions.")
-        one = render_natural(session.steps, self.synthesizer, self._context())
+        one = render_natural(session.steps, self.session_voice(meditation=True), self._context())
         one = _at_volume(
             Audio.concat([Audio.silence(session.lead_in, one.rate), one]), session.volume
         )
@@ -403,7 +516,7 @@ class Voiceguide:
             series.set_current(self.settings.home, infusion)
         number = infusion or self.current_infusion()
         context = self._context()
-        voice = Voice(self.synthesizer)
+        voice = Voice(self.session_voice())
         session = uuid.uuid4().hex
         answers: list[tuple[str, Capture]] = []
         mood: int | None = None

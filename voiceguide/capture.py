@@ -15,6 +15,8 @@ from voiceguide.errors import AudioFileError
 from voiceguide.fsutil import FILE_MODE, atomic_write_text
 
 _HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
+#: Where the samples start in a capture file.
+HEADER_BYTES = _HEADER.size
 
 
 def _header(rate: int, data_bytes: int) -> bytes:

@@ -40,6 +40,12 @@ def _common() -> _Parser:
         help="transcription engine (default: whisper)",
     )
     g.add_argument(
+        "--voice",
+        default=s,
+        metavar="NAME",
+        help="piper (natural, the default when installed) or system (see: voiceguide voices)",
+    )
+    g.add_argument(
         "--silence",
         type=float,
         metavar="S",
@@ -82,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--minutes", type=float, help="length in minutes (default: the script's, else 10)"
+    )
+    p.add_argument(
+        "--ambient",
+        metavar="NAME",
+        help="a soft bed of sound under the voice: drone, rain, surf, or none (remembered)",
     )
     p.add_argument(
         "--out",
@@ -158,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
     command("encrypt", "encrypt your journal with a passphrase (VOICEGUIDE_PASSPHRASE for scripts)")
     command("decrypt", "turn encryption off again")
 
+    command("voices", "list the voices voiceguide can speak with")
+    p = command("config", "show or change your settings (kept in config.toml in the data folder)")
+    csub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    csub.add_parser("show", help="print every setting", parents=[common])
+    cp = csub.add_parser("set", help="change a setting, e.g. speech-rate 150", parents=[common])
+    cp.add_argument("key")
+    cp.add_argument("value")
+
     command("devices", "list microphones and speakers")
     command("doctor", "check that voice, model and devices work")
     return parser
@@ -171,6 +190,7 @@ def _settings(args: argparse.Namespace) -> Any:
         input_device=getattr(args, "input_device", None),
         output_device=getattr(args, "output_device", None),
         stt=getattr(args, "stt", None),
+        voice=getattr(args, "voice", None),
         silence=getattr(args, "silence", None),
         max_seconds=getattr(args, "max_seconds", None),
         debug=getattr(args, "debug", False),
@@ -195,7 +215,28 @@ def run(args: argparse.Namespace) -> int:
                 f"{d.index:3d}  {d.name:40s} in:{d.inputs:<3d} out:{d.outputs:<3d} {marks}".rstrip()
             )
         return 0
+    if args.command == "config" and args.action == "set":
+        from voiceguide.settings import save_setting
+
+        home = _settings(args).home
+        save_setting(home, args.key, args.value)
+        print(f"{args.key} = {args.value} (saved in {home / 'config.toml'})")
+        return 0
     settings = _settings(args)
+    if args.command == "config":
+        import dataclasses
+
+        for field in dataclasses.fields(settings):
+            print(f"{field.name.replace('_', '-')} = {getattr(settings, field.name)}")
+        return 0
+    if args.command == "voices":
+        from voiceguide.engines import voice_list
+
+        for voice in voice_list(settings):
+            mark = "  (in use)" if voice.in_use else ""
+            state = "installed" if voice.installed else "not installed"
+            print(f"{voice.name:8s} {state:14s} {voice.description}{mark}")
+        return 0
     if args.command == "doctor":
         from voiceguide.doctor import doctor
 
@@ -219,7 +260,12 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "prepare":
         app.prepare()
     elif args.command == "meditate":
-        app.meditate(minutes=args.minutes, out=args.out, script=args.script)
+        if args.ambient is not None:
+            from voiceguide.settings import save_setting
+            from voiceguide.sounds import check_ambient
+
+            save_setting(settings.home, "ambient", check_ambient(args.ambient))
+        app.meditate(minutes=args.minutes, out=args.out, script=args.script, ambient=args.ambient)
     elif args.command == "during":
         app.during(minutes=args.minutes)
     elif args.command == "intention":

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import dataclasses
 import errno
+import os
 import queue
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 from voiceguide.audio import Audio
-from voiceguide.capture import CaptureWriter
+from voiceguide.capture import HEADER_BYTES, CaptureWriter
 from voiceguide.errors import DeviceError, EngineError
 from voiceguide.interfaces import Recorder, Transcriber
 from voiceguide.segmenter import Segmenter
@@ -27,14 +25,14 @@ class StreamingTranscription:
         self.transcriber = transcriber
         #: Words that prime the first segment (the kind of answer expected), e.g. numbers.
         self.hint = hint
-        self._queue: queue.Queue[Audio | None] = queue.Queue()
+        self._queue: queue.Queue[Audio | Callable[[], Audio] | None] = queue.Queue()
         self._texts: list[str] = []
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="transcriber", daemon=True)
         self._thread.start()
 
-    def submit(self, audio: Audio) -> None:
-        """Queue a finished segment."""
+    def submit(self, audio: Audio | Callable[[], Audio]) -> None:
+        """Queue a finished segment: its audio, or a way to read it when its turn comes."""
         self._queue.put(audio)
 
     def finish(self) -> str:
@@ -49,58 +47,17 @@ class StreamingTranscription:
 
     def _work(self) -> None:
         while True:
-            audio = self._queue.get()
-            if audio is None:
+            item = self._queue.get()
+            if item is None:
                 return
             if self._error is not None:
                 continue
             try:
+                audio = item() if callable(item) else item
                 prompt = " ".join(self._texts)[-200:] or self.hint
                 self._texts.append(self.transcriber.transcribe(audio, prompt=prompt).strip())
             except BaseException as exc:  # kept and re-raised by finish()
                 self._error = exc
-
-
-class PcmBuffer:
-    """Recorded blocks not yet handed to the transcriber, sliceable by absolute sample index.
-
-    Blocks before a finished phrase are dropped, so an hour of speech is never held in memory:
-    the whole recording lives on disk.
-    """
-
-    def __init__(self) -> None:
-        self._blocks: list[np.ndarray] = []
-        self._starts: list[int] = []
-        self._length = 0
-
-    def __len__(self) -> int:
-        return self._length
-
-    def append(self, block: np.ndarray) -> None:
-        """Add a block of int16 samples."""
-        if len(block):
-            self._starts.append(self._length)
-            self._blocks.append(block)
-            self._length += len(block)
-
-    def drop_before(self, sample: int) -> None:
-        """Forget whole blocks that end at or before `sample`."""
-        keep = bisect.bisect_right(self._starts, sample) - 1
-        if keep > 0:
-            del self._blocks[:keep], self._starts[:keep]
-
-    def slice(self, start: int, end: int) -> np.ndarray:
-        """Samples [start, end) as one array (only those still held)."""
-        end = min(end, self._length)
-        if not self._blocks or end <= start:
-            return np.zeros(0, np.int16)
-        start = max(start, self._starts[0])
-        first = bisect.bisect_right(self._starts, start) - 1
-        last = bisect.bisect_right(self._starts, end - 1) - 1
-        parts = self._blocks[first : last + 1]
-        joined = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        offset = start - self._starts[first]
-        return joined[offset : offset + end - start]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -137,14 +94,15 @@ def listen(
     writer = CaptureWriter(path, rate, meta=meta)
     segmenter = Segmenter(rate)
     worker = StreamingTranscription(transcriber, hint=hint) if transcriber is not None else None
-    pcm = PcmBuffer()
+    # Phrases are read back from the file being written when the transcriber gets to them, so
+    # an hour of speech is never held in memory, even if transcription falls behind.
+    reader = os.open(path, os.O_RDONLY) if worker is not None else -1
     stopped_by = "max"
     error: str | None = None
 
     def hand_over(start: int, end: int) -> None:
         if worker is not None:
-            worker.submit(Audio.from_int16(pcm.slice(start, end), rate))
-        pcm.drop_before(end)
+            worker.submit(lambda: read_pcm(reader, start, end, rate))
 
     try:
         with recorder.stream() as stream:
@@ -152,8 +110,6 @@ def listen(
                 if on_open is not None and writer.data_bytes == 0:
                     on_open()  # sound is really arriving: the microphone is open
                 writer.write(block)
-                if worker is not None:
-                    pcm.append(block)
                 for start, end in segmenter.feed(block):
                     hand_over(start, end)
                 heard_seconds = writer.seconds
@@ -197,6 +153,8 @@ def listen(
             text = worker.finish()
         except EngineError as exc:
             error = error or exc.message
+        finally:
+            os.close(reader)
     return Capture(
         path=path,
         duration=writer.seconds,
@@ -205,6 +163,12 @@ def listen(
         stopped_by=stopped_by,
         error=error,
     )
+
+
+def read_pcm(fd: int, start: int, end: int, rate: int) -> Audio:
+    """Samples [start, end) of a capture being written (16-bit mono after a 44-byte header)."""
+    data = os.pread(fd, (end - start) * 2, HEADER_BYTES + start * 2)
+    return Audio.from_int16(data[: len(data) // 2 * 2], rate)
 
 
 def transcribe_audio(

@@ -10,6 +10,7 @@ import numpy as np
 from voiceguide.audio import Audio
 from voiceguide.errors import UsageError
 from voiceguide.interfaces import Synthesizer
+from voiceguide.loudness import TARGET_LUFS, integrated_loudness, limit, normalize, true_peak
 from voiceguide.script import (
     ASKING,
     Bell,
@@ -22,7 +23,7 @@ from voiceguide.script import (
     Script,
     Step,
 )
-from voiceguide.sounds import bell
+from voiceguide.sounds import BELL_LUFS, ambient_bed, bell, mix_bed
 
 __all__ = ["Context", "Rendered", "Say", "Voice", "render_session", "render_step"]
 
@@ -48,11 +49,18 @@ class Context:
     early: bool = True
 
 
-class Voice:
-    """Speaks through a synthesizer, each distinct text once per session, at one sample rate."""
+#: Each spoken line is brought to this loudness, its true peaks kept under LINE_CEILING.
+VOICE_LUFS = TARGET_LUFS
+LINE_CEILING = -1.8
 
-    def __init__(self, synthesizer: Synthesizer) -> None:
+
+class Voice:
+    """Speaks through a synthesizer, each distinct text once per session, at one sample rate,
+    every line at the same loudness."""
+
+    def __init__(self, synthesizer: Synthesizer, *, level: bool = True) -> None:
         self.synthesizer = synthesizer
+        self.level = level
         self._said: dict[str, Audio] = {}
         self.rate: int | None = None
 
@@ -61,14 +69,19 @@ class Voice:
             audio = self.synthesizer.synthesize(text).mono()
             if self.rate is None:
                 self.rate = audio.rate
-            self._said[text] = audio.resample(self.rate) if audio.rate != self.rate else audio
+            audio = audio.resample(self.rate) if audio.rate != self.rate else audio
+            already = getattr(self.synthesizer, "leveled", False)
+            self._said[text] = audio if already else self._leveled(audio)
         return self._said[text]
 
-    def fit(self, audio: Audio) -> Audio:
-        """`audio` as mono at the voice's rate, so it can sit between spoken lines."""
+    def _leveled(self, audio: Audio, lufs: float = VOICE_LUFS) -> Audio:
+        return normalize(audio, lufs, LINE_CEILING) if self.level else audio
+
+    def fit(self, audio: Audio, *, lufs: float = VOICE_LUFS) -> Audio:
+        """`audio` as mono at the voice's rate and level, so it can sit between spoken lines."""
         rate = self.rate or self("Breathe.").rate
         audio = audio.mono()
-        return audio.resample(rate) if audio.rate != rate else audio
+        return self._leveled(audio.resample(rate) if audio.rate != rate else audio, lufs)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -78,6 +91,16 @@ class Rendered:
     audio: Audio
     speech_seconds: float
     lines: tuple[str, ...]
+    #: (seconds, what starts there): for showing the step being played.
+    marks: tuple[tuple[float, str], ...] = ()
+
+    def step_at(self, seconds: float) -> str:
+        current = ""
+        for at, text in self.marks:
+            if at > seconds:
+                break
+            current = text
+        return current
 
     @property
     def silence_seconds(self) -> float:
@@ -123,7 +146,7 @@ def render_step(step: Step, voice: Voice, context: Context) -> tuple[Audio | Non
         clip = voice(step.texts[context.day % len(step.texts)])
         return clip, clip.duration
     if isinstance(step, Bell):
-        return voice.fit(bell()), 0.0
+        return voice.fit(bell(), lufs=BELL_LUFS), 0.0
     if isinstance(step, Breathe):
         return _breath(step, voice)
     if isinstance(step, Intention):
@@ -145,8 +168,14 @@ def render_session(
     minutes: float,
     lead_in: float = 1.5,
     context: Context | None = None,
+    ambient: str = "none",
+    level: bool = True,
 ) -> Rendered:
-    """Render `steps` to last `minutes`, by choosing how many lines fit and scaling the pauses."""
+    """Render `steps` to last `minutes`, by choosing how many lines fit and scaling the pauses.
+
+    Every line is brought to the same loudness; with an `ambient` bed it plays underneath,
+    ducking under the voice; the whole session ends at -16 LUFS with true peaks under -1 dBTP.
+    """
     if isinstance(steps, Script):
         steps = steps.steps
     steps = tuple(steps)
@@ -154,7 +183,7 @@ def render_session(
         raise UsageError("This session asks questions, so it runs live and cannot be rendered.")
     context = context or Context()
     target = minutes * 60.0
-    voice = Voice(synthesizer)
+    voice = Voice(synthesizer, level=level)
     made: dict[int, tuple[Audio | None, float]] = {}
 
     def sound(i: int) -> tuple[Audio | None, float]:
@@ -162,20 +191,20 @@ def render_session(
             made[i] = render_step(steps[i], voice, context)
         return made[i]
 
-    def level(s: Step) -> int:
+    def depth(s: Step) -> int:
         return s.level if isinstance(s, Say) else 0
 
     chosen: list[int] = []
-    top = max(level(s) for s in steps)
+    top = max(depth(s) for s in steps)
     for lvl in range(top + 1):
-        candidate = [i for i, s in enumerate(steps) if level(s) <= lvl]
+        candidate = [i for i, s in enumerate(steps) if depth(s) <= lvl]
         voiced = sum(sound(i)[1] for i in candidate)
         fixed = sum(a.duration for i in candidate if (a := sound(i)[0]) is not None)
         if voiced + lead_in > target * MAX_SPEECH_SHARE or fixed + lead_in > target * 0.9:
             break
         chosen = candidate
     if not chosen:
-        core = [i for i, s in enumerate(steps) if level(s) == 0]
+        core = [i for i, s in enumerate(steps) if depth(s) == 0]
         voiced = sum(sound(i)[1] for i in core)
         fixed = sum(a.duration for i in core if (a := sound(i)[0]) is not None)
         need = max((voiced + lead_in) / MAX_SPEECH_SHARE, (fixed + lead_in) / 0.9)
@@ -191,18 +220,53 @@ def render_session(
     pauses = np.floor(weights / weights.sum() * pause_frames).astype(int)
     pauses[-1] += pause_frames - pauses.sum()
     parts = [Audio.silence(lead_in, rate)]
-    for clip, pause in zip(clips, pauses, strict=True):
+    spans: list[tuple[int, int]] = []
+    at = parts[0].frames
+    marks: list[tuple[float, str]] = []
+    for i, clip, pause in zip(chosen, clips, pauses, strict=True):
         if clip is not None:
+            marks.append((at / rate, _label(steps[i], context)))
             parts.append(clip)
+            spans.append((at, at + clip.frames))
+            at += clip.frames
         parts.append(Audio(np.zeros(int(pause), np.float32), rate))
+        at += int(pause)
     lines = tuple(
         s.text for i in chosen if isinstance(s := steps[i], Say | Early) and sound(i)[0] is not None
     )
+    audio = Audio.concat(parts)
+    if ambient != "none":
+        audio = mix_bed(audio, spans, ambient_bed(ambient, rate), voice_lufs=VOICE_LUFS)
+    if level:
+        audio = finish_loudness(audio)
     return Rendered(
-        audio=Audio.concat(parts),
+        audio=audio,
         speech_seconds=sum(sound(i)[1] for i in chosen),
         lines=lines,
+        marks=tuple(marks),
     )
+
+
+def _label(step: Step, context: Context) -> str:
+    if isinstance(step, Say | Early | IfLittle):
+        return step.text
+    if isinstance(step, Daily):
+        return step.texts[context.day % len(step.texts)]
+    if isinstance(step, Breathe):
+        return "Breathing together"
+    if isinstance(step, Intention):
+        return "Your intention"
+    return "Bell" if isinstance(step, Bell) else ""
+
+
+def finish_loudness(audio: Audio) -> Audio:
+    """A whole session at -16 LUFS integrated and at most -1 dBTP (lines are already close)."""
+    loudness = integrated_loudness(audio)
+    if np.isfinite(loudness) and abs(loudness - TARGET_LUFS) > 0.1:
+        audio = audio.gain(TARGET_LUFS - loudness)
+    if true_peak(audio) > -1.5:  # the bed, or a line far from the target, added a peak
+        audio = limit(audio, -1.5)  # with a margin: meters oversample a little differently
+    return audio
 
 
 def render_natural(steps: Sequence[Step], synthesizer: Synthesizer, context: Context) -> Audio:

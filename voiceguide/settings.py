@@ -12,6 +12,8 @@ from voiceguide.errors import UsageError
 
 HOME_ENV = "VOICEGUIDE_HOME"
 STT_ENGINES = ("whisper", "sphinx")
+#: "auto" is the natural voice (piper) when it is installed, else the system voice.
+VOICES = ("auto", "piper", "system")
 
 
 def user_dir() -> Path:
@@ -35,7 +37,11 @@ class Settings:
     silence: float = 4.0
     max_seconds: float = 600.0
     wait_seconds: float = 60.0
-    speech_rate: int = 150
+    voice: str = "auto"
+    speech_rate: int = 160
+    meditation_rate: int = 135
+    volume: int = 100
+    ambient: str = "none"
     debug: bool = False
 
     def __post_init__(self) -> None:
@@ -50,8 +56,18 @@ class Settings:
                 raise UsageError(
                     f"--{name.replace('_', '-')} must be a positive number of seconds."
                 )
-        if not 60 <= self.speech_rate <= 400:
-            raise UsageError("The speech rate must be between 60 and 400 words a minute.")
+        if self.voice not in VOICES:
+            raise UsageError(
+                f"There is no voice called {self.voice!r}.",
+                hint=f"Choose one of: {', '.join(VOICES)} (see: voiceguide voices).",
+            )
+        for name in ("speech_rate", "meditation_rate"):
+            if not 60 <= getattr(self, name) <= 400:
+                raise UsageError(
+                    f"The {name.replace('_', ' ')} must be between 60 and 400 words a minute."
+                )
+        if not 1 <= self.volume <= 100:
+            raise UsageError("The volume must be between 1 and 100 (per cent).")
 
     @property
     def config_file(self) -> Path:
@@ -83,3 +99,42 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(home=home_path, **values)
     except TypeError as exc:
         raise UsageError(f"A setting has the wrong type: {exc}.") from exc
+
+
+#: Settings `voiceguide config set` may write (the others are per run, or paths).
+PERSISTED = ("voice", "speech_rate", "meditation_rate", "volume", "ambient", "stt", "silence")
+
+
+def save_setting(home: Path, key: str, value: str) -> Settings:
+    """Set one setting in <home>/config.toml (checked first, written atomically)."""
+    from voiceguide.fsutil import atomic_write_text, private_dir
+
+    name = key.replace("-", "_")
+    if name not in PERSISTED:
+        raise UsageError(
+            f"There is no setting called {key!r}.", hint=f"Settings: {', '.join(PERSISTED)}."
+        )
+    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    try:
+        typed: Any = int(value) if kind == "int" else float(value) if kind == "float" else value
+    except ValueError as exc:
+        raise UsageError(f"{key} must be a number, not {value!r}.") from exc
+    config = home / "config.toml"
+    current: dict[str, Any] = {}
+    if config.is_file():
+        current = tomllib.loads(config.read_text("utf-8"))
+    current[name] = typed
+    settings = load_settings(home=str(home), **{name: typed})  # raises if the value is wrong
+    lines = [f"{k} = {_toml(v)}" for k, v in sorted(current.items())]
+    private_dir(home)
+    atomic_write_text(config, "\n".join(lines) + "\n")
+    return settings
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

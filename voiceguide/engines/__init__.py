@@ -6,6 +6,7 @@ import time without PortAudio, and faster-whisper is slow to import.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,11 +14,57 @@ if TYPE_CHECKING:
     from voiceguide.settings import Settings
 
 
-def default_synthesizer(settings: Settings) -> Synthesizer:
-    """The system voice (pyttsx3 driving espeak-ng)."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class VoiceInfo:
+    name: str
+    description: str
+    installed: bool
+    in_use: bool
+
+
+def voice_list(settings: Settings) -> list[VoiceInfo]:
+    """Every voice voiceguide knows, whether it is installed, and which one is in use."""
+    import shutil
+
+    from voiceguide.engines import piper
+
+    using = voice_name(settings)
+    return [
+        VoiceInfo(
+            "piper",
+            f"natural neural voice: piper, {piper.VOICE_NAME}, offline",
+            piper.is_installed(),
+            using == "piper",
+        ),
+        VoiceInfo(
+            "system",
+            "the system voice: espeak-ng through pyttsx3",
+            shutil.which("espeak-ng") is not None,
+            using == "system",
+        ),
+    ]
+
+
+def voice_name(settings: Settings) -> str:
+    """The voice the settings ask for: "auto" is the natural one when it is installed."""
+    if settings.voice != "auto":
+        return settings.voice
+    from voiceguide.engines import piper
+
+    return "piper" if piper.is_installed() else "system"
+
+
+def default_synthesizer(settings: Settings, *, rate: int | None = None) -> Synthesizer:
+    """The natural voice (piper) or the system voice (pyttsx3 driving espeak-ng)."""
+    rate = rate or settings.speech_rate
+    volume = settings.volume / 100
+    if voice_name(settings) == "piper":
+        from voiceguide.engines.piper import PiperSynthesizer
+
+        return PiperSynthesizer(rate=rate, volume=volume)
     from voiceguide.engines.system_voice import SystemVoice
 
-    return SystemVoice(rate=settings.speech_rate)
+    return SystemVoice(rate=rate, volume=volume)
 
 
 def default_player(settings: Settings) -> Player:

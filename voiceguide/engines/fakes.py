@@ -70,6 +70,19 @@ class CollectingPlayer:
         """Keep `audio`."""
         self.played.append(audio)
 
+    def play_stream(self, pieces, *, controls=None, on_position=None) -> bool:  # type: ignore[no-untyped-def]
+        """Keep the pieces, joined, as one played piece (as a speaker would sound them)."""
+        parts: list[Audio] = []
+        for piece in pieces:
+            if controls is not None and controls.quit.is_set():
+                if parts:
+                    self.played.append(Audio.concat(parts))
+                return False
+            parts.append(piece)
+        if parts:
+            self.played.append(Audio.concat(parts))
+        return True
+
     @property
     def seconds(self) -> float:
         """Total length of everything played."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import queue
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -118,6 +118,66 @@ class SpeakerPlayer:
                     stream.write(samples[start : start + block])
         except sd.PortAudioError as exc:
             raise DeviceError(f"The speaker stopped working ({exc}).") from exc
+
+    def play_stream(
+        self,
+        pieces: Iterator[Audio],
+        *,
+        controls: Any = None,
+        on_position: Callable[[float], None] | None = None,
+    ) -> bool:
+        """Play pieces as they come, as one stream; pause and quit through `controls`.
+
+        Returns False when the person quit before the end.
+        """
+        sd = _sd()
+        index = resolve_device(self.device, "output")
+        iterator = iter(pieces)
+        first = next(iterator, None)
+        if first is None:
+            return True
+        rate, channels = first.rate, first.channels
+        try:
+            stream = sd.OutputStream(
+                samplerate=rate, channels=channels, dtype="float32", device=index
+            )
+        except sd.PortAudioError:
+            device_rate = int(sd.query_devices(index, "output")["default_samplerate"])
+            try:
+                stream = sd.OutputStream(
+                    samplerate=device_rate, channels=channels, dtype="float32", device=index
+                )
+            except sd.PortAudioError as exc:
+                raise DeviceError(f"The speaker could not be opened ({exc}).") from exc
+        out_rate = int(stream.samplerate)
+        block = max(1, int(out_rate * self.block_seconds))
+        silence = np.zeros((block, channels), np.float32)
+        played = 0
+        try:
+            with stream:
+                piece: Audio | None = first
+                while piece is not None:
+                    if piece.rate != out_rate:
+                        piece = piece.resample(out_rate)
+                    samples = np.ascontiguousarray(piece.samples)
+                    for start in range(0, piece.frames, block):
+                        while controls is not None and controls.paused.is_set():
+                            if controls.quit.is_set():
+                                return False
+                            stream.write(silence)
+                            if on_position is not None:
+                                on_position(-played / out_rate)  # negative: paused here
+                        if controls is not None and controls.quit.is_set():
+                            return False
+                        chunk = samples[start : start + block]
+                        stream.write(chunk)
+                        played += chunk.shape[0]
+                        if on_position is not None:
+                            on_position(played / out_rate)
+                    piece = next(iterator, None)
+        except sd.PortAudioError as exc:
+            raise DeviceError(f"The speaker stopped working ({exc}).") from exc
+        return True
 
 
 class MicrophoneRecorder:

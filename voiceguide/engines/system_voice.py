@@ -52,8 +52,16 @@ class SystemVoice:
 
     name = "system"
 
-    def __init__(self, *, rate: int = 150, voice: str = "gmw/en-us", timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        *,
+        rate: int = 150,
+        volume: float = 1.0,
+        voice: str = "gmw/en-us",
+        timeout: float = 30.0,
+    ) -> None:
         self.rate = rate
+        self.volume = volume
         self.voice = voice
         self.timeout = timeout
 
@@ -68,7 +76,8 @@ class SystemVoice:
                 engine.setProperty("voice", self.voice)
             engine.setProperty("rate", self.rate)
             parts = [self._one(engine, s, Path(tmp) / f"{i}.wav") for i, s in enumerate(sentences)]
-        return Audio.concat(parts)
+        audio = Audio.concat(parts)
+        return audio if self.volume >= 1.0 else Audio(audio.samples * self.volume, audio.rate)
 
     def _one(self, engine, sentence: str, path: Path) -> Audio:  # type: ignore[no-untyped-def]
         # pyttsx3 prints "Audio saved to ...", can return before the file is written, and now and

@@ -1,0 +1,74 @@
+"""Playing a session in a terminal: it starts at once, shows its progress, space pauses and
+resumes, q stops cleanly. Run in a real pseudo-terminal, on the virtual speaker."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import VOICEGUIDE, Run, record_speaker
+
+from voiceguide.audio import Audio
+
+pytestmark = pytest.mark.devices
+
+
+def read_until(fd: int, needle: str, timeout: float) -> str:
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and needle not in seen:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(fd, 4096).decode("utf-8", "replace")
+            except OSError:
+                break
+    assert needle in seen, seen
+    return seen
+
+
+def test_space_pauses_and_q_stops_a_session_in_a_terminal(
+    run: Run, virtual_audio: None, tmp_path: Path
+) -> None:
+    run.home.mkdir(parents=True, exist_ok=True)
+    (run.home / "notice-acknowledged").write_text("2026-01-01T00:00:00+00:00\n")
+    heard_file = tmp_path / "speaker.wav"
+    master, slave = pty.openpty()
+    with record_speaker(heard_file):
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            [str(VOICEGUIDE), "meditate", "--minutes", "5", "--ambient", "none"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=run.env(),
+            close_fds=True,
+        )
+        os.close(slave)
+        shown = read_until(master, "0:0", timeout=60)  # the progress line is ticking
+        assert "Space pauses" in shown
+        time.sleep(8)
+        os.write(master, b" ")
+        shown += read_until(master, "paused", timeout=10)
+        paused_at = time.monotonic()
+        time.sleep(6)
+        os.write(master, b" ")
+        time.sleep(3)
+        os.write(master, b"q")
+        shown += read_until(master, "Stopped.", timeout=20)
+        assert proc.wait(timeout=20) == 0
+        ran = time.monotonic() - started
+    os.close(master)
+    assert ran < 60  # a five-minute session, stopped after about twenty seconds
+    assert "/ 5:00" in shown
+    # While paused the speaker was silent.
+    heard = Audio.load(heard_file)
+    offset = paused_at - started + 1.0  # parecord started half a second before the command
+    quiet = heard.slice(offset, offset + 4.0)
+    assert quiet.peak() < 0.01, quiet.peak()
+    assert heard.slice(0, offset).peak() > 0.05  # and before the pause it was playing
