@@ -634,6 +634,46 @@ class Voiceguide:
             return None
         return (dt.date.today() - min(dates)).days
 
+    # -- the journal ---------------------------------------------------------------------------
+    def find(
+        self,
+        *,
+        kind: str | None = None,
+        infusion: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+    ) -> list[Entry]:
+        """Entries, newest first, filtered; dates as people say them ("last week")."""
+        from voiceguide.dates import parse_day
+        from voiceguide.journal import KINDS
+
+        if kind is not None and kind not in KINDS:
+            raise UsageError(
+                f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}."
+            )
+        if limit is not None and limit < 1:
+            raise UsageError("--limit must be 1 or more.")
+        if infusion is not None and not 1 <= infusion <= 1000:
+            raise UsageError("--infusion must be a number from 1 to 1000.")
+        first = parse_day(since) if since else None
+        last = parse_day(until) if until else None
+        if first and last and first > last:
+            raise UsageError(f"--since ({first}) is after --until ({last}).")
+        found = []
+        for entry in self.store.entries():
+            day = entry.date.date()
+            if kind is not None and entry.kind != kind:
+                continue
+            if infusion is not None and entry.infusion != infusion:
+                continue
+            if (first and day < first) or (last and day > last):
+                continue
+            found.append(entry)
+            if limit is not None and len(found) >= limit:
+                break
+        return found
+
     # -- files ---------------------------------------------------------------------------------
     def transcribe_file(self, path: Path) -> str:
         """The transcript of an audio file."""

@@ -161,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     jp = jsub.add_parser("list", help="one line per entry, newest first", parents=[common])
     jp.add_argument("--infusion", type=int, metavar="N", help="only entries of infusion N")
     jp.add_argument("--kind", help="only entries of this kind")
+    jp.add_argument(
+        "--since", metavar="WHEN", help="from this day: 2026-11-01, yesterday, last week"
+    )
+    jp.add_argument("--until", metavar="WHEN", help="up to and including this day")
+    jp.add_argument("--limit", type=int, metavar="N", help="at most N entries")
     jsub.add_parser(
         "retry", help="transcribe entries that were saved without their text", parents=[common]
     )
@@ -293,14 +298,20 @@ def run(args: argparse.Namespace) -> int:
         elif args.action == "retry":
             app.retry()
         else:
-            for entry in app.store.entries():
-                if args.infusion is not None and entry.infusion != args.infusion:
-                    continue
-                if args.kind is not None and entry.kind != args.kind:
-                    continue
+            found = app.find(
+                kind=args.kind,
+                infusion=args.infusion,
+                since=args.since,
+                until=args.until,
+                limit=args.limit,
+            )
+            for entry in found:
                 number = f"#{entry.infusion}" if entry.infusion is not None else "-"
+                mood = entry.get("mood")
+                mood_text = f"mood {mood:>2}" if isinstance(mood, int) else " " * 7
                 words = entry.text[:60] or "(nothing was heard)"
-                print(f"{entry.date:%Y-%m-%d %H:%M}  {entry.kind:<12} {number:<4} {words}")
+                when = f"{entry.date:%Y-%m-%d %H:%M}"
+                print(f"{when}  {entry.kind:<12} {number:<4} {mood_text}  {words}")
             for skipped in app.store.skipped:
                 print(f"voiceguide: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     return 0

@@ -22,6 +22,15 @@ def _check(name: str, test) -> bool:  # type: ignore[no-untyped-def]
     return True
 
 
+def _natural_voice() -> str:
+    from voiceguide.engines.piper import VOICE_NAME, PiperSynthesizer, bundled_voice_dir
+
+    audio = PiperSynthesizer().synthesize("Hello.")
+    if audio.duration < 0.2:
+        raise VoiceguideError("The natural voice produced no sound.")
+    return f"piper {VOICE_NAME} at {bundled_voice_dir()}, hash verified"
+
+
 def _voice() -> str:
     from voiceguide.engines.system_voice import SystemVoice
 
@@ -64,7 +73,8 @@ def doctor(settings: Settings) -> int:
     """Run every check; exit code 0 when all pass."""
     print(f"voiceguide doctor (data folder: {settings.home})")
     results = [
-        _check("voice", _voice),
+        _check("natural voice", _natural_voice),
+        _check("system voice", _voice),
         _check("speech model", _model),
         _check("microphone", _device("input")),
         _check("speaker", _device("output")),
@@ -73,8 +83,8 @@ def doctor(settings: Settings) -> int:
     from voiceguide.crypto import is_enabled
 
     print(
-        "  ok       offline: voiceguide never uses the network; the model loads from local "
-        "files only, with its hash checked"
+        "  ok       offline: voiceguide never uses the network; the speech model and "
+        "the voice load from local files only, with their hashes checked"
     )
     state = (
         "on (transcripts and audio are encrypted)"

@@ -62,7 +62,8 @@ class Voice:
         self.synthesizer = synthesizer
         self.level = level
         self._said: dict[str, Audio] = {}
-        self.rate: int | None = None
+        # Known up front when the synthesizer says so: a bell then needs no voice loaded.
+        self.rate: int | None = getattr(synthesizer, "sample_rate", None)
 
     def __call__(self, text: str) -> Audio:
         if text not in self._said:

@@ -20,6 +20,7 @@ class CachedSynthesizer:
     def __init__(self, synthesizer: Synthesizer, folder: Path, *, level: bool = True) -> None:
         self.inner = synthesizer
         self.name = synthesizer.name
+        self.sample_rate: int | None = getattr(synthesizer, "sample_rate", None)
         self.folder = folder
         #: Lines are kept already brought to the voice loudness (see voiceguide.session).
         self.leveled = level

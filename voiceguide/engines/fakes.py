@@ -96,6 +96,7 @@ class ToneSynthesizer:
 
     def __init__(self, *, rate: int = 22050, seconds_per_word: float = 0.35) -> None:
         self.rate = rate
+        self.sample_rate = rate
         self.seconds_per_word = seconds_per_word
         self.spoken: list[str] = []
 

@@ -89,6 +89,7 @@ class PiperSynthesizer:
     """Text-to-speech with piper's neural voice: natural, offline, about 0.06 x real time here."""
 
     name = "piper"
+    sample_rate = 22050  # the voice's own rate (en_US-joe-medium)
 
     def __init__(
         self, *, rate: int = NATURAL_RATE, volume: float = 1.0, folder: Path | None = None

@@ -51,6 +51,7 @@ class SystemVoice:
     """Text-to-speech with the operating system's voice (espeak-ng on Linux)."""
 
     name = "system"
+    sample_rate = 22050  # espeak-ng's rate
 
     def __init__(
         self,

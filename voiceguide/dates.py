@@ -1,0 +1,56 @@
+"""Dates as people say them: "2026-11-01", "yesterday", "last week", "3 days ago"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from voiceguide.errors import UsageError
+
+_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def parse_day(text: str, today: dt.date | None = None) -> dt.date:
+    """The day `text` means; UsageError (one clear sentence) when it means none."""
+    today = today or dt.date.today()
+    phrase = " ".join(text.lower().strip().split())
+    try:
+        return dt.date.fromisoformat(phrase)
+    except ValueError:
+        pass
+    if phrase in ("today", "now"):
+        return today
+    if phrase == "yesterday":
+        return today - dt.timedelta(days=1)
+    match = re.fullmatch(
+        r"(\d+|a|an|one|two|three|four|five|six) (day|week|month|year)s? ago", phrase
+    )
+    if match:
+        count = int(match[1]) if match[1].isdigit() else _WORDS[match[1]]
+        return today - dt.timedelta(days=count * _UNITS[match[2]])
+    match = re.fullmatch(r"(last|this) (week|month|year)", phrase)
+    if match:
+        start = _start_of(match[2], today)
+        if match[1] == "this":
+            return start
+        return _start_of(match[2], start - dt.timedelta(days=1))
+    match = re.fullmatch(
+        r"(last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", phrase
+    )
+    if match:
+        back = (today.weekday() - _WEEKDAYS.index(match[2])) % 7 or 7
+        return today - dt.timedelta(days=back)
+    raise UsageError(
+        f"{text!r} is not a date voiceguide understands.",
+        hint="Try 2026-11-01, today, yesterday, monday, 3 days ago, last week or this month.",
+    )
+
+
+def _start_of(unit: str, day: dt.date) -> dt.date:
+    if unit == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return day.replace(month=1, day=1)
