@@ -186,3 +186,18 @@ def test_export_writes_each_format_with_a_title(run: Run, tmp_path: Path, suffix
         tags |= {k.lower(): v for k, v in stream.get("tags", {}).items()}
     assert "Return to your intention" in tags.get("title", ""), tags
     assert float(fmt["duration"]) == pytest.approx(180, abs=0.5)
+
+
+@pytest.mark.parametrize("ambient", AMBIENTS)
+def test_the_voice_stays_intelligible_over_every_bed(
+    piper_voice: CachedSynthesizer, ambient: str
+) -> None:
+    from conftest import wer
+
+    from voiceguide.engines.whisper import WhisperTranscriber
+
+    text = "Notice where your body meets the chair beneath you. Let it hold your weight."
+    script = parse(f"[pause 8s]\n{text}\n[pause 8s]\n")
+    rendered = render_session(script, piper_voice, minutes=1, ambient=ambient)
+    heard = WhisperTranscriber.bundled().transcribe(rendered.audio.for_speech(16000))
+    assert wer(text, heard) <= 0.10, heard
