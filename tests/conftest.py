@@ -105,6 +105,43 @@ def speech_seconds(path: Path, threshold_db: float = -45.0) -> float:
     return float(np.sum(20 * np.log10(rms) > threshold_db) * frame / rate)
 
 
+def spoken_stretches(audio, gap: float = 0.8, threshold_db: float = -45.0):  # type: ignore[no-untyped-def]
+    """The stretches of `audio` (a voiceguide Audio) between silences of at least `gap` seconds."""
+    mono = audio.mono().samples[:, 0]
+    frame = int(audio.rate * 0.03)
+    frames = mono[: len(mono) // frame * frame].reshape(-1, frame)
+    loud = 20 * np.log10(np.sqrt(np.mean(frames**2, axis=1)) + 1e-12) > threshold_db
+    stretches, start, quiet = [], None, 0
+    for i, is_loud in enumerate(loud):
+        if is_loud:
+            start = i if start is None else start
+            quiet = 0
+        elif start is not None:
+            quiet += 1
+            if quiet * 0.03 >= gap:
+                stretches.append((start, i - quiet + 1))
+                start, quiet = None, 0
+    if start is not None:
+        stretches.append((start, len(loud)))
+    pad = int(0.2 / 0.03)
+    return [
+        audio.slice(max(0, a - pad) * frame / audio.rate, (b + pad) * frame / audio.rate)
+        for a, b in stretches
+    ]
+
+
+def heard_words(audio) -> str:  # type: ignore[no-untyped-def]
+    """What a listener hears in a session: each spoken stretch transcribed on its own.
+
+    Whisper given a whole meditation (minutes of silence between lines) may skip lines, which
+    says nothing about how they sound; one line at a time it hears what a person would.
+    """
+    from voiceguide.engines.whisper import WhisperTranscriber
+
+    whisper = WhisperTranscriber.bundled()
+    return " ".join(whisper.transcribe(piece) for piece in spoken_stretches(audio)).strip()
+
+
 class Run:
     """The installed `voiceguide` command, run as a person would, against one data folder."""
 

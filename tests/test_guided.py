@@ -12,6 +12,7 @@ import pytest
 import soundfile
 from conftest import (
     Run,
+    heard_words,
     record_speaker,
     references,
     speak_into_microphone,
@@ -164,9 +165,8 @@ def test_the_other_meditations_render_to_their_length(
     assert result.returncode == 0, result.stderr
     assert soundfile.info(str(out)).duration == pytest.approx(minutes * 60, abs=0.05)
     from voiceguide.audio import Audio
-    from voiceguide.engines.whisper import WhisperTranscriber
 
-    heard = WhisperTranscriber.bundled().transcribe(Audio.load(out)).lower()
+    heard = heard_words(Audio.load(out)).lower()
     expected = {"breath": "breath", "return-to-intention": "intention"}[script]
     assert expected in heard, heard
 

@@ -40,6 +40,7 @@ from voiceguide.script import (
     Step,
 )
 from voiceguide.session import (
+    LEAD_IN,
     Context,
     Rendered,
     Voice,
@@ -330,7 +331,7 @@ class Voiceguide:
         from voiceguide.playback import Progress, keyboard_controls, play_pieces, silence_while
 
         voice = Voice(self.session_voice(meditation=True), level=not self._given_synthesizer)
-        lead_in = 1.5
+        lead_in = LEAD_IN  # the same as the full render's, which playback continues into
         first, _ = render_step(session.steps[0], voice, self._context())
         rate = first.rate if first is not None else (voice.rate or voice("Breathe.").rate)
         opening = [Audio.silence(lead_in, rate)] + ([first] if first is not None else [])

@@ -13,8 +13,16 @@ FILE_MODE = 0o600
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and parents) as folders only the owner can enter."""
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    """Create `path` (and any missing parents) as folders only the owner can enter."""
+    missing = []
+    folder = path
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True, mode=DIR_MODE)
+        with contextlib.suppress(OSError):
+            os.chmod(folder, DIR_MODE)  # mkdir's mode is filtered by the umask
     with contextlib.suppress(OSError):
         os.chmod(path, DIR_MODE)
     return path

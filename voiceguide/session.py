@@ -29,6 +29,8 @@ __all__ = ["Context", "Rendered", "Say", "Voice", "render_session", "render_step
 
 #: The share of a session that is at most speech; a meditation is mostly quiet.
 MAX_SPEECH_SHARE = 0.5
+#: A moment of quiet before the first sound, so it never starts as the device opens.
+LEAD_IN = 0.3
 
 _COUNTS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -167,7 +169,7 @@ def render_session(
     synthesizer: Synthesizer,
     *,
     minutes: float,
-    lead_in: float = 1.5,
+    lead_in: float = LEAD_IN,
     context: Context | None = None,
     ambient: str = "none",
     level: bool = True,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from voiceguide.audio import Audio
 from voiceguide.errors import AudioFileError
+from voiceguide.fsutil import atomic_path, private_dir
 from voiceguide.interfaces import Synthesizer
 
 
@@ -53,11 +54,9 @@ class CachedSynthesizer:
 
             audio = normalize(audio.mono(), VOICE_LUFS, LINE_CEILING)
         self.misses += 1
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
         pcm = audio.to_int16()
         import soundfile
-
-        from voiceguide.fsutil import atomic_path
 
         with atomic_path(path) as tmp:
             soundfile.write(str(tmp), pcm, audio.rate, subtype="PCM_16", format="WAV")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import queue
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -153,6 +156,7 @@ class SpeakerPlayer:
         block = max(1, int(out_rate * self.block_seconds))
         silence = np.zeros((block, channels), np.float32)
         played = 0
+        played_sound: float | None = None
         try:
             with stream:
                 piece: Audio | None = first
@@ -171,6 +175,9 @@ class SpeakerPlayer:
                             return False
                         chunk = samples[start : start + block]
                         stream.write(chunk)
+                        if played_sound is None and np.any(np.abs(chunk) > 0.01):
+                            played_sound = time.time() + float(stream.latency)
+                            _note_first_sound(played_sound)
                         played += chunk.shape[0]
                         if on_position is not None:
                             on_position(played / out_rate)
@@ -178,6 +185,14 @@ class SpeakerPlayer:
         except sd.PortAudioError as exc:
             raise DeviceError(f"The speaker stopped working ({exc}).") from exc
         return True
+
+
+def _note_first_sound(when: float) -> None:
+    """For the benchmark: when the first audible sound left the speaker (wall-clock seconds)."""
+    target = os.environ.get("VOICEGUIDE_FIRST_SOUND_FILE")
+    if target:
+        with contextlib.suppress(OSError):
+            Path(target).write_text(f"{when:.4f}\n")
 
 
 class MicrophoneRecorder:
