@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import references, wer
 
 from voiceguide.audio import Audio
 from voiceguide.capture import CaptureWriter, repair_capture
@@ -200,3 +201,25 @@ def test_transcribe_audio_uses_the_same_segments(speech: Path) -> None:
     assert heard and text == "a b"
     heard, text = transcribe_audio(Audio.silence(3, RATE), ScriptedTranscriber(["x"]))
     assert not heard and text == ""
+
+
+def test_streaming_is_as_accurate_as_the_whole_file_at_once(tmp_path: Path, speech: Path) -> None:
+    """Phrases transcribed while the person speaks read as well as the recording done at once."""
+    from voiceguide.engines.whisper import WhisperTranscriber
+
+    refs = references()
+    clips = {name: Audio.load(speech / name).for_speech(RATE) for name in sorted(refs)}
+    parts, said = [], []
+    for turn in range(8):  # about a minute and a half, with the pauses people leave
+        name = sorted(clips)[turn % len(clips)]
+        parts += [clips[name], Audio.silence(2.5 if turn % 3 == 2 else 0.8, RATE)]
+        said.append(refs[name])
+    answer = Audio.concat(parts)
+    whisper = WhisperTranscriber.bundled()
+
+    capture = listen(FileRecorder(answer), tmp_path / "a.wav", transcriber=whisper, silence=4.0)
+    whole = whisper.transcribe(Audio.load(tmp_path / "a.wav"))
+
+    streaming_wer, whole_wer = wer(" ".join(said), capture.text), wer(" ".join(said), whole)
+    assert streaming_wer <= 0.05, capture.text
+    assert streaming_wer <= whole_wer + 0.02, (capture.text, whole)

@@ -646,34 +646,223 @@ class Voiceguide:
         limit: int | None = None,
     ) -> list[Entry]:
         """Entries, newest first, filtered; dates as people say them ("last week")."""
-        from voiceguide.dates import parse_day
-        from voiceguide.journal import KINDS
+        from voiceguide.query import select
 
-        if kind is not None and kind not in KINDS:
+        return select(
+            self.store.entries(),
+            kind=kind,
+            infusion=infusion,
+            since=since,
+            until=until,
+            limit=limit,
+        )
+
+    def resolve(self, ref: str) -> list[Entry]:
+        """The entries `ref` names, oldest first: an id (or the start of one), "last", a day
+        ("2026-11-20", "yesterday") or a day and time as `journal list` shows it."""
+        import re
+
+        from voiceguide.dates import parse_day
+
+        phrase = " ".join(ref.split())
+        entries = list(self.store.entries())
+        if phrase.lower() in ("last", "latest"):
+            return entries[:1] or _no_entry(ref)
+        exact = [e for e in entries if e.id == phrase]
+        if exact:
+            return exact
+        timed = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", phrase)
+        if timed:
+            day, hour, minute, second = timed.groups()
+            at = [
+                e
+                for e in entries
+                if e.date.date().isoformat() == day
+                and (e.date.hour, e.date.minute) == (int(hour), int(minute))
+                and (second is None or e.date.second == int(second))
+            ]
+            return sorted(at, key=lambda e: e.date) or _no_entry(ref)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}-\d+.*", phrase):  # the start of an id
+            start = [e for e in entries if e.id.startswith(phrase)]
+            return sorted(start, key=lambda e: e.date) or _no_entry(ref)
+        day = parse_day(phrase)
+        on_day = [e for e in entries if e.date.date() == day]
+        return sorted(on_day, key=lambda e: e.date) or _no_entry(ref)
+
+    def resolve_one(self, ref: str) -> Entry:
+        """The single entry `ref` names (UsageError listing the choices when it names several)."""
+        found = self.resolve(ref)
+        if len(found) > 1:
             raise UsageError(
-                f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}."
+                f"{len(found)} entries match {ref!r}.",
+                hint="Give one of: " + ", ".join(e.id for e in found),
             )
-        if limit is not None and limit < 1:
-            raise UsageError("--limit must be 1 or more.")
-        if infusion is not None and not 1 <= infusion <= 1000:
-            raise UsageError("--infusion must be a number from 1 to 1000.")
-        first = parse_day(since) if since else None
-        last = parse_day(until) if until else None
-        if first and last and first > last:
-            raise UsageError(f"--since ({first}) is after --until ({last}).")
-        found = []
-        for entry in self.store.entries():
-            day = entry.date.date()
-            if kind is not None and entry.kind != kind:
-                continue
-            if infusion is not None and entry.infusion != infusion:
-                continue
-            if (first and day < first) or (last and day > last):
-                continue
-            found.append(entry)
-            if limit is not None and len(found) >= limit:
-                break
-        return found
+        return found[0]
+
+    def play_entries(self, entries: list[Entry]) -> None:
+        """Play every answer of the entries in order, in the person's own recorded voice."""
+        from voiceguide.export import heading
+        from voiceguide.playback import keyboard_controls, play_pieces
+
+        clips: list[tuple[str, Audio]] = []
+        for entry in entries:
+            for answer in entry.answers:
+                if answer.audio:
+                    try:
+                        clips.append((answer.question, self.store.load_audio(entry, answer.audio)))
+                    except (VoiceguideError, OSError):
+                        self.inform(f"The recording {answer.audio} cannot be played; skipped.")
+        if not clips:
+            raise VoiceguideError("There is no recording to play in that entry.")
+        rate = clips[0][1].rate
+        shown = {id(e): False for e in entries}
+
+        def pieces() -> Iterator[Audio]:
+            index = 0
+            for entry in entries:
+                for answer in entry.answers:
+                    if not answer.audio or index >= len(clips):
+                        continue
+                    if not shown[id(entry)]:
+                        self.show(heading(entry))
+                        shown[id(entry)] = True
+                    question, audio = clips[index]
+                    index += 1
+                    self.show(f"  {question}")
+                    yield audio.mono().resample(rate)
+                    yield Audio.silence(1.0, rate)
+
+        with keyboard_controls() as controls:
+            play_pieces(self.player, pieces(), controls=controls)
+
+    def search(self, query: str, *, limit: int | None = None) -> list[Any]:
+        """Entries holding every word of `query`, best first."""
+        from voiceguide.search import search_entries
+
+        return search_entries(self.store.entries(), query, limit)
+
+    def edit(self, ref: str, editor: str | None = None) -> Entry | None:
+        """Correct an entry's transcript in a text editor; the machine transcript is kept."""
+        import os
+        import shlex
+        import shutil
+        import subprocess
+        import tempfile
+
+        from voiceguide.fsutil import FILE_MODE
+        from voiceguide.journal import read_edited_answers, render_answers_for_editing
+
+        entry = self.resolve_one(ref)
+        command = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not command:
+            command = next((c for c in ("editor", "nano", "vi") if shutil.which(c)), None)
+        if not command:
+            raise UsageError("No text editor was found.", hint="Set one: export EDITOR=nano")
+        folder = private_dir(self.settings.home / "tmp")
+        fd, name = tempfile.mkstemp(prefix="edit-", suffix=".md", dir=folder)
+        path = Path(name)
+        try:
+            os.fchmod(fd, FILE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(render_answers_for_editing(entry))
+            try:
+                done = subprocess.run([*shlex.split(command), str(path)], check=False)
+            except OSError as exc:
+                raise UsageError(f"The editor {command!r} could not be started: {exc}.") from exc
+            if done.returncode != 0:
+                raise VoiceguideError(f"The editor stopped with an error; {entry.id} is unchanged.")
+            texts = read_edited_answers(path.read_text("utf-8"), entry)
+        finally:
+            path.unlink(missing_ok=True)
+        if texts == [a.text for a in entry.answers]:
+            self.inform("Nothing was changed.")
+            return None
+        import dataclasses
+
+        machine = entry.get("machine_transcript") or [a.text for a in entry.answers]
+        extra = dict(entry.extra)
+        extra["machine_transcript"] = machine
+        extra["edited"] = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
+        answers = tuple(
+            dataclasses.replace(a, text=t, heard=a.heard or bool(t), pending=a.pending and not t)
+            for a, t in zip(entry.answers, texts, strict=True)
+        )
+        edited = dataclasses.replace(entry, answers=answers, extra=tuple(extra.items()))
+        with self.writing():
+            path = self.store.replace(edited)
+        self.inform(f"Saved your correction to {path}; the machine transcript is kept in it.")
+        return edited
+
+    def export(self, entries: list[Entry], fmt: str, out: Path | None) -> str | None:
+        """Write `entries` as md (a folder), json or txt; without `out`, json/txt are returned."""
+        from voiceguide import crypto, export
+
+        if fmt not in export.FORMATS:
+            raise UsageError(f"There is no export format {fmt!r}.", hint="Use md, json or txt.")
+        if not entries:
+            raise VoiceguideError("There are no entries to export.")
+        if crypto.is_enabled(self.settings.home):
+            self.inform("Note: the export is not encrypted.")
+        if fmt == "md":
+            folder = out or Path(f"voiceguide-journal-{dt.date.today().isoformat()}")
+            if not folder.absolute().parent.is_dir():
+                raise UsageError(f"The folder {folder.absolute().parent} does not exist.")
+            clips = export.to_markdown_folder(
+                entries,
+                folder,
+                lambda e, name: self.store.read_bytes(self.store.audio_path(e, name)),
+            )
+            self.inform(f"Exported {len(entries)} entries and {clips} recordings to {folder}/.")
+            return None
+        text = export.to_json(entries) if fmt == "json" else export.to_text(entries)
+        if out is None:
+            return text
+        _check_output_path(out)
+        from voiceguide.fsutil import atomic_write_text
+
+        atomic_write_text(out, text)
+        self.inform(f"Exported {len(entries)} entries to {out}.")
+        return None
+
+    def chart(self, out: Path) -> int:
+        """Draw mood over time, with the infusions marked, to an image file."""
+        from voiceguide.chart import mood_chart
+
+        _check_output_path(out)
+        if out.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise UsageError(f"{out.name}: give a file ending in .png, .svg or .pdf.")
+        count = mood_chart(list(self.store.entries()), out)
+        self.inform(f"Drew {count} moods to {out}.")
+        return count
+
+    def recap(self) -> None:
+        """Before the next infusion: the intention going forward, in the person's own voice, and
+        the key lines of the last reflection."""
+        from voiceguide.recap import key_lines
+
+        going = self.current_intention(scope="going-forward", required=False)
+        last = next((e for e in self.store.entries() if e.kind == "reflection" and e.text), None)
+        if going is None and last is None:
+            raise VoiceguideError(
+                "There is nothing to recap yet: reflect after an infusion first.",
+                hint="voiceguide reflect",
+            )
+        self.say(content.RECAP_OPENING)
+        if going is not None:
+            self.say(content.RECAP_GOING_FORWARD)
+            audio = self._intention_audio("going-forward")
+            if audio is not None:
+                self.show(f"  {going.text}")
+                self._play(audio)
+            else:
+                self.say(going.text)
+        if last is not None:
+            when = f"{last.date:%A} {last.date.day} {last.date:%B}"
+            after = f" after infusion {last.infusion}" if last.infusion is not None else ""
+            self.say(content.RECAP_REFLECTION.format(after=after, when=when))
+            for line in key_lines(last):
+                self.say(line)
+        self.say(content.RECAP_CLOSING)
 
     # -- files ---------------------------------------------------------------------------------
     def transcribe_file(self, path: Path) -> str:
@@ -750,6 +939,7 @@ class Voiceguide:
             plain = [p for p in self.store.journal_files() if p.suffix in (".md", ".flac")]
             for path in plain:
                 self.store.seal(path)
+            self.store.index().forget()  # it held the transcripts in the clear
         self.inform(f"Encrypted {len(plain)} files. New entries will be encrypted too.")
         return len(plain)
 
@@ -765,6 +955,7 @@ class Voiceguide:
                 raise VoiceguideError("Your journal is not encrypted.")
             for path in sealed:
                 self.store.unseal(path)
+            self.store.index().forget()
             (self.settings.home / crypto.KEYFILE).unlink()
         self.inform(f"Decrypted {len(sealed)} files; encryption is off.")
         return len(sealed)
@@ -813,6 +1004,10 @@ class Voiceguide:
         if failed:
             self.inform("Transcription failed, so the audio was saved without its text.")
         return entry
+
+
+def _no_entry(ref: str) -> list[Entry]:
+    raise UsageError(f"No entry matches {ref!r}.", hint="See them with: voiceguide journal list")
 
 
 def _at_volume(audio: Audio, volume: float) -> Audio:

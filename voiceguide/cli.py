@@ -158,18 +158,53 @@ def build_parser() -> argparse.ArgumentParser:
     jp = jsub.add_parser("import", help="file a recording as an entry", parents=[common])
     jp.add_argument("file", type=Path)
     jp.add_argument("--kind", default="memo", help="entry kind (default memo)")
+
+    def filters(jp: argparse.ArgumentParser) -> None:
+        jp.add_argument("--infusion", type=int, metavar="N", help="only entries of infusion N")
+        jp.add_argument("--kind", help="only entries of this kind")
+        jp.add_argument(
+            "--since", metavar="WHEN", help="from this day: 2026-11-01, yesterday, last week"
+        )
+        jp.add_argument("--until", metavar="WHEN", help="up to and including this day")
+        jp.add_argument("--limit", type=int, metavar="N", help="at most N entries")
+
     jp = jsub.add_parser("list", help="one line per entry, newest first", parents=[common])
-    jp.add_argument("--infusion", type=int, metavar="N", help="only entries of infusion N")
-    jp.add_argument("--kind", help="only entries of this kind")
-    jp.add_argument(
-        "--since", metavar="WHEN", help="from this day: 2026-11-01, yesterday, last week"
+    filters(jp)
+    entry_help = "an entry: its id, 'last', a day (2026-11-20, yesterday) or a day and time"
+    jp = jsub.add_parser("show", help="print an entry (or every entry of a day)", parents=[common])
+    jp.add_argument("entry", nargs="+", help=entry_help)
+    jp = jsub.add_parser(
+        "play", help="hear an entry again, every answer in order", parents=[common]
     )
-    jp.add_argument("--until", metavar="WHEN", help="up to and including this day")
-    jp.add_argument("--limit", type=int, metavar="N", help="at most N entries")
+    jp.add_argument("entry", nargs="+", help=entry_help)
+    jp = jsub.add_parser("search", help="find entries by the words said", parents=[common])
+    jp.add_argument("words", nargs="+", help="every one of these words must be in the entry")
+    jp.add_argument(
+        "--limit", type=int, metavar="N", default=20, help="the best N entries (default 20)"
+    )
+    jp = jsub.add_parser(
+        "edit", help="correct a transcript in $EDITOR (the original is kept)", parents=[common]
+    )
+    jp.add_argument("entry", nargs="+", help=entry_help)
+    jp = jsub.add_parser(
+        "export", help="the journal as Markdown with audio, JSON, or text", parents=[common]
+    )
+    jp.add_argument("--format", choices=("md", "json", "txt"), default="md")
+    jp.add_argument(
+        "--out", type=Path, metavar="PATH", help="folder (md) or file (json, txt; else printed)"
+    )
+    filters(jp)
+    jp = jsub.add_parser(
+        "chart", help="a picture of your mood before and after each infusion", parents=[common]
+    )
+    jp.add_argument("--out", type=Path, metavar="FILE", required=True, help="a .png, .svg or .pdf")
     jsub.add_parser(
         "retry", help="transcribe entries that were saved without their text", parents=[common]
     )
 
+    command(
+        "recap", "before the next infusion: hear your intention going forward and last reflection"
+    )
     command("recover", "file recordings that a crash or power cut left unfinished")
     command("encrypt", "encrypt your journal with a passphrase (VOICEGUIDE_PASSPHRASE for scripts)")
     command("decrypt", "turn encryption off again")
@@ -204,8 +239,6 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out one parsed command."""
-    from voiceguide.app import Voiceguide
-
     if args.command == "devices":
         from voiceguide.engines.sound_device import list_devices
 
@@ -246,6 +279,11 @@ def run(args: argparse.Namespace) -> int:
         from voiceguide.doctor import doctor
 
         return doctor(settings)
+    if args.command == "journal" and args.action in ("list", "search"):
+        if not _unfinished_recordings(settings.home):
+            return _journal_quick(settings, args)
+    from voiceguide.app import Voiceguide
+
     app = Voiceguide(settings)
     if args.command == "recover":
         app.recover()
@@ -285,6 +323,8 @@ def run(args: argparse.Namespace) -> int:
         app.reflect(quick=args.quick, infusion=args.infusion)
     elif args.command == "integrate":
         app.integrate()
+    elif args.command == "recap":
+        app.recap()
     elif args.command == "infusion":
         if args.action == "next":
             app.next_infusion()
@@ -297,24 +337,99 @@ def run(args: argparse.Namespace) -> int:
             app.import_recording(args.file, kind=args.kind)
         elif args.action == "retry":
             app.retry()
+        elif args.action in ("show", "play", "search", "edit", "export", "chart"):
+            _journal(app, args)
         else:
-            found = app.find(
-                kind=args.kind,
-                infusion=args.infusion,
-                since=args.since,
-                until=args.until,
-                limit=args.limit,
-            )
-            for entry in found:
-                number = f"#{entry.infusion}" if entry.infusion is not None else "-"
-                mood = entry.get("mood")
-                mood_text = f"mood {mood:>2}" if isinstance(mood, int) else " " * 7
-                words = entry.text[:60] or "(nothing was heard)"
-                when = f"{entry.date:%Y-%m-%d %H:%M}"
-                print(f"{when}  {entry.kind:<12} {number:<4} {mood_text}  {words}")
-            for skipped in app.store.skipped:
-                print(f"voiceguide: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+            _print_list(app.find(**_filters(args)))
+            _print_skipped(app.store)
     return 0
+
+
+def _journal(app: Any, args: argparse.Namespace) -> None:
+    if args.action == "show":
+        from voiceguide.export import to_text
+
+        entries = app.resolve(" ".join(args.entry))
+        for n, entry in enumerate(entries):
+            print(("\n" if n else "") + to_text([entry]).rstrip())
+            print(f"id: {entry.id}")
+            if entry.get("machine_transcript"):
+                day = str(entry.get("edited", ""))[:10]
+                print(f"(corrected on {day}; the machine transcript is kept)")
+    elif args.action == "play":
+        app.play_entries(app.resolve(" ".join(args.entry)))
+    elif args.action == "edit":
+        app.edit(" ".join(args.entry))
+    elif args.action == "search":
+        _print_hits(app.search(" ".join(args.words)), args.limit)
+    elif args.action == "export":
+        entries = app.find(**_filters(args))
+        text = app.export(entries, args.format, args.out)
+        if text is not None:
+            sys.stdout.write(text)
+    elif args.action == "chart":
+        app.chart(args.out)
+    _print_skipped(app.store)
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    return {k: getattr(args, k) for k in ("kind", "infusion", "since", "until", "limit")}
+
+
+def _unfinished_recordings(home: Path) -> bool:
+    return any((home / "recordings").glob("*.wav"))
+
+
+def _journal_quick(settings: Any, args: argparse.Namespace) -> int:
+    """`journal list` and `journal search` straight from the journal's index, without loading
+    the audio and speech engines (they are only needed when a crash left recordings to file)."""
+    from voiceguide.crypto import cipher_for
+    from voiceguide.store import JournalStore
+
+    store = JournalStore(settings.home, cipher=lambda: cipher_for(settings.home))
+    if args.action == "list":
+        from voiceguide.query import select
+
+        _print_list(select(store.entries(), **_filters(args)))
+    else:
+        from voiceguide.search import search_entries
+
+        _print_hits(search_entries(store.entries(), " ".join(args.words)), args.limit)
+    _print_skipped(store)
+    return 0
+
+
+def _print_list(entries: Any) -> None:
+    lines = []
+    for entry in entries:
+        number = f"#{entry.infusion}" if entry.infusion is not None else "-"
+        mood = entry.get("mood")
+        mood_text = f"mood {mood:>2}" if isinstance(mood, int) else " " * 7
+        words = entry.text[:60] or "(nothing was heard)"
+        lines.append(
+            f"{entry.date:%Y-%m-%d %H:%M}  {entry.kind:<12} {number:<4} {mood_text}  {words}"
+        )
+    if lines:
+        print("\n".join(lines))
+
+
+def _print_hits(hits: Any, limit: int) -> None:
+    if limit < 1:
+        raise UsageError("--limit must be 1 or more.")
+    if not hits:
+        print("Nothing was found.", file=sys.stderr)
+    for hit in hits[:limit]:
+        e = hit.entry
+        number = f"#{e.infusion}" if e.infusion is not None else "-"
+        line = hit.line if len(hit.line) <= 90 else hit.line[:89] + "\u2026"
+        print(f"{e.date:%Y-%m-%d %H:%M}  {e.kind:<12} {number:<4} {line}")
+    if len(hits) > limit:
+        print(f"({len(hits) - limit} more; see them with --limit {len(hits)})", file=sys.stderr)
+
+
+def _print_skipped(store: Any) -> None:
+    for skipped in store.skipped:
+        print(f"voiceguide: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
 
 
 def _scripts(app: Any, args: argparse.Namespace) -> int:

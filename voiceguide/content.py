@@ -42,3 +42,8 @@ OFFER_LATER = {
 }
 
 INFUSION_NEXT = "Infusion {number} begins. From now on, your entries are filed under it."
+
+RECAP_OPENING = "Before your next infusion, here is what you carried away from the last one."
+RECAP_GOING_FORWARD = "Your intention going forward, in your own words."
+RECAP_REFLECTION = "And from your reflection{after}, on {when}, you said:"
+RECAP_CLOSING = "Take a moment with these words. They are yours to bring with you."

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Any
-
-import yaml
 
 from voiceguide.errors import JournalError
 
 KINDS = ("preparation", "intention", "reflection", "integration", "memo")
 NOTHING_HEARD = "*Nothing was heard.*"
 PENDING = "*Not transcribed yet.*"
+#: Words a person wrote above the first question (in another editor, say), kept as they are.
+NOTES_KEY = "notes"
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,11 +55,14 @@ class Entry:
         return dict(self.extra).get(key, default)
 
 
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*$\n?", re.DOTALL | re.MULTILINE)
 _STANDARD = ("date", "kind", "infusion", "audio", "duration", "engine", "model", "questions")
 
 
 def render_markdown(entry: Entry) -> str:
     """The entry as Markdown with YAML front matter."""
+    import yaml
+
     front: dict[str, Any] = {"date": entry.date.isoformat(timespec="seconds"), "kind": entry.kind}
     if entry.infusion is not None:
         front["infusion"] = entry.infusion
@@ -71,8 +75,11 @@ def render_markdown(entry: Entry) -> str:
     if any(a.pending for a in entry.answers):
         front["transcript"] = "pending"
     for key, value in entry.extra:
-        front.setdefault(key, value)
+        if key != NOTES_KEY:
+            front.setdefault(key, value)
     lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip(), "---", ""]
+    if entry.get(NOTES_KEY):
+        lines += [str(entry.get(NOTES_KEY)), ""]
     for answer in entry.answers:
         lines += [f"## {answer.question}", ""]
         if answer.pending:
@@ -87,12 +94,17 @@ def render_markdown(entry: Entry) -> str:
 
 def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) -> Entry:
     """Read an entry back from its Markdown; `date` (from the folder) wins over the front matter."""
-    if not text.startswith("---"):
-        raise JournalError("The entry has no front matter.")
+    import yaml
+
+    # As another editor may leave it: a byte-order mark, Windows line ends.
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    match = _FRONT.match(text)
+    if match is None:
+        raise JournalError("The entry has no front matter (a block between two --- lines).")
+    front_text, body = match[1], text[match.end() :]
     try:
-        _, front_text, body = text.split("---", 2)
         front = yaml.safe_load(front_text) or {}
-    except (ValueError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
         raise JournalError(f"The entry's front matter cannot be read: {exc}.") from exc
     if not isinstance(front, dict) or "kind" not in front:
         raise JournalError("The entry's front matter has no kind.")
@@ -102,7 +114,8 @@ def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) 
         audio = [audio]
     pending_all = front.get("transcript") == "pending"
     answers = []
-    for i, (question, body_text) in enumerate(_sections(body)):
+    notes, sections = _sections(body)
+    for i, (question, body_text) in enumerate(sections):
         clip = audio[i] if i < len(audio) and audio[i] else None
         pending = body_text == PENDING or (pending_all and not body_text)
         heard = body_text != NOTHING_HEARD
@@ -110,7 +123,13 @@ def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) 
         answers.append(
             Answer(question=question, text=text_value, audio=clip, heard=heard, pending=pending)
         )
-    extra = tuple((k, v) for k, v in front.items() if k not in _STANDARD and k != "transcript")
+    extra = tuple(
+        (str(k), _plain(v))
+        for k, v in front.items()
+        if k not in _STANDARD and k not in ("transcript", NOTES_KEY)
+    )
+    if notes:
+        extra += ((NOTES_KEY, notes),)
     infusion = front.get("infusion")
     return Entry(
         id=id,
@@ -125,6 +144,78 @@ def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) 
     )
 
 
+def _plain(value: Any) -> Any:
+    """A front-matter value as JSON has it: dates become ISO text, so every copy reads the same."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """The entry as one JSON object: every front-matter field, the answers and the text."""
+    data: dict[str, Any] = {
+        "id": entry.id,
+        "date": entry.date.isoformat(timespec="seconds"),
+        "kind": entry.kind,
+        "infusion": entry.infusion,
+        "duration": round(entry.duration, 1),
+        "engine": entry.engine,
+        "model": entry.model,
+    }
+    for key, value in entry.extra:
+        data.setdefault(key, value)
+    data["answers"] = [
+        {
+            "question": a.question,
+            "text": a.text,
+            "audio": a.audio,
+            "heard": a.heard,
+            "pending": a.pending,
+        }
+        for a in entry.answers
+    ]
+    data["text"] = entry.text
+    return data
+
+
+_DICT_KEYS = ("id", "date", "kind", "infusion", "duration", "engine", "model", "answers", "text")
+
+
+def entry_from_dict(data: dict[str, Any]) -> Entry:
+    """An entry back from `entry_to_dict`'s object (JournalError if it is not one)."""
+    try:
+        answers = tuple(
+            Answer(
+                question=str(a["question"]),
+                text=str(a.get("text") or ""),
+                audio=a.get("audio"),
+                heard=bool(a.get("heard", True)),
+                pending=bool(a.get("pending", False)),
+            )
+            for a in data["answers"]
+        )
+        infusion = data.get("infusion")
+        return Entry(
+            id=str(data.get("id") or ""),
+            date=dt.datetime.fromisoformat(data["date"]),
+            kind=str(data["kind"]),
+            answers=answers,
+            infusion=int(infusion) if infusion is not None else None,
+            duration=float(data.get("duration") or 0.0),
+            engine=data.get("engine"),
+            model=data.get("model"),
+            extra=tuple((k, v) for k, v in data.items() if k not in _DICT_KEYS),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise JournalError(f"Not a journal entry: {exc}.") from exc
+
+
 def _parse_date(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
@@ -136,11 +227,40 @@ def _parse_date(value: Any) -> dt.datetime:
         raise JournalError(f"The entry's date {value!r} cannot be read.") from exc
 
 
-def _sections(body: str) -> list[tuple[str, str]]:
-    sections: list[tuple[str, list[str]]] = []
+def _sections(body: str) -> tuple[str, list[tuple[str, str]]]:
+    """Words written above the first `## question` (notes), and each question with its text."""
+    sections: list[tuple[str, list[str]]] = [("", [])]
     for line in body.splitlines():
         if line.startswith("## "):
             sections.append((line[3:].strip(), []))
-        elif sections:
+        else:
             sections[-1][1].append(line)
-    return [(q, "\n".join(lines).strip()) for q, lines in sections]
+    found = [(q, "\n".join(lines).strip()) for q, lines in sections]
+    return found[0][1], found[1:]
+
+
+_EDIT_NOTE = (
+    "<!-- Correct the transcript below, then save and close the editor.\n"
+    '     Keep every "## " question line as it is: only the text under each one is saved.\n'
+    "     The machine transcript stays in the entry, beside your correction. -->\n"
+)
+
+
+def render_answers_for_editing(entry: Entry) -> str:
+    """The transcript as a person corrects it: each question and the text said in reply."""
+    lines = [_EDIT_NOTE]
+    for answer in entry.answers:
+        lines += [f"## {answer.question}", "", answer.text, ""]
+    return "\n".join(lines)
+
+
+def read_edited_answers(text: str, entry: Entry) -> list[str]:
+    """The corrected text of each answer (JournalError when questions were added or removed)."""
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    _, sections = _sections(text)
+    if len(sections) != len(entry.answers):
+        raise JournalError(
+            f"The corrected transcript has {len(sections)} questions instead of "
+            f"{len(entry.answers)}, so nothing was changed."
+        )
+    return ["" if body in (NOTHING_HEARD, PENDING) else body for _, body in sections]

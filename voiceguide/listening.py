@@ -54,8 +54,11 @@ class StreamingTranscription:
                 continue
             try:
                 audio = item() if callable(item) else item
-                prompt = " ".join(self._texts)[-200:] or self.hint
-                self._texts.append(self.transcriber.transcribe(audio, prompt=prompt).strip())
+                # Each phrase on its own (with the answer's hint, if any): given the phrases
+                # before it as a prompt, Whisper tiny.en was seen to drop a short phrase that
+                # opened the next segment ("One, two, three." before a long sentence).
+                text = self.transcriber.transcribe(audio, prompt=self.hint)
+                self._texts.append(text.strip())
             except BaseException as exc:  # kept and re-raised by finish()
                 self._error = exc
 

@@ -10,12 +10,20 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voiceguide.audio import Audio, wav_to_flac
 from voiceguide.errors import JournalError, VoiceguideError
 from voiceguide.fsutil import atomic_path, atomic_write_bytes, atomic_write_text, private_dir
-from voiceguide.journal import Entry, parse_markdown, render_markdown
+from voiceguide.index import NAME as INDEX_NAME
+from voiceguide.index import Index
+from voiceguide.journal import (
+    Entry,
+    entry_from_dict,
+    entry_to_dict,
+    parse_markdown,
+    render_markdown,
+)
 
 if TYPE_CHECKING:
+    from voiceguide.audio import Audio
     from voiceguide.crypto import Cipher
 
 ENC = ".enc"
@@ -88,6 +96,8 @@ class JournalStore:
 
     def load_audio(self, entry: Entry, name: str) -> Audio:
         """One of an entry's clips, decrypted if needed."""
+        from voiceguide.audio import Audio
+
         path = self.audio_path(entry, name)
         if not path.with_name(path.name + ENC).exists():
             return Audio.load(path)
@@ -153,6 +163,8 @@ class JournalStore:
 
         An existing entry is never overwritten: a second entry in the same second gets its own name.
         """
+        from voiceguide.audio import wav_to_flac
+
         if len(clips) != len(entry.answers):
             raise ValueError("one clip (or None) per answer")
         folder = private_dir(self.day_dir(entry.date))
@@ -210,19 +222,40 @@ class JournalStore:
         return f"{day.parent.parent.name}-{day.parent.name}-{day.name}-{md_path.stem}"
 
     def entries(self) -> Iterator[Entry]:
-        """Every readable entry, newest first; unreadable ones are noted in `skipped`."""
+        """Every readable entry, newest first; unreadable ones are noted in `skipped`.
+
+        Served from the index beside the files, which reads again only what changed.
+        """
         self.skipped = []
-        if not self.root.is_dir():
-            return
-        found = {
-            p.with_name(p.name[: -len(ENC)]) if p.name.endswith(ENC) else p
-            for p in self.root.glob("[0-9]*/[0-9]*/[0-9]*/*.md*")
-            if p.name.endswith((".md", ".md" + ENC))
+        records = self.index().refresh(self._record)
+        logical = {
+            (rel[: -len(ENC)] if rel.endswith(ENC) else rel): record
+            for rel, record in records.items()
         }
-        for path in sorted(found, key=_newest_first, reverse=True):
-            entry = self.read(path)
-            if entry is not None:
-                yield entry
+        for rel in sorted(logical, key=_newest_first_rel, reverse=True):
+            record = logical[rel]
+            if "entry" in record:
+                yield entry_from_dict(record["entry"])
+            else:
+                self.skipped.append(Skipped(self.root / rel, record.get("error", "unreadable")))
+
+    def index(self) -> Index:
+        """The journal's index, encrypted when the journal is."""
+        cipher = self.cipher
+        if cipher is None:
+            return Index(self.root)
+        return Index(
+            self.root,
+            seal=lambda raw: cipher.seal(raw, INDEX_NAME),
+            open_=lambda raw: cipher.open(raw, INDEX_NAME),
+        )
+
+    def _record(self, stored: Path) -> dict:
+        path = stored.with_name(stored.name[: -len(ENC)]) if stored.name.endswith(ENC) else stored
+        entry = self.read(path)
+        if entry is None:
+            return {"error": self.skipped.pop().reason}
+        return {"entry": entry_to_dict(entry)}
 
     def read(self, path: Path) -> Entry | None:
         """One entry, dated by its folder and file name; None (and noted) if it cannot be read."""
@@ -257,6 +290,15 @@ def _newest_first(path: Path) -> tuple[str, str, int]:
     if m is None:
         return (str(path.parent), path.stem, 0)
     return (str(path.parent), m[1], int(m[3] or 1))
+
+
+def _newest_first_rel(rel: str) -> tuple[str, str, int]:
+    """The same order as `_newest_first`, for a path relative to the journal ("2026/11/20/x.md")."""
+    folder, _, name = rel.rpartition("/")
+    m = _NAME.match(name)
+    if m is None:
+        return (folder, name.removesuffix(".md"), 0)
+    return (folder, m[1], int(m[3] or 1))
 
 
 def _clock(hhmmss: str, fallback: dt.datetime) -> dt.time:

@@ -26,7 +26,7 @@ class FileRecorder:
         rate: int = 16000,
         block_seconds: float = 0.05,
         lead_seconds: float = 0.0,
-        realtime: bool = False,
+        realtime: bool | float = False,
         max_tail_seconds: float = 3600.0,
     ) -> None:
         audio = source if isinstance(source, Audio) else Audio.load(source)
@@ -34,7 +34,10 @@ class FileRecorder:
         self.rate = rate
         self.block_seconds = block_seconds
         self.lead_seconds = lead_seconds
-        self.realtime = realtime
+        #: False: as fast as it is read; True: in real time; a number: that many times real time.
+        self.speed = float(realtime) if realtime is not True else 1.0
+        self._began: float | None = None
+        self._fed = 0.0
         self.max_tail_seconds = max_tail_seconds
 
     @contextlib.contextmanager
@@ -56,8 +59,17 @@ class FileRecorder:
             yield silence
 
     def _pace(self) -> None:
-        if self.realtime:
-            time.sleep(self.block_seconds)
+        if not self.speed:
+            return
+        # Paced by the clock, not by sleeping per block, so slow readers do not drift; like a
+        # microphone, a block is handed over once its time has passed.
+        now = time.perf_counter()
+        if self._began is None:
+            self._began = now
+        self._fed += self.block_seconds
+        ahead = self._began + self._fed / self.speed - now
+        if ahead > 0:
+            time.sleep(ahead)
 
 
 class CollectingPlayer:

@@ -1,0 +1,95 @@
+"""A picture of mood over time: before and after each infusion, and the daily check-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from voiceguide.errors import JournalError
+from voiceguide.journal import Entry
+
+#: Which moods are which: asked in preparation (before), in the reflection (after), and in the
+#: daily integration check-in. Colours tell them apart also for common colour blindness.
+SERIES = (
+    ("preparation", "Before an infusion", "#0072B2", "o"),
+    ("reflection", "After an infusion", "#D55E00", "s"),
+    ("integration", "Daily check-in", "#009E73", "^"),
+)
+
+
+def infusion_days(entries: Sequence[Entry]) -> dict[int, dt.datetime]:
+    """When each infusion took place, as far as the journal tells: its first reflection."""
+    days: dict[int, dt.datetime] = {}
+    for entry in entries:
+        if entry.kind == "reflection" and entry.infusion is not None:
+            if entry.infusion not in days or entry.date < days[entry.infusion]:
+                days[entry.infusion] = entry.date
+    return days
+
+
+def moods(entries: Sequence[Entry], kind: str) -> list[tuple[dt.datetime, int]]:
+    found = [
+        (e.date.replace(tzinfo=None), e.get("mood"))
+        for e in entries
+        if e.kind == kind and isinstance(e.get("mood"), int)
+    ]
+    return sorted(found)
+
+
+def mood_chart(entries: Sequence[Entry], out: Path) -> int:
+    """Draw the chart to `out` (PNG, SVG or PDF by its extension); the number of moods drawn."""
+    points = {kind: moods(entries, kind) for kind, *_ in SERIES}
+    count = sum(len(p) for p in points.values())
+    if count == 0:
+        raise JournalError(
+            "There are no moods in your journal yet: they are asked for in prepare, "
+            "reflect and integrate."
+        )
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, never a window
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
+    try:
+        for number, when in sorted(infusion_days(entries).items()):
+            day = mdates.date2num(when.replace(tzinfo=None))
+            ax.axvline(day, color="#999999", linestyle="--", linewidth=1)
+            ax.annotate(
+                f"Infusion {number}",
+                xy=(day, 10.3),
+                ha="center",
+                fontsize=9,
+                color="#555555",
+                annotation_clip=False,
+            )
+        for kind, label, colour, marker in SERIES:
+            if points[kind]:
+                days, values = zip(*points[kind], strict=True)
+                ax.plot(
+                    days,
+                    values,
+                    marker=marker,
+                    color=colour,
+                    label=label,
+                    linewidth=1.5 if kind == "integration" else 0,
+                    markersize=7,
+                )
+        ax.set_ylim(-0.5, 10.8)
+        ax.set_yticks(range(0, 11))
+        ax.set_ylabel("Mood (0 to 10)")
+        ax.set_title("Mood before and after each infusion, and day to day", pad=22)
+        ax.grid(axis="y", color="#eeeeee")
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        ax.legend(loc="lower left", frameon=False, ncols=3)
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        from voiceguide.fsutil import atomic_path
+
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format=out.suffix.lstrip(".").lower() or "png")
+    finally:
+        plt.close(fig)
+    return count

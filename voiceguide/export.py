@@ -1,0 +1,113 @@
+"""The journal carried out of voiceguide: Markdown with its audio, JSON, or plain text to print."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from voiceguide.errors import JournalError
+from voiceguide.journal import Entry, entry_from_dict, entry_to_dict
+
+FORMATS = ("md", "json", "txt")
+
+
+def heading(entry: Entry) -> str:
+    """'Reflection, Friday 20 November 2026, 14:30 (infusion 2, mood 7)'."""
+    when = f"{entry.date:%A} {entry.date.day} {entry.date:%B %Y, %H:%M}"
+    details = []
+    if entry.infusion is not None:
+        details.append(f"infusion {entry.infusion}")
+    mood = entry.get("mood")
+    if isinstance(mood, int):
+        details.append(f"mood {mood}")
+    more = f" ({', '.join(details)})" if details else ""
+    return f"{entry.kind.capitalize()}, {when}{more}"
+
+
+def _answer_text(answer: Any) -> str:
+    if answer.pending:
+        return "(not transcribed yet)"
+    return answer.text or "(nothing was heard)"
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+def to_json(entries: Sequence[Entry]) -> str:
+    """A JSON array: one object per entry, with every front-matter field, answers and text."""
+    return json.dumps([entry_to_dict(e) for e in entries], indent=2, ensure_ascii=False) + "\n"
+
+
+def from_json(text: str) -> list[Entry]:
+    """Entries back from `to_json`'s output."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise JournalError(f"This is not a journal export: {exc}.") from exc
+    if not isinstance(data, list):
+        raise JournalError("This is not a journal export: it holds no list of entries.")
+    return [entry_from_dict(item) for item in data]
+
+
+# -- plain text ---------------------------------------------------------------------------------
+def to_text(entries: Sequence[Entry], width: int = 78) -> str:
+    """Entries as plain text for printing, oldest first, like pages of a notebook."""
+    out: list[str] = []
+    for entry in sorted(entries, key=lambda e: e.date):
+        title = heading(entry)
+        out += [title, "=" * min(len(title), width), ""]
+        notes = entry.get("notes")
+        if notes:
+            out += [textwrap.fill(str(notes), width), ""]
+        for answer in entry.answers:
+            out += textwrap.wrap(answer.question, width) + [""]
+            for paragraph in _answer_text(answer).split("\n\n"):
+                out += textwrap.wrap(
+                    paragraph, width, initial_indent="    ", subsequent_indent="    "
+                )
+                out.append("")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# -- Markdown folder ----------------------------------------------------------------------------
+def to_markdown_folder(
+    entries: Sequence[Entry], folder: Path, audio: Callable[[Entry, str], bytes]
+) -> int:
+    """A folder any Markdown tool (Obsidian, say) opens: one note per entry, its audio in
+    `audio/` linked relatively, and an index note. `audio(entry, name)` gives a clip's bytes.
+    Returns the number of audio files written."""
+    from voiceguide.fsutil import atomic_write_bytes, atomic_write_text, private_dir
+
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise JournalError(f"{folder} already exists; choose a new folder for the export.")
+    private_dir(folder / "audio")
+    clips = 0
+    index = ["# Journal", "", f"{len(entries)} entries, newest first.", ""]
+    for entry in entries:
+        name = f"{entry.id or entry.date.strftime('%Y-%m-%d-%H%M%S-') + entry.kind}.md"
+        front: dict[str, Any] = {
+            k: v for k, v in entry_to_dict(entry).items() if k not in ("answers", "text", "notes")
+        }
+        front["audio"] = [f"audio/{a.audio}" for a in entry.answers if a.audio]
+        body = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip(), "---"]
+        body += ["", f"# {heading(entry)}", ""]
+        if entry.get("notes"):
+            body += [str(entry.get("notes")), ""]
+        for answer in entry.answers:
+            body += [f"## {answer.question}", "", _answer_text(answer), ""]
+            if answer.audio:
+                try:
+                    atomic_write_bytes(folder / "audio" / answer.audio, audio(entry, answer.audio))
+                except OSError:
+                    body += ["(The recording of this answer is missing.)", ""]
+                    continue
+                clips += 1
+                body += [f"[Listen to this answer](audio/{answer.audio})", ""]
+        atomic_write_text(folder / name, "\n".join(body))
+        index.append(f"- [{heading(entry)}]({name})")
+    atomic_write_text(folder / "index.md", "\n".join(index) + "\n")
+    return clips
