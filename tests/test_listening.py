@@ -38,8 +38,7 @@ def segments_of(audio: Audio, **kw: float) -> list[tuple[float, float]]:
     found = []
     for i in range(0, len(pcm), 800):
         found += seg.feed(pcm[i : i + 800])
-    last = seg.flush()
-    found += [last] if last else []
+    found += seg.flush_all()
     return [(a / RATE, b / RATE) for a, b in found]
 
 

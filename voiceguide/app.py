@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import sys
 import threading
@@ -15,7 +16,10 @@ from voiceguide import content, engines, series
 from voiceguide.answers import parse_mood, says_little, says_yes
 from voiceguide.audio import Audio
 from voiceguide.errors import (
+    DeviceError,
     DiskFullError,
+    EngineError,
+    ModelError,
     NoDeviceError,
     NothingHeard,
     UsageError,
@@ -428,6 +432,15 @@ class Voiceguide:
                     "Nothing was heard, so no intention was saved.",
                     hint=f"The recording is kept at {capture.path}.",
                 )
+            existing = self._intention_of(scope, number)
+            replacing = existing is not None and bool(existing.text and capture.text)
+            if replacing:
+                assert existing is not None
+                question = content.INTENTION_REPLACE.format(new=capture.text, old=existing.text)
+                if not self.confirm(question, default=True):
+                    self.store.discard_capture(capture.path)
+                    self.say(content.INTENTION_KEPT.format(old=existing.text))
+                    return existing
             entry = self._file(
                 "intention",
                 [(content.INTENTION_HEADINGS[scope], capture)],
@@ -435,8 +448,20 @@ class Voiceguide:
                 extra=(("scope", scope),),
             )
         if entry.text:
-            self.say(content.INTENTION_READBACK.format(text=entry.text))
+            self.say(
+                content.INTENTION_SAVED
+                if replacing
+                else content.INTENTION_READBACK.format(text=entry.text)
+            )
         return entry
+
+    def _intention_of(self, scope: str, number: int) -> Entry | None:
+        """The intention a new one of `scope` would replace (for an infusion: that infusion's)."""
+        for e in self.store.entries():
+            if e.kind == "intention" and e.text and e.get("scope", "infusion") == scope:
+                if scope != "infusion" or e.infusion == number:
+                    return e
+        return None
 
     def current_intention(self, *, scope: str = "infusion", required: bool = True) -> Entry | None:
         """The intention of `scope` that applies now.
@@ -537,14 +562,43 @@ class Voiceguide:
         def meta(index: int) -> dict:
             return {"kind": kind, "infusion": number, "session": session, "index": index}
 
+        questions = [i for i, step in enumerate(script.steps) if isinstance(step, Listen)]
         try:
-            for index, step in enumerate(script.steps):
+            index = -1
+            while index + 1 < len(script.steps):
+                index += 1
+                step = script.steps[index]
                 if isinstance(step, Listen | Mood) and not locked:
                     lock.enter_context(self.writing())
                     locked = True
                 if isinstance(step, Listen):
                     last = self.ask(step.question, label=kind, meta=meta(index))
-                    answers.append((step.question, last))
+                    command, last = self._command(last)
+                    if command is None or last.heard:
+                        answers.append((step.question, last))  # words before a command count
+                    else:
+                        self.store.discard_capture(last.path)
+                    if command in ("repeat", "back", "cancel"):
+                        if command == "cancel":
+                            if self.confirm(content.CANCEL_CONFIRM, meta=meta(index)):
+                                for _, capture in answers:
+                                    self.store.discard_capture(capture.path)
+                                answers, mood = [], None
+                                self.say(content.CANCELLED)
+                                return None
+                            self.say(content.NOT_CANCELLED)
+                        elif command == "back":
+                            before = [i for i in questions if i < index]
+                            self.say(content.COMMAND_BACK if before else content.COMMAND_NO_BACK)
+                            index = before[-1] if before else index
+                        else:
+                            self.say(content.COMMAND_REPEAT)
+                        index -= 1  # the loop steps on to the question again
+                    elif command in ("skip", "next"):
+                        self.say(content.COMMAND_SKIP)
+                    elif command == "stop":
+                        self.say(content.COMMAND_STOP)
+                        break
                 elif isinstance(step, Mood):
                     mood = self.ask_mood(step.question, meta=meta(index))
                 elif isinstance(step, IfLittle):
@@ -569,6 +623,127 @@ class Voiceguide:
         finally:
             lock.close()
         return entry
+
+    def _command(self, capture: Capture) -> tuple[str | None, Capture]:
+        """A voice command said on its own at the end of an answer, and the answer without it."""
+        from voiceguide.commands import match_command
+
+        if not self.settings.voice_commands or not capture.phrases:
+            return None, capture
+        said, seconds = capture.phrases[-1]
+        command = match_command(said, seconds)
+        if command is None:
+            return None, capture
+        self.inform(f"(Heard the command: {command}.)")
+        rest = [(t, s) for t, s in capture.phrases[:-1] if t]
+        text = " ".join(t for t, _ in rest).strip()
+        return command, dataclasses.replace(
+            capture, text=text, heard=bool(text), phrases=tuple(rest)
+        )
+
+    def confirm(self, question: str, *, meta: dict | None = None, default: bool = False) -> bool:
+        """Ask a yes-or-no question aloud and understand the answer in natural words. At a
+        keyboard, "y" or "n" and Enter work too, and Enter alone gives `default`; silence, or an
+        unclear answer, means no."""
+        capture = self.ask(
+            question,
+            label="confirm",
+            meta={**(meta or {}), "transient": True},
+            wait_seconds=min(self.settings.wait_seconds, 15.0),
+            hint=content.YES_NO_HINT,
+        )
+        self.store.discard_capture(capture.path)
+        if capture.stopped_by == "enter" and self._stop is None:
+            from voiceguide.keyboard import typed
+
+            line = (typed() or "").lower()
+            if not line:
+                return default
+            return line in ("y", "yes") or says_yes(line)
+        return says_yes(capture.text)
+
+    # -- the spoken menu -------------------------------------------------------------------------
+    def moment(self) -> tuple[str, int | None]:
+        """Where the person is in their infusion: before, on the day, right after (a reflection
+        filed today), or in the following days; and days since the infusion."""
+        number = self.current_infusion()
+        firsts = [
+            e.date.date()
+            for e in self.store.entries()
+            if e.kind == "reflection" and e.infusion == number
+        ]
+        today = dt.date.today()
+        if firsts:
+            days = (today - min(firsts)).days
+            return ("after" if days == 0 else "following"), days
+        if series.started(self.settings.home) == today:
+            return "day", 0
+        return "before", None
+
+    def menu(self) -> None:
+        """Greet, offer what fits the moment, understand the spoken choice and run it; again
+        after each flow, until the person says stop or stays silent."""
+        from voiceguide.commands import match_choice
+
+        moment, days = self.moment()
+        greeting = content.MENU_MOMENT[moment].format(days="a day" if days == 1 else f"{days} days")
+        offered = content.MENU_MOMENTS[moment]
+        question = f"{greeting} {content.MENU_OFFER.format(options=_spoken_list(offered))}"
+        unclear = 0
+        while True:
+            capture = self.ask(
+                question,
+                label="menu",
+                meta={"transient": True},
+                wait_seconds=min(self.settings.wait_seconds, 20.0),
+                hint=content.MENU_HINT,
+            )
+            self.store.discard_capture(capture.path)
+            if not capture.heard or not capture.text:
+                self.say(content.MENU_SILENT)
+                return
+            # Anything can be asked for by name, not only what was offered.
+            choice = match_choice(capture.text, content.MENU_WORDS)
+            if choice is None:
+                unclear += 1
+                if unclear > 1:
+                    self.say(content.MENU_GOODBYE)
+                    return
+                names = [content.MENU_LABELS[k] for k in offered] + ["something else", "stop"]
+                question = content.MENU_UNCLEAR.format(options=_spoken_list(names, raw=True))
+                continue
+            unclear = 0
+            if choice == "stop":
+                self.say(content.MENU_GOODBYE)
+                return
+            if choice == "else":
+                offered = tuple(content.MENU_LABELS)
+                question = content.MENU_EVERYTHING.format(options=_spoken_list(offered))
+                continue
+            self._run_choice(choice)
+            moment, days = self.moment()
+            offered = content.MENU_MOMENTS[moment]
+            question = content.MENU_AGAIN.format(options=_spoken_list(offered))
+
+    def _run_choice(self, choice: str) -> None:
+        actions: dict[str, Callable[[], object]] = {
+            "prepare": self.prepare,
+            "meditate": lambda: self.meditate(),
+            "intention": lambda: self.set_intention(scope="infusion"),
+            "practice": lambda: self.meditate(script="return-to-intention"),
+            "play": lambda: self.play_intention(scope="infusion"),
+            "reflect": self.reflect,
+            "going-forward": lambda: self.set_intention(scope="going-forward"),
+            "integrate": self.integrate,
+            "hear-going-forward": lambda: self.play_intention(scope="going-forward"),
+            "recap": self.recap,
+        }
+        try:
+            actions[choice]()
+        except (DeviceError, DiskFullError, ModelError, EngineError):
+            raise
+        except VoiceguideError as exc:  # e.g. no intention yet: say so, and offer again
+            self.say(exc.message)
 
     def ask_mood(self, question: str, *, meta: dict) -> int | None:
         """Ask for a mood from 0 to 10; ask once more when unclear; None when still unclear."""
@@ -1004,6 +1179,14 @@ class Voiceguide:
         if failed:
             self.inform("Transcription failed, so the audio was saved without its text.")
         return entry
+
+
+def _spoken_list(items: Any, *, raw: bool = False) -> str:
+    """'a, b, or c' from menu keys (or, with raw, from words as they are)."""
+    words = list(items) if raw else [content.MENU_LABELS[k] for k in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + ", or " + words[-1]
 
 
 def _no_entry(ref: str) -> list[Entry]:

@@ -59,6 +59,13 @@ def _common() -> _Parser:
         default=s,
         help="longest answer in seconds (default 600)",
     )
+    g.add_argument(
+        "--no-voice-commands",
+        dest="voice_commands",
+        action="store_false",
+        default=s,
+        help="do not listen for spoken commands (repeat, skip, go back, stop, cancel)",
+    )
     g.add_argument("--debug", action="store_true", default=s, help="show full error details")
     return p
 
@@ -233,6 +240,7 @@ def _settings(args: argparse.Namespace) -> Any:
         voice=getattr(args, "voice", None),
         silence=getattr(args, "silence", None),
         max_seconds=getattr(args, "max_seconds", None),
+        voice_commands=getattr(args, "voice_commands", None),
         debug=getattr(args, "debug", False),
     )
 
@@ -279,7 +287,7 @@ def run(args: argparse.Namespace) -> int:
         from voiceguide.doctor import doctor
 
         return doctor(settings)
-    if args.command == "journal" and args.action in ("list", "search"):
+    if args.command == "journal" and getattr(args, "action", None) in ("list", "search"):
         if not _unfinished_recordings(settings.home):
             return _journal_quick(settings, args)
     from voiceguide.app import Voiceguide
@@ -294,6 +302,10 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "scripts":
         return _scripts(app, args)
     app.recover(quiet=True)  # every start quietly files what a crash left behind
+    if args.command is None:  # no command: the spoken menu
+        app.first_run_notice()
+        app.menu()
+        return 0
     if (
         args.command in ("prepare", "meditate", "intention", "during", "reflect", "integrate")
         and getattr(args, "action", "set") == "set"
@@ -473,9 +485,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     try:
         args = build_parser().parse_args(argv)
-        if args.command is None:
-            build_parser().print_help()
-            return 0
         return run(args)
     except VoiceguideError as exc:
         if debug:

@@ -21,6 +21,12 @@ INTENTION_SCRIPTS = {
     "series": "intention-series",
     "going-forward": "intention-going-forward",
 }
+INTENTION_REPLACE = (
+    "I heard: {new}. Until now, your intention was: {old}. "
+    "Shall I keep the new one in its place? Please say yes or no."
+)
+INTENTION_SAVED = "It is saved, and you can hear it again any time."
+INTENTION_KEPT = "All right. Your intention stays as it was: {old}."
 INTENTION_READBACK = "Thank you. I heard: {text}. It is saved, and you can hear it again any time."
 
 #: Primes the transcriber for the kind of answer expected (it is never spoken).
@@ -47,3 +53,77 @@ RECAP_OPENING = "Before your next infusion, here is what you carried away from t
 RECAP_GOING_FORWARD = "Your intention going forward, in your own words."
 RECAP_REFLECTION = "And from your reflection{after}, on {when}, you said:"
 RECAP_CLOSING = "Take a moment with these words. They are yours to bring with you."
+
+# -- voice commands while answering --------------------------------------------------------------
+COMMAND_REPEAT = "Of course. Here is the question again."
+COMMAND_SKIP = "All right, let's leave that one."
+COMMAND_BACK = "Let's go back to the question before."
+COMMAND_NO_BACK = "This is the first question, so here it is again."
+COMMAND_STOP = "All right. We'll stop here, and I'll keep what you said."
+CANCEL_CONFIRM = (
+    "Do you want to stop now without saving anything from this session? Please say yes or no."
+)
+CANCELLED = "All right. Nothing from this session was saved."
+NOT_CANCELLED = "Good, we'll carry on. Here is the question again."
+
+# -- the spoken menu -------------------------------------------------------------------------------
+MENU_MOMENT = {
+    "before": "Hello. Your next infusion is still ahead of you.",
+    "day": "Hello. Today is the day of your infusion.",
+    "after": "Welcome back. Take all the time you need.",
+    "following": "Hello. It has been {days} since your infusion.",
+}
+MENU_OFFER = "Would you like to {options}? You can also say something else, or stop."
+MENU_AGAIN = (
+    "Is there anything else you would like? You can {options}, say something else, or stop."
+)
+MENU_EVERYTHING = "Here is everything I can do. You can {options}. Or say stop."
+MENU_UNCLEAR = "I'm sorry, I didn't quite catch that. You can say: {options}."
+MENU_GOODBYE = "Thank you. Take good care of yourself. Goodbye."
+MENU_SILENT = "It's all right. I'm here whenever you need me. Goodbye."
+MENU_HINT = "I'd like to reflect. Meditate. Play my intention. Something else. Stop."
+MENU_LABELS = {
+    "prepare": "prepare for your infusion",
+    "meditate": "do a grounding meditation",
+    "intention": "set your intention",
+    "practice": "take a short moment with your intention",
+    "play": "hear your intention",
+    "reflect": "reflect on your infusion",
+    "going-forward": "set your intention going forward",
+    "integrate": "do your daily check-in",
+    "hear-going-forward": "hear your intention going forward",
+    "recap": "hear a recap of your last reflection",
+}
+#: What each choice may be called, in a few words (see voiceguide.commands.match_choice).
+MENU_WORDS = {
+    "prepare": ("prepare", "preparation", "get ready", "preparing"),
+    "meditate": ("meditate", "meditation", "grounding", "relax"),
+    "intention": (
+        "set intention",
+        "new intention",
+        "record intention",
+        "say intention",
+        "intention",
+    ),
+    "practice": ("practice", "short moment", "moment with intention", "return"),
+    "play": ("play intention", "hear intention", "listen intention", "play"),
+    "reflect": ("reflect", "reflection", "journal", "talk"),
+    "going-forward": ("going forward", "intention going forward", "set intention going forward"),
+    "integrate": ("check in", "checkin", "daily", "integrate", "integration"),
+    "hear-going-forward": (
+        "hear going forward",
+        "play going forward",
+        "hear intention going forward",
+        "play intention going forward",
+        "listen intention going forward",
+    ),
+    "recap": ("recap", "remind", "summary"),
+    "else": ("something else", "else", "other", "everything", "more", "options"),
+    "stop": ("stop", "goodbye", "bye", "nothing", "no thanks", "exit", "quit", "thats all", "done"),
+}
+MENU_MOMENTS = {
+    "before": ("prepare", "meditate", "intention"),
+    "day": ("practice", "play", "reflect"),
+    "after": ("reflect", "going-forward"),
+    "following": ("integrate", "hear-going-forward", "recap"),
+}

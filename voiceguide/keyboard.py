@@ -7,14 +7,21 @@ import threading
 
 _event = threading.Event()
 _reader: threading.Thread | None = None
+_typed: list[str] = []
 
 
 def _read_lines() -> None:
     try:
-        for _line in sys.stdin:
+        for line in sys.stdin:
+            _typed.append(line.strip())
             _event.set()
     except (OSError, ValueError):
         return
+
+
+def typed() -> str | None:
+    """What was typed before Enter in this listening turn ("" for Enter alone; None if nothing)."""
+    return _typed[-1] if _typed else None
 
 
 def enter_pressed() -> threading.Event:
@@ -24,4 +31,5 @@ def enter_pressed() -> threading.Event:
         _reader = threading.Thread(target=_read_lines, name="enter-key", daemon=True)
         _reader.start()
     _event.clear()
+    _typed.clear()
     return _event

@@ -27,6 +27,8 @@ class StreamingTranscription:
         self.hint = hint
         self._queue: queue.Queue[Audio | Callable[[], Audio] | None] = queue.Queue()
         self._texts: list[str] = []
+        #: Each phrase as it was transcribed, with its length in seconds.
+        self.phrases: list[tuple[str, float]] = []
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="transcriber", daemon=True)
         self._thread.start()
@@ -57,8 +59,9 @@ class StreamingTranscription:
                 # Each phrase on its own (with the answer's hint, if any): given the phrases
                 # before it as a prompt, Whisper tiny.en was seen to drop a short phrase that
                 # opened the next segment ("One, two, three." before a long sentence).
-                text = self.transcriber.transcribe(audio, prompt=self.hint)
-                self._texts.append(text.strip())
+                text = self.transcriber.transcribe(audio, prompt=self.hint).strip()
+                self._texts.append(text)
+                self.phrases.append((text, audio.duration))
             except BaseException as exc:  # kept and re-raised by finish()
                 self._error = exc
 
@@ -73,6 +76,8 @@ class Capture:
     heard: bool
     stopped_by: str
     error: str | None = None
+    #: The transcript phrase by phrase (text, seconds), as the pauses divided it.
+    phrases: tuple[tuple[str, float], ...] = ()
 
 
 def listen(
@@ -147,9 +152,8 @@ def listen(
     finally:
         with contextlib.suppress(OSError):  # a full disk must not lose what is already there
             writer.close()
-    last = segmenter.flush()
-    if last is not None:
-        hand_over(*last)
+    for start, end in segmenter.flush_all():
+        hand_over(start, end)
     text = ""
     if worker is not None:
         try:
@@ -165,6 +169,7 @@ def listen(
         heard=segmenter.speech_started,
         stopped_by=stopped_by,
         error=error,
+        phrases=tuple(worker.phrases) if worker is not None else (),
     )
 
 
@@ -186,7 +191,6 @@ def transcribe_audio(
     for i in range(0, len(pcm), block):
         for start, end in segmenter.feed(pcm[i : i + block]):
             worker.submit(Audio.from_int16(pcm[start:end], speech.rate))
-    last = segmenter.flush()
-    if last is not None:
-        worker.submit(Audio.from_int16(pcm[last[0] : last[1]], speech.rate))
+    for start, end in segmenter.flush_all():
+        worker.submit(Audio.from_int16(pcm[start:end], speech.rate))
     return segmenter.speech_started, worker.finish()

@@ -26,6 +26,9 @@ class Segmenter:
         onset_frames: int = 3,
         margin_db: float = 6.0,
         floor_db: float = -50.0,
+        utterance_pause: float = 0.6,
+        short_utterance: float = 2.0,
+        min_head: float = 1.5,
     ) -> None:
         self.rate = rate
         self.frame = max(1, int(rate * frame_seconds))
@@ -37,6 +40,9 @@ class Segmenter:
         self.onset_frames = onset_frames
         self.margin_db = margin_db
         self.floor_db = floor_db
+        self.utterance_pause = utterance_pause
+        self.short_utterance = short_utterance
+        self.min_head = min_head
         self._pending = np.zeros(0, np.int16)
         self._levels: list[float] = []
         self._noise = -60.0
@@ -44,6 +50,9 @@ class Segmenter:
         self._seg_start = 0  # frame index where the open segment begins
         self._seg_first_speech: int | None = None
         self._last_speech: int | None = None  # frame index after the last speech frame
+        self._utterance: int | None = None  # frame index where the latest utterance began
+        self._flushed_head: tuple[int, int] | None = None
+        self._at_pause = False
         self.speech_started = False
 
     # -- public ------------------------------------------------------------------------------
@@ -68,17 +77,27 @@ class Segmenter:
         for frame in data[:whole].reshape(-1, self.frame):
             seg = self._step(frame)
             if seg:
-                closed.append(seg)
+                closed += self._split_tail(*seg) if self._at_pause else [seg]
         return closed
 
+    def flush_all(self) -> list[tuple[int, int]]:
+        """Close the open segment at the end of the audio: its ranges (none without speech)."""
+        last = self.flush()
+        head, self._flushed_head = self._flushed_head, None
+        return [r for r in (head, last) if r is not None]
+
     def flush(self) -> tuple[int, int] | None:
-        """Close the open segment at the end of the audio, if it holds speech."""
+        """Close the open segment at the end of the audio, if it holds speech (its last range,
+        when a short last utterance is split off: use `flush_all` for every range)."""
         if self._seg_first_speech is None:
             return None
         end = len(self._levels) * self.frame + len(self._pending)
-        seg = (self._start_sample(), end)
+        if self._last_speech is not None:  # the silence after the last words holds nothing
+            end = min(end, (self._last_speech + int(0.3 / self.frame_seconds)) * self.frame)
+        *first, last = self._split_tail(self._start_sample(), end)
         self._seg_first_speech = None
-        return seg
+        self._flushed_head = first[0] if first else None
+        return last
 
     # -- internals ---------------------------------------------------------------------------
     def _step(self, frame: np.ndarray) -> tuple[int, int] | None:
@@ -94,8 +113,14 @@ class Segmenter:
         else:
             self._run += 1
             if self._run >= self.onset_frames:
+                onset = index - self._run + 1
                 if self._seg_first_speech is None:
-                    self._seg_first_speech = index - self._run + 1
+                    self._seg_first_speech = onset
+                if self._run == self.onset_frames and (
+                    self._last_speech is None
+                    or (onset - self._last_speech) * self.frame_seconds >= self.utterance_pause
+                ):
+                    self._utterance = onset
                 self._last_speech = index + 1
                 self.speech_started = True
         return self._maybe_close(index + 1)
@@ -109,6 +134,22 @@ class Segmenter:
         window = self._levels[-int(10 / self.frame_seconds) :]
         return float(np.percentile(window, 10))
 
+    def _split_tail(self, start: int, end: int) -> list[tuple[int, int]]:
+        """A closing segment whose speech ends with a short utterance after a pause ("... for
+        your country. [pause] That's all.") as two ranges, so the utterance is heard on its own
+        (a spoken command is recognised only as a separate, short utterance)."""
+        u, last = self._utterance, self._last_speech
+        if u is None or last is None or (last - u) * self.frame_seconds > self.short_utterance:
+            return [(start, end)]
+        cut = (u - int(min(0.3, self.utterance_pause / 2) / self.frame_seconds)) * self.frame
+        # Only when there was speech in this segment before the pause.
+        levels = self._levels[start // self.frame : cut // self.frame]
+        if cut - start < self.min_head * self.rate or cut >= end:
+            return [(start, end)]  # too little before it to be an answer with a command after
+        if max(levels) <= self._noise + self.margin_db:
+            return [(start, end)]
+        return [(start, cut), (cut, end)]
+
     def _start_sample(self) -> int:
         # Segments tile the recording: nothing between two boundaries is ever left out.
         return self._seg_start * self.frame
@@ -118,6 +159,7 @@ class Segmenter:
             return None
         length = (now - self._seg_start) * self.frame_seconds
         pause = (now - self._last_speech) * self.frame_seconds
+        self._at_pause = pause >= self.min_pause
         if pause >= self.min_pause and (length >= self.min_segment or pause >= self.long_pause):
             boundary = self._last_speech + int(min(pause / 2, 0.3) / self.frame_seconds)
         elif length >= self.max_segment:

@@ -25,3 +25,12 @@ def set_current(home: Path, number: int) -> None:
     """Make infusion `number` the one under way."""
     started = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
     atomic_write_text(home / FILE, json.dumps({"infusion": number, "started": started}) + "\n")
+
+
+def started(home: Path) -> dt.date | None:
+    """The day the current infusion was started with `voiceguide infusion next`, if it was."""
+    try:
+        data = json.loads((home / FILE).read_text("utf-8"))
+        return dt.datetime.fromisoformat(data["started"]).date()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None

@@ -42,6 +42,8 @@ class Settings:
     meditation_rate: int = 135
     volume: int = 100
     ambient: str = "none"
+    #: Short spoken commands at the end of an answer: repeat, skip, next, go back, stop, cancel.
+    voice_commands: bool = True
     debug: bool = False
 
     def __post_init__(self) -> None:

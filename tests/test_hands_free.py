@@ -1,0 +1,326 @@
+"""Hands-free: voice commands while answering, spoken confirmations, and the spoken menu."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import Run, references, speak_into_microphone, wait_for_line, wer
+
+from voiceguide import content, series
+from voiceguide.app import Voiceguide
+from voiceguide.audio import Audio
+from voiceguide.commands import match_choice, match_command
+from voiceguide.engines.fakes import (
+    CollectingPlayer,
+    FileRecorder,
+    ScriptedTranscriber,
+    ToneSynthesizer,
+)
+from voiceguide.journal import Answer, Entry, parse_markdown
+from voiceguide.segmenter import Segmenter
+from voiceguide.settings import load_settings
+
+RATE = 16000
+QUIET = Audio.silence(1, RATE)
+
+
+class Turns:
+    """One FileRecorder per listening turn, in order; fails loudly if a turn is unexpected."""
+
+    rate = RATE
+
+    def __init__(self, *sources: Audio) -> None:
+        self.sources = list(sources)
+
+    def stream(self):  # type: ignore[no-untyped-def]
+        assert self.sources, "the session listened more often than the test expected"
+        return FileRecorder(self.sources.pop(0)).stream()
+
+
+@pytest.fixture
+def voice(speech: Path) -> dict[str, Audio]:
+    """Real speech: a 2.7-second answer, and a 1.2-second utterance that stands for a command."""
+    answer = Audio.load(speech / "one_two_three.wav").for_speech(RATE)
+    short = Audio.load(speech / "jfk.flac").for_speech(RATE).slice(0.2, 1.4)
+    return {
+        "answer": answer,
+        "command": short,
+        "answer+command": Audio.concat([answer, Audio.silence(1.0, RATE), short]),
+    }
+
+
+def make(tmp_path: Path, turns: Turns, texts: list[str], **settings: object):  # type: ignore[no-untyped-def]
+    synth = ToneSynthesizer()
+    app = Voiceguide(
+        load_settings(home=tmp_path / "home", silence=1.5, wait_seconds=2.0, **settings),
+        synthesizer=synth,
+        player=CollectingPlayer(),
+        recorder=turns,
+        transcriber=ScriptedTranscriber(texts),
+        stop=threading.Event(),
+        show=lambda text: None,
+        inform=lambda text: None,
+    )
+    return app, synth
+
+
+# -- understanding ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("said", "command"),
+    [
+        ("Repeat the question, please.", "repeat"),
+        ("Can you repeat that?", "repeat"),
+        ("Skip.", "skip"),
+        ("Um, skip this one.", "skip"),
+        ("Next question.", "next"),
+        ("Go back.", "back"),
+        ("Stop.", "stop"),
+        ("That's all.", "stop"),
+        ("I'm done.", "stop"),
+        ("Cancel.", "cancel"),
+        ("Skipp.", "skip"),  # a near miss
+        ("I want to stop feeling so afraid.", None),  # a command word inside an answer
+        ("That is all I remember of it.", None),
+        ("Nothing.", None),
+        ("The sea.", None),
+    ],
+)
+def test_commands_are_short_utterances_of_their_own(said: str, command: str | None) -> None:
+    assert match_command(said, 1.0) == command
+
+
+def test_a_long_utterance_is_never_a_command() -> None:
+    assert match_command("Stop.", 1.0) == "stop"
+    assert match_command("Stop.", 4.0) is None  # four seconds of speech: an answer
+
+
+@pytest.mark.parametrize(
+    ("said", "choice"),
+    [
+        ("I'd like to reflect.", "reflect"),
+        ("Reflection, please.", "reflect"),
+        ("Play my intention please.", "play"),
+        ("Meditation.", "meditate"),
+        ("A meditaton.", "meditate"),
+        ("Set my intention.", "intention"),
+        ("Something else.", "else"),
+        ("No, thank you. Goodbye.", "stop"),
+        ("Hear my intention going forward.", "hear-going-forward"),
+        ("Set my intention going forward.", "going-forward"),
+        ("My daily check-in.", "integrate"),
+        ("Purple elephants.", None),
+        ("Reflect or meditate?", None),
+    ],
+)
+def test_menu_choices_in_natural_words(said: str, choice: str | None) -> None:
+    assert match_choice(said, content.MENU_WORDS) == choice
+
+
+def test_a_short_last_utterance_after_a_pause_is_a_phrase_of_its_own(
+    voice: dict[str, Audio],
+) -> None:
+    seg = Segmenter(RATE)
+    pcm = Audio.concat([voice["answer+command"], Audio.silence(3, RATE)]).to_int16()[:, 0]
+    found = []
+    for i in range(0, len(pcm), 800):
+        found += seg.feed(pcm[i : i + 800])
+    found += seg.flush_all()
+    assert len(found) == 2
+    (a, b), (c, d) = found
+    assert a == 0 and b == c  # together they cover everything, once
+    assert 2.7 < b / RATE < 3.7 and (d - c) / RATE < 2.5
+
+
+# -- commands in a session -------------------------------------------------------------------------
+def test_commands_steer_a_reflection_and_never_reach_the_journal(
+    tmp_path: Path, voice: dict[str, Audio]
+) -> None:
+    turns = Turns(
+        voice["answer+command"],  # Q1: an answer, then "repeat the question"
+        voice["answer"],  # Q1 again
+        voice["command"],  # Q2: "go back"
+        voice["answer"],  # Q1 again
+        voice["answer"],  # Q2
+        voice["command"],  # Q3: "skip"
+        voice["command"],  # Q4: "that's all"
+    )
+    texts = [
+        "I saw a light.",
+        "Repeat the question.",
+        "A warm feeling.",
+        "Go back.",
+        "And music.",
+        "The music, most of all.",
+        "Skip.",
+        "That's all.",
+    ]
+    app, synth = make(tmp_path, turns, texts)
+    entry = app.reflect()
+    assert entry is not None and not turns.sources
+    q1, q2 = (
+        "What did you see, hear or feel during the infusion?",
+        "What stands out for you most, now that it is over?",
+    )
+    assert [(a.question, a.text) for a in entry.answers] == [
+        (q1, "I saw a light."),
+        (q1, "A warm feeling."),
+        (q1, "And music."),
+        (q2, "The music, most of all."),
+    ]
+    for line in (content.COMMAND_REPEAT, content.COMMAND_BACK, content.COMMAND_SKIP):
+        assert line in synth.spoken
+    assert content.COMMAND_STOP in synth.spoken
+    assert "How are you feeling now" not in " ".join(synth.spoken)  # stopped: no more questions
+    assert not list((tmp_path / "home" / "recordings").glob("*.wav"))
+
+
+def test_cancel_asks_first_and_then_saves_nothing(tmp_path: Path, voice: dict[str, Audio]) -> None:
+    turns = Turns(
+        voice["answer"],  # Q1
+        voice["command"],  # Q2: "cancel"
+        voice["answer"],  # "no": carry on
+        voice["command"],  # Q2 again: "cancel"
+        voice["answer"],  # "yes"
+    )
+    texts = ["Something I said.", "Cancel.", "No.", "Cancel.", "Yes, please."]
+    app, synth = make(tmp_path, turns, texts)
+    assert app.reflect() is None and not turns.sources
+    assert synth.spoken.count(content.CANCEL_CONFIRM) == 2
+    assert content.NOT_CANCELLED in synth.spoken and content.CANCELLED in synth.spoken
+    assert not list((tmp_path / "home").rglob("*.md"))
+    assert not list((tmp_path / "home" / "recordings").glob("*.wav"))
+
+
+def test_without_voice_commands_the_words_are_kept(tmp_path: Path, voice: dict[str, Audio]) -> None:
+    turns = Turns(voice["answer+command"])
+    app, _ = make(tmp_path, turns, ["I saw a light.", "Skip."], voice_commands=False)
+    entry = app.reflect(quick=True)
+    assert entry is not None and entry.text == "I saw a light. Skip."
+
+
+def test_replacing_an_intention_is_confirmed_by_voice(
+    tmp_path: Path, voice: dict[str, Audio]
+) -> None:
+    turns = Turns(*[voice["answer"]] * 5)
+    texts = ["To rest.", "Something new.", "No, thank you.", "To be open.", "Yes, please."]
+    app, synth = make(tmp_path, turns, texts)
+    app.set_intention()
+    kept = app.set_intention()  # "no": the intention stays
+    assert kept.text == "To rest." and app.current_intention().text == "To rest."
+    assert content.INTENTION_KEPT.format(old="To rest.") in synth.spoken
+    app.set_intention()  # "yes": replaced
+    assert app.current_intention().text == "To be open."
+    asked = [line for line in synth.spoken if line.startswith("I heard:")]
+    assert len(asked) == 2 and "Until now, your intention was: To rest." in asked[1]
+    assert not turns.sources
+    assert not list((tmp_path / "home" / "recordings").glob("*.wav"))
+
+
+# -- the spoken menu ------------------------------------------------------------------------------
+def test_the_menu_offers_what_fits_the_moment(tmp_path: Path) -> None:
+    app, _ = make(tmp_path, Turns(), [])
+    assert app.moment() == ("before", None)
+    series.set_current(app.settings.home, 1)
+    assert app.moment() == ("day", 0)
+    reflection = Entry(
+        date=dt.datetime.now().astimezone() - dt.timedelta(days=3),
+        kind="reflection",
+        answers=(Answer(question="Q", text="Calm."),),
+        infusion=1,
+    )
+    app.store.add(reflection, [None])
+    assert app.moment() == ("following", 3)
+    today = Entry(
+        date=dt.datetime.now().astimezone(),
+        kind="reflection",
+        answers=(Answer(question="Q", text="Calm."),),
+        infusion=2,
+    )
+    series.set_current(app.settings.home, 2)
+    app.store.add(today, [None])
+    assert app.moment() == ("after", 0)
+
+
+def test_the_menu_runs_a_choice_offers_again_and_says_goodbye(
+    tmp_path: Path, voice: dict[str, Audio]
+) -> None:
+    turns = Turns(voice["answer"], voice["answer"], voice["answer"])
+    texts = ["I'd like to set my intention, please.", "To be gentle with myself.", "Stop."]
+    app, synth = make(tmp_path, turns, texts)
+    app.menu()
+    assert synth.spoken[0].startswith(content.MENU_MOMENT["before"])
+    assert "prepare for your infusion" in synth.spoken[0]
+    intention = app.current_intention()
+    assert intention is not None and intention.text == "To be gentle with myself."
+    assert any(line.startswith("Is there anything else") for line in synth.spoken)
+    assert synth.spoken[-1] == content.MENU_GOODBYE and not turns.sources
+
+
+def test_the_menu_asks_once_more_when_unclear_and_ends_gently_on_silence(
+    tmp_path: Path, voice: dict[str, Audio]
+) -> None:
+    turns = Turns(voice["answer"], QUIET)
+    app, synth = make(tmp_path, turns, ["Purple elephants."])
+    app.menu()
+    assert any(line.startswith("I'm sorry, I didn't quite catch that") for line in synth.spoken)
+    assert synth.spoken[-1] == content.MENU_SILENT
+    assert not list((tmp_path / "home" / "recordings").glob("*.wav"))
+
+
+def test_something_else_offers_everything(tmp_path: Path, voice: dict[str, Audio]) -> None:
+    turns = Turns(voice["answer"], voice["answer"])
+    app, synth = make(tmp_path, turns, ["Something else.", "Goodbye."])
+    app.menu()
+    everything = next(line for line in synth.spoken if line.startswith("Here is everything"))
+    for label in content.MENU_LABELS.values():
+        assert label in everything
+    assert synth.spoken[-1] == content.MENU_GOODBYE
+
+
+# -- on the virtual microphone and speaker ---------------------------------------------------------
+def said_by_piper(text: str, folder: Path, *, after: Path | None = None) -> Path:
+    """`text` in the natural voice as a WAV file; with `after`, that recording, a pause, then it."""
+    from voiceguide.engines.piper import PiperSynthesizer
+
+    voice = PiperSynthesizer(rate=150).synthesize(text).for_speech(RATE)
+    parts = [voice]
+    if after is not None:
+        parts = [Audio.load(after).for_speech(RATE), Audio.silence(1.2, RATE), voice]
+    out = folder / ("piper-" + "".join(c for c in text.lower() if c.isalpha())[:24] + ".wav")
+    Audio.concat(parts).save(out)
+    return out
+
+
+@pytest.mark.devices
+def test_the_menu_by_voice_end_to_end(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    """`voiceguide` alone: choose "reflect" in natural words, answer with real speech and say
+    "that's all" on its own, hear the entry confirmed, then say "stop"."""
+    Path(run.home).mkdir(parents=True, exist_ok=True)
+    (run.home / "notice-acknowledged").write_text("test\n")
+    proc = run.start("--silence", "2.5")
+    replies = [
+        said_by_piper("I would like to reflect, please.", tmp_path),
+        said_by_piper("That's all.", tmp_path, after=speech / "jfk.flac"),
+        said_by_piper("Stop.", tmp_path),
+    ]
+    printed: list[str] = []
+    for reply in replies:
+        printed += wait_for_line(proc.stderr, "Listening", timeout=300)
+        time.sleep(0.3)
+        speak_into_microphone(reply, tmp_path)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    shown = out + "".join(printed) + err
+    assert content.MENU_MOMENT["before"] in shown  # greeted, and offered what fits
+    assert content.COMMAND_STOP in shown and content.MENU_GOODBYE in shown
+    [md] = list((run.home / "journal").glob("*/*/*/*.md"))
+    entry = parse_markdown(md.read_text("utf-8"))
+    assert entry.kind == "reflection" and len(entry.answers) == 1
+    assert wer(references()["jfk.flac"], entry.text) <= 0.15, entry.text  # without "that's all"
+    assert "all" not in entry.text.lower().split()[-2:]

@@ -1,0 +1,117 @@
+"""Understanding short spoken replies: voice commands while answering, and choices from a menu.
+
+Whisper transcribes; this small matcher decides. It ignores filler words ("um", "please",
+"okay") and forgives near-misses of a word ("meditaton", "skipp"), so "Um, skip this one please"
+is `skip`. A command is only ever a short utterance of its own: the caller passes the last phrase
+of an answer, never words from inside it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+#: Each command and the ways people say it.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "repeat": (
+        "repeat",
+        "repeat that",
+        "repeat the question",
+        "say that again",
+        "say it again",
+        "again please",
+        "what was the question",
+        "can you repeat",
+        "can you repeat that",
+        "could you repeat that",
+        "say again",
+        "pardon",
+    ),
+    "skip": ("skip", "skip this", "skip this one", "skip that", "skip it", "pass"),
+    "next": ("next", "next question", "next one", "move on"),
+    "back": ("go back", "back", "previous", "previous question", "the last question"),
+    "stop": (
+        "stop",
+        "thats all",
+        "that is all",
+        "im done",
+        "i am done",
+        "done",
+        "im finished",
+        "i am finished",
+        "finish",
+        "thats it",
+        "that is it",
+        "end",
+    ),
+    "cancel": ("cancel", "cancel this", "cancel that", "cancel everything", "cancel it"),
+}
+
+FILLERS = frozenset(
+    "um umm uh uhh er erm hmm mm ah oh ok okay so well please now just then right yeah "
+    "and thanks thank".split()
+)
+#: The longest a command phrase may be, in seconds: longer is an answer, not a command.
+MAX_COMMAND_SECONDS = 2.5  # the phrase, with the bit of pause around it
+_MAX_WORDS = 5
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, apostrophes dropped ("That's" -> thats)."""
+    return re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
+
+
+def _core(text: str) -> list[str]:
+    return [w for w in words(text) if w not in FILLERS]
+
+
+def _similar(said: list[str], phrase: str) -> float:
+    return difflib.SequenceMatcher(None, " ".join(said), phrase).ratio()
+
+
+def match_command(text: str, seconds: float = 0.0) -> str | None:
+    """The command a short utterance gives, or None (also for anything long: that is content)."""
+    if seconds > MAX_COMMAND_SECONDS:
+        return None
+    said = _core(text)
+    if not said or len(words(text)) > _MAX_WORDS + 2 or len(said) > _MAX_WORDS:
+        return None
+    best, best_score = None, 0.0
+    for command, phrases in COMMANDS.items():
+        for phrase in phrases:
+            score = _similar(said, phrase)
+            if score > best_score:
+                best, best_score = command, score
+    return best if best_score >= 0.84 else None
+
+
+def match_choice(text: str, choices: dict[str, tuple[str, ...]]) -> str | None:
+    """Which of `choices` (name -> the words that point to it) a reply names; None when it
+    names none, or more than one equally ("reflect or meditate?")."""
+    said = _core(text)
+    if not said:
+        return None
+    scores: dict[str, float] = {}
+    for name, keys in choices.items():
+        score = 0.0
+        for key in keys:
+            key_words = key.split()
+            hits = sum(1 for k in key_words if any(_close(w, k) for w in said))
+            if hits == len(key_words):
+                score = max(score, len(key_words) + 0.1 * len(key))  # the fullest key wins
+        if score:
+            scores[name] = score
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 0.5:
+        return None
+    return ranked[0][0]
+
+
+def _close(word: str, key: str) -> bool:
+    if word == key:
+        return True
+    if len(key) >= 5 and (word.startswith(key[:5]) and key.startswith(word[:5])):
+        return True  # meditate, meditation, meditating
+    return len(key) >= 4 and difflib.SequenceMatcher(None, word, key).ratio() >= 0.85
