@@ -914,7 +914,7 @@ class Voiceguide:
         """Entries holding every word of `query`, best first."""
         from voiceguide.search import search_entries
 
-        return search_entries(self.store.entries(), query, limit)
+        return search_entries(self.store.records(), query, limit)
 
     def edit(self, ref: str, editor: str | None = None) -> Entry | None:
         """Correct an entry's transcript in a text editor; the machine transcript is kept."""

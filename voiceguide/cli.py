@@ -400,27 +400,38 @@ def _journal_quick(settings: Any, args: argparse.Namespace) -> int:
 
     store = JournalStore(settings.home, cipher=lambda: cipher_for(settings.home))
     if args.action == "list":
-        from voiceguide.query import select
+        from voiceguide.query import check_filters, select_records
 
-        _print_list(select(store.entries(), **_filters(args)))
+        check_filters(**_filters(args))  # before anything is read (or the index written)
+        _print_list(select_records(store.records(), **_filters(args)))
     else:
-        from voiceguide.search import search_entries
+        from voiceguide.search import check_query, search_entries
 
-        _print_hits(search_entries(store.entries(), " ".join(args.words)), args.limit)
+        check_query(" ".join(args.words), args.limit)  # before anything is read
+        _print_hits(search_entries(store.records(), " ".join(args.words)), args.limit)
     _print_skipped(store)
     return 0
 
 
 def _print_list(entries: Any) -> None:
+    """One line per entry (Entry objects, or index records as `JournalStore.records` gives)."""
     lines = []
     for entry in entries:
-        number = f"#{entry.infusion}" if entry.infusion is not None else "-"
-        mood = entry.get("mood")
+        if isinstance(entry, dict):
+            when, kind, number = (
+                entry["date"][:16].replace("T", " "),
+                entry["kind"],
+                entry.get("infusion"),
+            )
+            mood = entry.get("mood")
+            text = " ".join(a["text"] for a in entry["answers"] if a["text"])
+        else:
+            when, kind, number = f"{entry.date:%Y-%m-%d %H:%M}", entry.kind, entry.infusion
+            mood, text = entry.get("mood"), entry.text
+        infusion = f"#{number}" if number is not None else "-"
         mood_text = f"mood {mood:>2}" if isinstance(mood, int) else " " * 7
-        words = entry.text[:60] or "(nothing was heard)"
-        lines.append(
-            f"{entry.date:%Y-%m-%d %H:%M}  {entry.kind:<12} {number:<4} {mood_text}  {words}"
-        )
+        words = text[:60] or "(nothing was heard)"
+        lines.append(f"{when}  {kind:<12} {infusion:<4} {mood_text}  {words}")
     if lines:
         print("\n".join(lines))
 

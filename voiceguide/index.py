@@ -18,7 +18,7 @@ from typing import Any
 from voiceguide.fsutil import atomic_write_bytes
 
 NAME = ".index.json"
-VERSION = 2
+VERSION = 3
 
 #: What the index knows of one file: (size, mtime_ns) and either the entry or why it is unreadable.
 Record = dict[str, Any]

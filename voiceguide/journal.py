@@ -157,8 +157,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def entry_to_dict(entry: Entry) -> dict[str, Any]:
-    """The entry as one JSON object: every front-matter field, the answers and the text."""
+def entry_to_dict(entry: Entry, *, text: bool = True) -> dict[str, Any]:
+    """The entry as one JSON object: every front-matter field, the answers and (with `text`)
+    all their text joined."""
     data: dict[str, Any] = {
         "id": entry.id,
         "date": entry.date.isoformat(timespec="seconds"),
@@ -180,7 +181,8 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         }
         for a in entry.answers
     ]
-    data["text"] = entry.text
+    if text:
+        data["text"] = entry.text
     return data
 
 

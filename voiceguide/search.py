@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from voiceguide.journal import Entry
+from voiceguide.journal import Entry, entry_from_dict
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -27,19 +27,22 @@ def _flat(text: str) -> str:
 _NOT_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 
-def _padded(text: str) -> str:
-    """The words of `text`, each with two spaces around it ("  i  saw  the  sea  "), so plain
-    substring counts tell words from word starts: " sea " is the word, " sea" any that begins so."""
-    return "  " + "  ".join(_flat(text).translate(_NOT_WORD).split()) + "  "
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
 class Hit:
-    """An entry that holds every word searched for, and how well."""
+    """An entry that holds every word searched for, and how well. Given an index record, the
+    entry is only built when it is asked for (most hits of a large journal are never shown)."""
 
-    entry: Entry
-    score: float
-    words: tuple[str, ...]
+    __slots__ = ("_item", "score", "words")
+
+    def __init__(self, item: Entry | dict[str, Any], score: float, words: tuple[str, ...]):
+        self._item = item
+        self.score = score
+        self.words = words
+
+    @property
+    def entry(self) -> Entry:
+        if isinstance(self._item, dict):
+            self._item = entry_from_dict(self._item)
+        return self._item
 
     @property
     def line(self) -> str:
@@ -47,48 +50,74 @@ class Hit:
         return best_line(self.entry, self.words)
 
 
-def search(entries: Iterable[Entry], query: str) -> list[Hit]:
-    """Entries whose words include every word of `query` (a word also matches longer words that
-    begin with it: "walk" finds "walking"), ranked by BM25: words that are rare in the journal
-    and frequent in the entry count most. Ties go to the newer entry."""
+def _text(item: Entry | dict[str, Any]) -> str:
+    if isinstance(item, dict):
+        return " ".join(a["text"] for a in item["answers"] if a["text"])
+    return " ".join(a.text for a in item.answers if a.text)
+
+
+def search(items: Iterable[Entry | dict[str, Any]], query: str) -> list[Hit]:
+    """Entries (or their index records, newest first) whose words include every word of
+    `query` (a word also matches longer words that begin with it: "walk" finds "walking"),
+    ranked by BM25: words rare in the journal and frequent in the entry count most. Ties go to
+    the newer entry."""
     wanted = tuple(dict.fromkeys(words_of(query)))
     if not wanted:
         return []
-    texts: list[tuple[Entry, str]] = []
-    for entry in entries:
-        texts.append((entry, _padded(" ".join(a.text for a in entry.answers if a.text))))
-    # Counted with plain substring search (fast): " word" starts a word, " word " is one.
-    frequency = {w: sum(1 for _, text in texts if " " + w in text) for w in wanted}
-    candidates = [(e, t) for e, t in texts if all(" " + w in t for w in wanted)]
+    texts = [(item, _flat(_text(item))) for item in items]
+    # Substring tests first (fast); the exact word counts only for the entries that pass.
+    frequency = {w: sum(1 for _, text in texts if w in text) for w in wanted}
+    total = len(texts)
+    candidates = []
+    for item, text in texts:
+        if all(w in text for w in wanted):
+            # Each word with two spaces around it ("  i  saw  the  sea  "): plain substring
+            # counts then tell a word (" sea ") from a word's start (" sea").
+            padded = "  " + "  ".join(text.translate(_NOT_WORD).split()) + "  "
+            if all(" " + w in padded for w in wanted):  # at the start of a word, not inside
+                candidates.append((item, padded))
     if not candidates:
         return []
-    total = len(texts)
     lengths = [t.count("  ") - 1 for _, t in candidates]
     average = sum(lengths) / len(lengths) or 1.0
+    terms = [
+        (
+            " " + w,
+            " " + w + " ",
+            math.log(1 + (total - frequency[w] + 0.5) / (frequency[w] + 0.5)),  # idf
+        )
+        for w in wanted
+    ]
     hits = []
-    for (entry, text), length in zip(candidates, lengths, strict=True):
+    for (item, text), length in zip(candidates, lengths, strict=True):
         score = 0.0
-        for word in wanted:
-            begins = text.count(" " + word)
-            exact = text.count(" " + word + " ")
-            tf = exact + 0.5 * (begins - exact)  # "walking" for "walk" counts half
-            idf = math.log(1 + (total - frequency[word] + 0.5) / (frequency[word] + 0.5))
-            score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / average))
-        hits.append(Hit(entry, score, wanted))
-    hits.sort(key=lambda h: (h.score, h.entry.date.timestamp()), reverse=True)
+        norm = 1.2 * (0.25 + 0.75 * length / average)
+        for start, whole, idf in terms:
+            exact = text.count(whole)
+            tf = 0.5 * (exact + text.count(start))  # "walking" for "walk" counts half
+            score += idf * tf * 2.2 / (tf + norm)
+        hits.append(Hit(item, score, wanted))
+    hits.sort(key=lambda h: h.score, reverse=True)  # stable: equal scores stay newest first
     return hits
 
 
-def search_entries(entries: Iterable[Entry], query: str, limit: int | None = None) -> list[Hit]:
+def search_entries(
+    entries: Iterable[Entry | dict[str, Any]], query: str, limit: int | None = None
+) -> list[Hit]:
     """`search`, checked: UsageError without any words or with a limit below one."""
+    check_query(query, limit)
+    hits = search(entries, query)
+    return hits[:limit] if limit else hits
+
+
+def check_query(query: str, limit: int | None = None) -> None:
+    """UsageError (one sentence) for a search without any words or with a limit below one."""
     from voiceguide.errors import UsageError
 
     if not words_of(query):
         raise UsageError("Give one or more words to search for.")
     if limit is not None and limit < 1:
         raise UsageError("--limit must be 1 or more.")
-    hits = search(entries, query)
-    return hits[:limit] if limit else hits
 
 
 def best_line(entry: Entry, wanted: Sequence[str]) -> str:

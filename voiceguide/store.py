@@ -226,18 +226,26 @@ class JournalStore:
 
         Served from the index beside the files, which reads again only what changed.
         """
+        for record in self.records():
+            yield entry_from_dict(record)
+
+    def records(self) -> list[dict]:
+        """Every readable entry as its index record (`entry_to_dict` without the joined text),
+        newest first, without building Entry objects: for listing and searching thousands."""
         self.skipped = []
         records = self.index().refresh(self._record)
         logical = {
             (rel[: -len(ENC)] if rel.endswith(ENC) else rel): record
             for rel, record in records.items()
         }
+        found = []
         for rel in sorted(logical, key=_newest_first_rel, reverse=True):
             record = logical[rel]
             if "entry" in record:
-                yield entry_from_dict(record["entry"])
+                found.append(record["entry"])
             else:
                 self.skipped.append(Skipped(self.root / rel, record.get("error", "unreadable")))
+        return found
 
     def index(self) -> Index:
         """The journal's index, encrypted when the journal is."""
@@ -255,7 +263,7 @@ class JournalStore:
         entry = self.read(path)
         if entry is None:
             return {"error": self.skipped.pop().reason}
-        return {"entry": entry_to_dict(entry)}
+        return {"entry": entry_to_dict(entry, text=False)}
 
     def read(self, path: Path) -> Entry | None:
         """One entry, dated by its folder and file name; None (and noted) if it cannot be read."""

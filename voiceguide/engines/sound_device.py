@@ -157,6 +157,7 @@ class SpeakerPlayer:
         silence = np.zeros((block, channels), np.float32)
         played = 0
         played_sound: float | None = None
+        began: float | None = None
         try:
             with stream:
                 piece: Audio | None = first
@@ -174,10 +175,12 @@ class SpeakerPlayer:
                         if controls is not None and controls.quit.is_set():
                             return False
                         chunk = samples[start : start + block]
+                        if began is None:
+                            began = time.time()
                         stream.write(chunk)
                         if played_sound is None and np.any(np.abs(chunk) > 0.01):
                             played_sound = time.time() + float(stream.latency)
-                            _note_first_sound(played_sound)
+                            _note_first_sound(began, played_sound)
                         played += chunk.shape[0]
                         if on_position is not None:
                             on_position(played / out_rate)
@@ -187,12 +190,14 @@ class SpeakerPlayer:
         return True
 
 
-def _note_first_sound(when: float) -> None:
-    """For the benchmark: when the first audible sound left the speaker (wall-clock seconds)."""
+def _note_first_sound(handed: float, out: float) -> None:
+    """For the benchmark: when the session's first block was handed to the output stream, and
+    when its first audible block left the speaker (the write returned, plus the stream's
+    latency), in wall-clock seconds."""
     target = os.environ.get("VOICEGUIDE_FIRST_SOUND_FILE")
     if target:
         with contextlib.suppress(OSError):
-            Path(target).write_text(f"{when:.4f}\n")
+            Path(target).write_text(f"{handed:.4f} {out:.4f}\n")
 
 
 class MicrophoneRecorder:
