@@ -324,3 +324,82 @@ def test_the_menu_by_voice_end_to_end(
     assert entry.kind == "reflection" and len(entry.answers) == 1
     assert wer(references()["jfk.flac"], entry.text) <= 0.15, entry.text  # without "that's all"
     assert "all" not in entry.text.lower().split()[-2:]
+
+
+def speak_replies(proc, replies: list[Path | None], folder: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    """At each "Listening" line speak the next reply (None: stay silent); returns what was read."""
+    printed: list[str] = []
+    for reply in replies:
+        printed += wait_for_line(proc.stderr, "Listening", timeout=300)
+        if reply is not None:
+            time.sleep(0.3)
+            speak_into_microphone(reply, folder)
+    return printed
+
+
+@pytest.mark.devices
+def test_every_command_in_a_spoken_reflection(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    """repeat, a command word inside a longer answer (kept), skip, go back, next, that's all."""
+    (run.home / "notice-acknowledged").parent.mkdir(parents=True, exist_ok=True)
+    (run.home / "notice-acknowledged").write_text("test\n")
+    proc = run.start("reflect", "--silence", "2.5")
+    inside = "I wanted all of the noise to stop, and then it did."
+    printed = speak_replies(
+        proc,
+        [
+            said_by_piper("Repeat the question, please.", tmp_path, after=speech / "jfk.flac"),
+            said_by_piper(inside, tmp_path),  # Q1 again
+            said_by_piper("Skip.", tmp_path),  # Q2
+            said_by_piper("Go back.", tmp_path),  # Q3
+            said_by_piper("Next.", tmp_path),  # Q2 again
+            said_by_piper("That's all.", tmp_path),  # Q3
+        ],
+        tmp_path,
+    )
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    shown = out + "".join(printed) + err
+    for line in (
+        content.COMMAND_REPEAT,
+        content.COMMAND_SKIP,
+        content.COMMAND_BACK,
+        content.COMMAND_STOP,
+    ):
+        assert line in shown, line
+    [md] = list((run.home / "journal").glob("*/*/*/*.md"))
+    entry = parse_markdown(md.read_text("utf-8"))
+    assert len(entry.answers) == 2
+    assert wer(references()["jfk.flac"], entry.answers[0].text) <= 0.15, entry.answers[0].text
+    assert "stop" in entry.answers[1].text.lower()  # inside an answer: the person's words
+    for word in ("repeat", "skip", "next", "back", "that's all"):
+        assert word not in entry.text.lower(), entry.text
+
+
+@pytest.mark.devices
+def test_cancel_unclear_and_silence_by_voice(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    (run.home / "notice-acknowledged").parent.mkdir(parents=True, exist_ok=True)
+    (run.home / "notice-acknowledged").write_text("test\n")
+    proc = run.start("--silence", "2.5", "--max-seconds", "60")
+    printed = speak_replies(
+        proc,
+        [
+            said_by_piper("Reflection, please.", tmp_path),
+            said_by_piper("Cancel.", tmp_path, after=speech / "one_two_three.wav"),
+            said_by_piper("Yes.", tmp_path),  # yes, stop without saving
+            said_by_piper("Purple elephants.", tmp_path),  # the menu again: unclear
+            None,  # then silence
+        ],
+        tmp_path,
+    )
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    shown = out + "".join(printed) + err
+    assert content.CANCEL_CONFIRM in shown and content.CANCELLED in shown
+    assert "I'm sorry, I didn't quite catch that" in shown
+    assert content.MENU_SILENT in shown
+    assert not list(run.home.rglob("*.md")) and not list(run.home.rglob("*.flac"))
+    assert not list((run.home / "recordings").glob("*.wav"))

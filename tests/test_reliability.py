@@ -98,19 +98,12 @@ def test_a_second_voiceguide_waits_for_the_first(run: Run, speech: Path) -> None
     assert "Another voiceguide is using" in busy.stderr and "Traceback" not in busy.stderr
     assert entries(run.home) == []
 
-    holder = threading.Thread(target=lambda: _hold(run.home, 2.0))
-    holder.start()
-    time.sleep(0.3)
-    waited = run("journal", "import", str(speech / "one_two_three.wav"))
-    holder.join()
-    assert waited.returncode == 0, waited.stderr
-    assert "waiting" in waited.stderr
+    with data_lock(run.home):  # released only once the second one says it is waiting
+        proc = run.start("journal", "import", str(speech / "one_two_three.wav"))
+        told = wait_for_line(proc.stderr, "Another voiceguide is using the journal; waiting")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, "".join(told) + err
     assert len(entries(run.home)) == 1
-
-
-def _hold(home: Path, seconds: float) -> None:
-    with data_lock(home):
-        time.sleep(seconds)
 
 
 class BrokenTranscriber:

@@ -52,7 +52,7 @@ FILLERS = frozenset(
     "and thanks thank".split()
 )
 #: The longest a command phrase may be, in seconds: longer is an answer, not a command.
-MAX_COMMAND_SECONDS = 2.5  # the phrase, with the bit of pause around it
+MAX_COMMAND_SECONDS = 3.5  # the phrase, with the pause around it that its segment holds
 _MAX_WORDS = 5
 
 
