@@ -666,17 +666,10 @@ class Voiceguide:
     def moment(self) -> tuple[str, int | None]:
         """Where the person is in their infusion: before, on the day, right after (a reflection
         filed today), or in the following days; and days since the infusion."""
-        number = self.current_infusion()
-        firsts = [
-            e.date.date()
-            for e in self.store.entries()
-            if e.kind == "reflection" and e.infusion == number
-        ]
-        today = dt.date.today()
-        if firsts:
-            days = (today - min(firsts)).days
+        days = self.days_since_infusion()
+        if days is not None:
             return ("after" if days == 0 else "following"), days
-        if series.started(self.settings.home) == today:
+        if series.started(self.settings.home) == dt.date.today():
             return "day", 0
         return "before", None
 
