@@ -21,6 +21,7 @@ from voiceguide.engines.fakes import (
     ToneSynthesizer,
 )
 from voiceguide.journal import Answer, Entry, parse_markdown
+from voiceguide.listening import listen
 from voiceguide.segmenter import Segmenter
 from voiceguide.settings import load_settings
 
@@ -120,19 +121,46 @@ def test_menu_choices_in_natural_words(said: str, choice: str | None) -> None:
     assert match_choice(said, content.MENU_WORDS) == choice
 
 
-def test_a_short_last_utterance_after_a_pause_is_a_phrase_of_its_own(
-    voice: dict[str, Audio],
-) -> None:
+def test_a_short_last_utterance_after_a_pause_is_found(voice: dict[str, Audio]) -> None:
     seg = Segmenter(RATE)
     pcm = Audio.concat([voice["answer+command"], Audio.silence(3, RATE)]).to_int16()[:, 0]
     found = []
     for i in range(0, len(pcm), 800):
         found += seg.feed(pcm[i : i + 800])
-    found += seg.flush_all()
-    assert len(found) == 2
-    (a, b), (c, d) = found
-    assert a == 0 and b == c  # together they cover everything, once
-    assert 2.7 < b / RATE < 3.7 and (d - c) / RATE < 2.5
+    assert seg.flush() is None
+    assert len(found) == 1 and seg.last_tail is not None
+    a, cut, d = seg.last_tail
+    assert (a, d) == found[0] and a == 0
+    assert 2.7 < cut / RATE < 3.7 and (d - cut) / RATE < 2.5
+
+
+def test_a_short_last_utterance_that_is_no_command_stays_in_the_answer(
+    tmp_path: Path, voice: dict[str, Audio]
+) -> None:
+    """Only a command is cut off: other words are transcribed with the phrase they end."""
+    Audio.concat([voice["answer+command"], Audio.silence(5, RATE)]).save(tmp_path / "said.wav")
+    for command in (True, False):
+        # Heard in turn: the whole phrase, the short utterance alone, then (for a command only)
+        # the words before it.
+        transcriber = ScriptedTranscriber(["One two three go back.", "Go back.", "One two three"])
+        capture = listen(
+            FileRecorder(tmp_path / "said.wav"),
+            tmp_path / f"{command}.wav",
+            transcriber=transcriber,
+            silence=3.0,
+            is_command=lambda said, seconds, command=command: command,
+        )
+        lengths = [a.duration for a in transcriber.heard]
+        assert lengths[0] > lengths[1] + 2.7 and lengths[1] < 2.5
+        if command:
+            assert [t for t, _ in capture.phrases] == ["One two three", "Go back."]
+            assert abs(lengths[2] + lengths[1] - lengths[0]) < 0.01
+            assert capture.text == "One two three Go back."
+        else:
+            assert [t for t, _ in capture.phrases] == ["One two three go back."]
+            assert len(lengths) == 2
+            assert capture.text == "One two three go back."
+        assert capture.heard
 
 
 # -- commands in a session -------------------------------------------------------------------------
@@ -149,8 +177,9 @@ def test_commands_steer_a_reflection_and_never_reach_the_journal(
         voice["command"],  # Q4: "that's all"
     )
     texts = [
-        "I saw a light.",
-        "Repeat the question.",
+        "I saw a light. Repeat the question.",  # the phrase whole
+        "Repeat the question.",  # its short last utterance on its own: a command
+        "I saw a light.",  # so the words before it, on their own
         "A warm feeling.",
         "Go back.",
         "And music.",
@@ -197,7 +226,7 @@ def test_cancel_asks_first_and_then_saves_nothing(tmp_path: Path, voice: dict[st
 
 def test_without_voice_commands_the_words_are_kept(tmp_path: Path, voice: dict[str, Audio]) -> None:
     turns = Turns(voice["answer+command"])
-    app, _ = make(tmp_path, turns, ["I saw a light.", "Skip."], voice_commands=False)
+    app, _ = make(tmp_path, turns, ["I saw a light. Skip."], voice_commands=False)
     entry = app.reflect(quick=True)
     assert entry is not None and entry.text == "I saw a light. Skip."
 

@@ -38,7 +38,8 @@ def segments_of(audio: Audio, **kw: float) -> list[tuple[float, float]]:
     found = []
     for i in range(0, len(pcm), 800):
         found += seg.feed(pcm[i : i + 800])
-    found += seg.flush_all()
+    if (last := seg.flush()) is not None:
+        found.append(last)
     return [(a / RATE, b / RATE) for a, b in found]
 
 

@@ -200,6 +200,7 @@ class Voiceguide:
             on_open=lambda: self.inform("Listening... (press Enter when you have finished)"),
             meta={**meta, "question": question},
             hint=hint,
+            is_command=_is_command if s.voice_commands else None,
         )
         if capture.stopped_by == "disk-full":
             raise DiskFullError(
@@ -1197,3 +1198,9 @@ def _check_output_path(out: Path) -> None:
         raise UsageError(f"{out} is a folder; give a file name such as {out / 'meditation.wav'}.")
     if not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist.")
+
+
+def _is_command(said: str, seconds: float) -> bool:
+    from voiceguide.commands import match_command
+
+    return match_command(said, seconds) is not None

@@ -25,17 +25,24 @@ class StreamingTranscription:
         self.transcriber = transcriber
         #: Words that prime the first segment (the kind of answer expected), e.g. numbers.
         self.hint = hint
-        self._queue: queue.Queue[Audio | Callable[[], Audio] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[object, Audio | Callable[[], Audio]] | None]
+        self._queue = queue.Queue()
         self._texts: list[str] = []
         #: Each phrase as it was transcribed, with its length in seconds.
         self.phrases: list[tuple[str, float]] = []
+        #: Transcripts of audio submitted with a key: heard, but not part of the transcript.
+        self.probes: dict[object, tuple[str, float]] = {}
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="transcriber", daemon=True)
         self._thread.start()
 
     def submit(self, audio: Audio | Callable[[], Audio]) -> None:
         """Queue a finished segment: its audio, or a way to read it when its turn comes."""
-        self._queue.put(audio)
+        self._queue.put((None, audio))
+
+    def probe(self, key: object, audio: Audio | Callable[[], Audio]) -> None:
+        """Queue audio to be transcribed on its own, into `probes[key]` (not the transcript)."""
+        self._queue.put((key, audio))
 
     def finish(self) -> str:
         """Wait for every queued segment and return the whole transcript."""
@@ -54,8 +61,13 @@ class StreamingTranscription:
                 return
             if self._error is not None:
                 continue
+            key, source = item
             try:
-                audio = item() if callable(item) else item
+                audio = source() if callable(source) else source
+                if key is not None:
+                    heard = self.transcriber.transcribe(audio).strip()
+                    self.probes[key] = (heard, audio.duration)
+                    continue
                 # Each phrase on its own (with the answer's hint, if any): given the phrases
                 # before it as a prompt, Whisper tiny.en was seen to drop a short phrase that
                 # opened the next segment ("One, two, three." before a long sentence).
@@ -92,11 +104,15 @@ def listen(
     on_open: Callable[[], None] | None = None,
     meta: dict | None = None,
     hint: str | None = None,
+    is_command: Callable[[str, float], bool] | None = None,
 ) -> Capture:
     """Record one answer to `path` until the person falls silent, presses Enter, or time runs out.
 
     Audio reaches disk as it arrives; phrases are transcribed as soon as they end. A device that
-    fails mid-recording keeps what was captured (the Capture carries the error).
+    fails mid-recording keeps what was captured (the Capture carries the error). With
+    `is_command`, a short last utterance after a pause is also heard on its own, and when it is
+    a command (text, seconds) it becomes a phrase of its own, the last; otherwise the answer's
+    last phrase is transcribed whole, as a person said it (cutting it loses words in noise).
     """
     rate = recorder.rate
     writer = CaptureWriter(path, rate, meta=meta)
@@ -108,9 +124,16 @@ def listen(
     stopped_by = "max"
     error: str | None = None
 
+    last: tuple[int, int] | None = None
+
     def hand_over(start: int, end: int) -> None:
+        nonlocal last
+        last = (start, end)
         if worker is not None:
             worker.submit(lambda: read_pcm(reader, start, end, rate))
+            tail = segmenter.last_tail
+            if is_command is not None and tail is not None:
+                worker.probe(tail, lambda: read_pcm(reader, tail[1], tail[2], rate))
 
     try:
         with recorder.stream() as stream:
@@ -152,14 +175,25 @@ def listen(
     finally:
         with contextlib.suppress(OSError):  # a full disk must not lose what is already there
             writer.close()
-    for start, end in segmenter.flush_all():
-        hand_over(start, end)
+    if (flushed := segmenter.flush()) is not None:
+        hand_over(*flushed)
     text = ""
     if worker is not None:
         try:
             text = worker.finish()
+            tail = segmenter.last_tail
+            said = worker.probes.get(tail) if tail is not None else None
+            if tail is not None and said is not None and last == (tail[0], tail[2]):
+                assert is_command is not None and transcriber is not None
+                if is_command(*said):
+                    head = read_pcm(reader, tail[0], tail[1], rate)
+                    before = transcriber.transcribe(head, prompt=hint).strip()
+                    worker.phrases[-1:] = [(before, head.duration), said]
+                    text = " ".join(t for t, _ in worker.phrases if t).strip()
         except EngineError as exc:
             error = error or exc.message
+        except Exception as exc:  # a failed transcriber: the recording is kept
+            error = error or f"The recording was kept, but transcription failed: {exc}"
         finally:
             os.close(reader)
     return Capture(
@@ -191,6 +225,6 @@ def transcribe_audio(
     for i in range(0, len(pcm), block):
         for start, end in segmenter.feed(pcm[i : i + block]):
             worker.submit(Audio.from_int16(pcm[start:end], speech.rate))
-    for start, end in segmenter.flush_all():
-        worker.submit(Audio.from_int16(pcm[start:end], speech.rate))
+    if (flushed := segmenter.flush()) is not None:
+        worker.submit(Audio.from_int16(pcm[flushed[0] : flushed[1]], speech.rate))
     return segmenter.speech_started, worker.finish()

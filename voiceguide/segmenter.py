@@ -51,9 +51,12 @@ class Segmenter:
         self._seg_first_speech: int | None = None
         self._last_speech: int | None = None  # frame index after the last speech frame
         self._utterance: int | None = None  # frame index where the latest utterance began
-        self._flushed_head: tuple[int, int] | None = None
         self._at_pause = False
         self.speech_started = False
+        #: The segment that closed last, if it ends with a short utterance after a pause
+        #: ("... for your country. [pause] That's all."): (start, cut, end) in samples, so the
+        #: utterance can be heard on its own to see whether it is a spoken command.
+        self.last_tail: tuple[int, int, int] | None = None
 
     # -- public ------------------------------------------------------------------------------
     @property
@@ -77,27 +80,21 @@ class Segmenter:
         for frame in data[:whole].reshape(-1, self.frame):
             seg = self._step(frame)
             if seg:
-                closed += self._split_tail(*seg) if self._at_pause else [seg]
+                self.last_tail = self._tail(*seg) if self._at_pause else None
+                closed.append(seg)
         return closed
 
-    def flush_all(self) -> list[tuple[int, int]]:
-        """Close the open segment at the end of the audio: its ranges (none without speech)."""
-        last = self.flush()
-        head, self._flushed_head = self._flushed_head, None
-        return [r for r in (head, last) if r is not None]
-
     def flush(self) -> tuple[int, int] | None:
-        """Close the open segment at the end of the audio, if it holds speech (its last range,
-        when a short last utterance is split off: use `flush_all` for every range)."""
+        """Close the open segment at the end of the audio, if it holds speech."""
         if self._seg_first_speech is None:
             return None
         end = len(self._levels) * self.frame + len(self._pending)
         if self._last_speech is not None:  # the silence after the last words holds nothing
             end = min(end, (self._last_speech + int(0.3 / self.frame_seconds)) * self.frame)
-        *first, last = self._split_tail(self._start_sample(), end)
+        seg = (self._start_sample(), end)
+        self.last_tail = self._tail(*seg)
         self._seg_first_speech = None
-        self._flushed_head = first[0] if first else None
-        return last
+        return seg
 
     # -- internals ---------------------------------------------------------------------------
     def _step(self, frame: np.ndarray) -> tuple[int, int] | None:
@@ -134,21 +131,19 @@ class Segmenter:
         window = self._levels[-int(10 / self.frame_seconds) :]
         return float(np.percentile(window, 10))
 
-    def _split_tail(self, start: int, end: int) -> list[tuple[int, int]]:
-        """A closing segment whose speech ends with a short utterance after a pause ("... for
-        your country. [pause] That's all.") as two ranges, so the utterance is heard on its own
-        (a spoken command is recognised only as a separate, short utterance)."""
+    def _tail(self, start: int, end: int) -> tuple[int, int, int] | None:
+        """Where a closing segment's short last utterance begins, if it has one after a pause
+        and speech before it (a spoken command is only ever a separate, short utterance)."""
         u, last = self._utterance, self._last_speech
         if u is None or last is None or (last - u) * self.frame_seconds > self.short_utterance:
-            return [(start, end)]
+            return None
         cut = (u - int(min(0.3, self.utterance_pause / 2) / self.frame_seconds)) * self.frame
-        # Only when there was speech in this segment before the pause.
         levels = self._levels[start // self.frame : cut // self.frame]
         if cut - start < self.min_head * self.rate or cut >= end:
-            return [(start, end)]  # too little before it to be an answer with a command after
+            return None  # too little before it to be an answer with a command after
         if max(levels) <= self._noise + self.margin_db:
-            return [(start, end)]
-        return [(start, cut), (cut, end)]
+            return None
+        return start, cut, end
 
     def _start_sample(self) -> int:
         # Segments tile the recording: nothing between two boundaries is ever left out.
