@@ -340,7 +340,7 @@ class Voiceguide:
         first, _ = render_step(session.steps[0], voice, self._context())
         rate = first.rate if first is not None else (voice.rate or voice("Breathe.").rate)
         opening = [Audio.silence(lead_in, rate)] + ([first] if first is not None else [])
-        done = threading.Event()
+        done, started = threading.Event(), threading.Event()
         result: dict[str, Any] = {}
 
         def prepare() -> None:
@@ -351,7 +351,6 @@ class Voiceguide:
             finally:
                 done.set()
 
-        threading.Thread(target=prepare, name="render", daemon=True).start()
         progress = Progress(minutes * 60)
         played = {"frames": 0}
 
@@ -359,6 +358,11 @@ class Voiceguide:
             for piece in opening:
                 played["frames"] += piece.frames
                 yield _at_volume(piece, session.volume)
+                # The rest is prepared once sound is on its way: loading a voice at the same
+                # time would hold back the first sound (0.8 s instead of 0.3 s, cold, 2 cores).
+                if not started.is_set():  # after the lead-in, which always comes first
+                    started.set()
+                    threading.Thread(target=prepare, name="render", daemon=True).start()
             for piece in silence_while(done, rate):
                 played["frames"] += piece.frames
                 yield piece
