@@ -330,8 +330,7 @@ def test_the_menu_by_voice_end_to_end(
 ) -> None:
     """`voiceguide` alone: choose "reflect" in natural words, answer with real speech and say
     "that's all" on its own, hear the entry confirmed, then say "stop"."""
-    Path(run.home).mkdir(parents=True, exist_ok=True)
-    (run.home / "notice-acknowledged").write_text("test\n")
+    run.returning_user()
     proc = run.start("--silence", "2.5")
     replies = [
         said_by_piper("I would like to reflect, please.", tmp_path),
@@ -371,8 +370,7 @@ def test_every_command_in_a_spoken_reflection(
     run: Run, speech: Path, virtual_audio: None, tmp_path: Path
 ) -> None:
     """repeat, a command word inside a longer answer (kept), skip, go back, next, that's all."""
-    (run.home / "notice-acknowledged").parent.mkdir(parents=True, exist_ok=True)
-    (run.home / "notice-acknowledged").write_text("test\n")
+    run.returning_user()
     proc = run.start("reflect", "--silence", "2.5")
     inside = "I wanted all of the noise to stop, and then it did."
     printed = speak_replies(
@@ -410,8 +408,7 @@ def test_every_command_in_a_spoken_reflection(
 def test_cancel_unclear_and_silence_by_voice(
     run: Run, speech: Path, virtual_audio: None, tmp_path: Path
 ) -> None:
-    (run.home / "notice-acknowledged").parent.mkdir(parents=True, exist_ok=True)
-    (run.home / "notice-acknowledged").write_text("test\n")
+    run.returning_user()
     proc = run.start("--silence", "2.5", "--max-seconds", "60")
     printed = speak_replies(
         proc,

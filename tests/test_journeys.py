@@ -101,9 +101,7 @@ def test_meditate_two_minutes_to_a_file_is_mostly_quiet_and_intelligible(
 
 
 def test_meditate_plays_through_the_speaker(run: Run, virtual_audio: None, tmp_path: Path) -> None:
-    # A returning user: the one-time notice (tested on its own) would add its own length.
-    run.home.mkdir(parents=True, exist_ok=True)
-    (run.home / "notice-acknowledged").write_text("2026-01-01T00:00:00+00:00\n")
+    run.returning_user()
     heard_file = tmp_path / "speaker.wav"
     with record_speaker(heard_file):
         result = run("meditate", "--minutes", "2", timeout=300)

@@ -35,8 +35,7 @@ def read_until(fd: int, needle: str, timeout: float) -> str:
 def test_space_pauses_and_q_stops_a_session_in_a_terminal(
     run: Run, virtual_audio: None, tmp_path: Path
 ) -> None:
-    run.home.mkdir(parents=True, exist_ok=True)
-    (run.home / "notice-acknowledged").write_text("2026-01-01T00:00:00+00:00\n")
+    run.returning_user()
     heard_file = tmp_path / "speaker.wav"
     master, slave = pty.openpty()
     with record_speaker(heard_file):
