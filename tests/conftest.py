@@ -8,8 +8,9 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,29 @@ import soundfile
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH = Path(os.environ.get("VOICEGUIDE_SPEECH", ROOT.parent / "shared" / "speech"))
 VOICEGUIDE = Path(sys.executable).parent / "voiceguide"
+
+
+def fake_app(home: Path, recorder: object, answers: Iterable[str] = (), **settings: object):  # type: ignore[no-untyped-def]
+    """A Voiceguide on the fakes: a tone voice, a collecting player, scripted transcripts.
+
+    Returns the app, its player and its voice, for the tests to look into.
+    """
+    from voiceguide.app import Voiceguide
+    from voiceguide.engines.fakes import CollectingPlayer, ScriptedTranscriber, ToneSynthesizer
+    from voiceguide.settings import load_settings
+
+    synth, player = ToneSynthesizer(), CollectingPlayer()
+    app = Voiceguide(
+        load_settings(home=home, **settings),
+        synthesizer=synth,
+        player=player,
+        recorder=recorder,  # type: ignore[arg-type]
+        transcriber=ScriptedTranscriber(list(answers)),
+        stop=threading.Event(),
+        show=lambda text: None,
+        inform=lambda text: None,
+    )
+    return app, player, synth
 
 
 def references() -> dict[str, str]:

@@ -5,17 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import fake_app
 
 from voiceguide.app import Voiceguide
 from voiceguide.audio import Audio
 from voiceguide.engines.fakes import (
     CollectingPlayer,
     FileRecorder,
-    ScriptedTranscriber,
-    ToneSynthesizer,
 )
 from voiceguide.errors import NothingHeard, VoiceguideError
-from voiceguide.settings import load_settings
 
 
 class Recorders:
@@ -31,19 +29,7 @@ class Recorders:
 
 
 def make_app(tmp_path: Path, recorder, answers=()) -> tuple[Voiceguide, CollectingPlayer]:  # type: ignore[no-untyped-def]
-    import threading
-
-    player = CollectingPlayer()
-    app = Voiceguide(
-        load_settings(home=tmp_path / "home", silence=2.0, wait_seconds=3.0),
-        synthesizer=ToneSynthesizer(),
-        player=player,
-        recorder=recorder,
-        transcriber=ScriptedTranscriber(answers),
-        stop=threading.Event(),
-        show=lambda text: None,
-        inform=lambda text: None,
-    )
+    app, player, _ = fake_app(tmp_path / "home", recorder, answers, silence=2.0, wait_seconds=3.0)
     return app, player
 
 

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import Run, references, speak_into_microphone, wait_for_line, wer
+from conftest import Run, fake_app, references, speak_into_microphone, wait_for_line, wer
 
 from voiceguide import content, series
-from voiceguide.app import Voiceguide
 from voiceguide.audio import Audio
 from voiceguide.commands import match_choice, match_command
 from voiceguide.engines.fakes import (
-    CollectingPlayer,
     FileRecorder,
     ScriptedTranscriber,
-    ToneSynthesizer,
 )
 from voiceguide.journal import Answer, Entry, parse_markdown
 from voiceguide.listening import listen
 from voiceguide.segmenter import Segmenter
-from voiceguide.settings import load_settings
 
 RATE = 16000
 QUIET = Audio.silence(1, RATE)
@@ -55,16 +50,8 @@ def voice(speech: Path) -> dict[str, Audio]:
 
 
 def make(tmp_path: Path, turns: Turns, texts: list[str], **settings: object):  # type: ignore[no-untyped-def]
-    synth = ToneSynthesizer()
-    app = Voiceguide(
-        load_settings(home=tmp_path / "home", silence=1.5, wait_seconds=2.0, **settings),
-        synthesizer=synth,
-        player=CollectingPlayer(),
-        recorder=turns,
-        transcriber=ScriptedTranscriber(texts),
-        stop=threading.Event(),
-        show=lambda text: None,
-        inform=lambda text: None,
+    app, _, synth = fake_app(
+        tmp_path / "home", turns, texts, silence=1.5, wait_seconds=2.0, **settings
     )
     return app, synth
 
