@@ -17,26 +17,29 @@ import numpy as np
 import pytest
 import soundfile
 
+from voiceguide.app import Voiceguide
+from voiceguide.engines.fakes import CollectingPlayer, ScriptedTranscriber, ToneSynthesizer
+from voiceguide.interfaces import Recorder
+from voiceguide.settings import load_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH = Path(os.environ.get("VOICEGUIDE_SPEECH", ROOT.parent / "shared" / "speech"))
 VOICEGUIDE = Path(sys.executable).parent / "voiceguide"
 
 
-def fake_app(home: Path, recorder: object, answers: Iterable[str] = (), **settings: object):  # type: ignore[no-untyped-def]
+def fake_app(
+    home: Path, recorder: Recorder, answers: Iterable[str] = (), **settings: object
+) -> tuple[Voiceguide, CollectingPlayer, ToneSynthesizer]:
     """A Voiceguide on the fakes: a tone voice, a collecting player, scripted transcripts.
 
     Returns the app, its player and its voice, for the tests to look into.
     """
-    from voiceguide.app import Voiceguide
-    from voiceguide.engines.fakes import CollectingPlayer, ScriptedTranscriber, ToneSynthesizer
-    from voiceguide.settings import load_settings
-
     synth, player = ToneSynthesizer(), CollectingPlayer()
     app = Voiceguide(
         load_settings(home=home, **settings),
         synthesizer=synth,
         player=player,
-        recorder=recorder,  # type: ignore[arg-type]
+        recorder=recorder,
         transcriber=ScriptedTranscriber(list(answers)),
         stop=threading.Event(),
         show=lambda text: None,
