@@ -87,11 +87,18 @@ def virtual_audio() -> None:
     subprocess.run([str(ROOT / "scripts" / "virtual-audio")], check=True, capture_output=True)
 
 
+#: Silence played before each recording. The first moments of a new playback stream can be lost
+#: while PulseAudio starts it (seen in CI: the first 0.2 s of "That's all.", heard then as "it's
+#: good"); a person's voice has no such start, so the stream's start-up gets silence, not words.
+LEAD_IN_SECONDS = 0.5
+
+
 def as_wav16(source: Path, folder: Path) -> Path:
-    """A 16-bit WAV copy of `source` (paplay mishandles 24-bit FLAC)."""
-    data, rate = soundfile.read(str(source), dtype="float32")
+    """A 16-bit WAV copy of `source` (paplay mishandles 24-bit FLAC), after the lead-in."""
+    data, rate = soundfile.read(str(source), dtype="float32", always_2d=True)
+    lead_in = np.zeros((int(rate * LEAD_IN_SECONDS), data.shape[1]), np.float32)
     out = folder / (source.stem + ".16bit.wav")
-    soundfile.write(str(out), data, rate, subtype="PCM_16")
+    soundfile.write(str(out), np.concatenate([lead_in, data]), rate, subtype="PCM_16")
     return out
 
 
