@@ -11,7 +11,7 @@ from conftest import Run, fake_app, references, speak_into_microphone, wait_for_
 
 from voiceguide import content, series
 from voiceguide.audio import Audio
-from voiceguide.commands import match_choice, match_command
+from voiceguide.commands import Understood, match_choice, match_command
 from voiceguide.engines.fakes import (
     FileRecorder,
     ScriptedTranscriber,
@@ -135,14 +135,18 @@ def test_a_short_last_utterance_that_is_no_command_stays_in_the_answer(
             tmp_path / f"{command}.wav",
             transcriber=transcriber,
             silence=3.0,
-            is_command=lambda said, seconds, command=command: command,
+            understand=lambda said, audio, command=command: Understood(
+                "back" if command else None, True, said
+            ),
         )
         lengths = [a.duration for a in transcriber.heard]
         assert lengths[0] > lengths[1] + 2.7 and lengths[1] < 2.5
         if command:
-            assert [t for t, _ in capture.phrases] == ["One two three", "Go back."]
+            # The command is taken out: it is not words of the answer.
+            assert [t for t, _ in capture.phrases] == ["One two three"]
+            assert capture.command == "back" and capture.command_sure
             assert abs(lengths[2] + lengths[1] - lengths[0]) < 0.01
-            assert capture.text == "One two three Go back."
+            assert capture.text == "One two three"
         else:
             assert [t for t, _ in capture.phrases] == ["One two three go back."]
             assert len(lengths) == 2

@@ -15,6 +15,7 @@ from typing import Any
 from voiceguide import content, engines, series
 from voiceguide.answers import parse_mood, says_little, says_yes
 from voiceguide.audio import Audio
+from voiceguide.commands import SPOKEN, understand_command
 from voiceguide.errors import (
     DeviceError,
     DiskFullError,
@@ -28,7 +29,7 @@ from voiceguide.errors import (
 from voiceguide.fsutil import private_dir
 from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
 from voiceguide.journal import Answer, Entry
-from voiceguide.listening import Capture, listen, transcribe_audio
+from voiceguide.listening import Capture, Patience, listen, transcribe_audio
 from voiceguide.lock import data_lock
 from voiceguide.script import (
     Daily,
@@ -94,6 +95,7 @@ class Voiceguide:
         self.show = show
         self.inform = inform
         self._mute = False  # set when there is no speaker: prompts are then shown only
+        self._checked_in = False  # the spoken check after a long pause is explained once
         private_dir(settings.home)
         from voiceguide.crypto import cipher_for
 
@@ -149,13 +151,16 @@ class Voiceguide:
     def say(self, text: str) -> None:
         """Speak `text` aloud (and show it)."""
         self.show(text)
+        self._play(self._speech(text))
+
+    def _speech(self, text: str) -> Audio:
         audio = self.synthesizer.synthesize(text)
         if not self._given_synthesizer:
             from voiceguide.loudness import normalize
             from voiceguide.session import LINE_CEILING, VOICE_LUFS
 
             audio = normalize(audio.mono(), VOICE_LUFS, LINE_CEILING)
-        self._play(audio)
+        return audio
 
     def _play(self, audio: Audio) -> None:
         if self._mute:
@@ -174,14 +179,16 @@ class Voiceguide:
         meta: dict,
         wait_seconds: float | None = None,
         hint: str | None = None,
+        reply: bool = False,
     ) -> Capture:
         """Speak a question, play the cue, and listen for the answer.
 
-        `meta` (kind, session, index, ...) is kept beside the recording, so that an answer cut off
-        by a crash can still be filed in its place by `recover`.
+        An open question is listened to patiently: pauses bring a gentle check, never the end
+        of the answer. A `reply` (yes or no, a number, a choice) ends after a short quiet.
+        `meta` (kind, session, index, ...) is kept beside the recording, so that an answer cut
+        off by a crash can still be filed in its place by `recover`.
         """
         self.say(question)
-        self._play(listening_cue())
         path = self.store.capture_path(label)
         stop = self._stop
         if stop is None:
@@ -189,18 +196,35 @@ class Voiceguide:
 
             stop = enter_pressed()
         s = self.settings
+        patience = (
+            Patience(silence=s.silence or s.reply_silence)
+            if reply
+            else Patience(pause=s.pause, after_check=s.after_check, silence=s.silence)
+        )
+
+        def opened() -> None:
+            # The microphone is open before the cue plays: a first word said over it is kept.
+            self.inform("Listening... (press Enter when you have finished)")
+            self._play_in_background(listening_cue())
+
+        transcriber = self.transcriber
         capture = listen(
             self.recorder,
             path,
-            transcriber=self.transcriber,
-            silence=s.silence,
+            transcriber=transcriber,
+            patience=patience,
             max_seconds=s.max_seconds,
             wait_seconds=wait_seconds or s.wait_seconds,
             stop=stop,
-            on_open=lambda: self.inform("Listening... (press Enter when you have finished)"),
+            on_open=opened,
+            on_check=self._check_in,
             meta={**meta, "question": question},
             hint=hint,
-            is_command=_is_command if s.voice_commands else None,
+            understand=(
+                (lambda text, audio: understand_command(text, audio, transcriber))
+                if s.voice_commands and not reply
+                else None
+            ),
         )
         if capture.stopped_by == "disk-full":
             raise DiskFullError(
@@ -211,6 +235,29 @@ class Voiceguide:
         if capture.error:
             self.inform(f"{capture.error} What was said so far is kept.")
         return capture
+
+    def _check_in(self, number: int) -> threading.Event:
+        """After a long pause: the first time, a gentle spoken check; then only a soft tone.
+        Played while listening goes on; the event is set once it has been played."""
+        if not self._checked_in:
+            self._checked_in = True
+            self.show(content.CHECK_FIRST)
+            return self._play_in_background(self._speech(content.CHECK_FIRST))
+        return self._play_in_background(listening_cue())
+
+    def _play_in_background(self, audio: Audio) -> threading.Event:
+        done = threading.Event()
+
+        def play() -> None:
+            try:
+                self._play(audio)
+            except Exception:  # a cue that cannot play must never stop the listening
+                pass
+            finally:
+                done.set()
+
+        threading.Thread(target=play, name="cue", daemon=True).start()
+        return done
 
     # -- scripts -------------------------------------------------------------------------------
     @property
@@ -568,11 +615,22 @@ class Voiceguide:
             return {"kind": kind, "infusion": number, "session": session, "index": index}
 
         questions = [i for i, step in enumerate(script.steps) if isinstance(step, Listen)]
+        last_asked = max(
+            (i for i, step in enumerate(script.steps) if isinstance(step, Listen | Mood)),
+            default=-1,
+        )
         try:
             index = -1
             while index + 1 < len(script.steps):
                 index += 1
                 step = script.steps[index]
+                if index > last_asked and (answers or mood is not None):
+                    # The last answer is in: file it now, before anything more is said, so that
+                    # "your reflection is saved" is only ever spoken once it is true.
+                    entry = file()
+                    answers, mood = [], None
+                    lock.close()
+                    locked = False
                 if isinstance(step, Listen | Mood) and not locked:
                     lock.enter_context(self.writing())
                     locked = True
@@ -630,21 +688,24 @@ class Voiceguide:
         return entry
 
     def _command(self, capture: Capture) -> tuple[str | None, Capture]:
-        """A voice command said on its own at the end of an answer, and the answer without it."""
-        from voiceguide.commands import match_command
+        """A voice command said on its own at the end of an answer, and the answer without it.
 
-        if not self.settings.voice_commands or not capture.phrases:
-            return None, capture
-        said, seconds = capture.phrases[-1]
-        command = match_command(said, seconds)
+        When the last words may be a command or may be words, the person is asked, once."""
+        command = capture.command
         if command is None:
             return None, capture
+        if not capture.command_sure:
+            asked = content.COMMAND_MAYBE.format(command=SPOKEN[command])
+            if not self.confirm(asked, meta={"transient": True}):
+                self.say(content.COMMAND_MAYBE_NO)
+                return None, capture
+            rest = tuple((t, s) for t, s in capture.without_command if t)
+            text = " ".join(t for t, _ in rest).strip()
+            capture = dataclasses.replace(
+                capture, text=text, heard=bool(text), phrases=rest, command_sure=True
+            )
         self.inform(f"(Heard the command: {command}.)")
-        rest = [(t, s) for t, s in capture.phrases[:-1] if t]
-        text = " ".join(t for t, _ in rest).strip()
-        return command, dataclasses.replace(
-            capture, text=text, heard=bool(text), phrases=tuple(rest)
-        )
+        return command, capture
 
     def confirm(self, question: str, *, meta: dict | None = None, default: bool = False) -> bool:
         """Ask a yes-or-no question aloud and understand the answer in natural words. At a
@@ -656,6 +717,7 @@ class Voiceguide:
             meta={**(meta or {}), "transient": True},
             wait_seconds=min(self.settings.wait_seconds, 15.0),
             hint=content.YES_NO_HINT,
+            reply=True,
         )
         self.store.discard_capture(capture.path)
         if capture.stopped_by == "enter" and self._stop is None:
@@ -695,6 +757,7 @@ class Voiceguide:
                 meta={"transient": True},
                 wait_seconds=min(self.settings.wait_seconds, 20.0),
                 hint=content.MENU_HINT,
+                reply=True,
             )
             self.store.discard_capture(capture.path)
             if not capture.heard or not capture.text:
@@ -752,6 +815,7 @@ class Voiceguide:
                 meta={**meta, "transient": True},
                 wait_seconds=min(self.settings.wait_seconds, 20.0),
                 hint=content.MOOD_HINT,
+                reply=True,
             )
             self.store.discard_capture(capture.path)
             mood = parse_mood(capture.text)
@@ -769,6 +833,7 @@ class Voiceguide:
             meta={"transient": True},
             wait_seconds=min(self.settings.wait_seconds, 15.0),
             hint=content.YES_NO_HINT,
+            reply=True,
         )
         self.store.discard_capture(capture.path)
         if says_yes(capture.text):
@@ -1202,9 +1267,3 @@ def _check_output_path(out: Path) -> None:
         raise UsageError(f"{out} is a folder; give a file name such as {out / 'meditation.wav'}.")
     if not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist.")
-
-
-def _is_command(said: str, seconds: float) -> bool:
-    from voiceguide.commands import match_command
-
-    return match_command(said, seconds) is not None

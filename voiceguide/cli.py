@@ -50,7 +50,21 @@ def _common() -> _Parser:
         type=float,
         metavar="S",
         default=s,
-        help="stop listening after S seconds of quiet (default 4)",
+        help="end an answer after S seconds of quiet, with no check (default: see --pause)",
+    )
+    g.add_argument(
+        "--pause",
+        type=float,
+        metavar="S",
+        default=s,
+        help="quiet before voiceguide gently checks whether there is more (default 10)",
+    )
+    g.add_argument(
+        "--after-check",
+        type=float,
+        metavar="S",
+        default=s,
+        help="quiet after that check that ends an answer (default 12)",
     )
     g.add_argument(
         "--max-seconds",
@@ -239,6 +253,8 @@ def _settings(args: argparse.Namespace) -> Any:
         stt=getattr(args, "stt", None),
         voice=getattr(args, "voice", None),
         silence=getattr(args, "silence", None),
+        pause=getattr(args, "pause", None),
+        after_check=getattr(args, "after_check", None),
         max_seconds=getattr(args, "max_seconds", None),
         voice_commands=getattr(args, "voice_commands", None),
         debug=getattr(args, "debug", False),

@@ -55,6 +55,14 @@ RECAP_REFLECTION = "And from your reflection{after}, on {when}, you said:"
 RECAP_CLOSING = "Take a moment with these words. They are yours to bring with you."
 
 # -- voice commands while answering --------------------------------------------------------------
+#: Said once, the first time a long pause comes: after that, a soft tone is enough.
+CHECK_FIRST = (
+    "No hurry at all. If there is more, just carry on. When you have finished, you can say "
+    "that's all, or simply stay quiet for a little while."
+)
+#: Asked when a short last utterance may have been a command, or may have been words.
+COMMAND_MAYBE = "Did you say {command}?"
+COMMAND_MAYBE_NO = "All right, I have kept those words with your answer."
 COMMAND_REPEAT = "Of course. Here is the question again."
 COMMAND_SKIP = "All right, let's leave that one."
 COMMAND_BACK = "Let's go back to the question before."

@@ -49,6 +49,21 @@ class Transcriber(Protocol):
     engine: str
     model: str
 
-    def transcribe(self, audio: Audio, *, prompt: str | None = None) -> str:
-        """The words spoken in `audio` ("" when none); `prompt` is the text that came before."""
+    def transcribe(
+        self, audio: Audio, *, prompt: str | None = None, hotwords: str | None = None
+    ) -> str:
+        """The words spoken in `audio` ("" when none); `prompt` is the text that came before,
+        `hotwords` words that are likely (engines that cannot use them ignore them)."""
+        ...
+
+
+@runtime_checkable
+class CommandScorer(Protocol):
+    """A transcriber that can also say how well given phrases fit a short utterance."""
+
+    def command_scores(
+        self, audio: Audio, phrases: tuple[str, ...]
+    ) -> tuple[str, dict[str, float]]:
+        """What it hears with `phrases` as hotwords, and the mean log-probability per token of
+        each phrase and of what it heard, given the audio."""
         ...

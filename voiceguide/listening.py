@@ -13,6 +13,7 @@ from pathlib import Path
 
 from voiceguide.audio import Audio
 from voiceguide.capture import HEADER_BYTES, CaptureWriter
+from voiceguide.commands import HOTWORDS, Understood
 from voiceguide.errors import DeviceError, EngineError
 from voiceguide.interfaces import Recorder, Transcriber
 from voiceguide.segmenter import Segmenter
@@ -65,7 +66,7 @@ class StreamingTranscription:
             try:
                 audio = source() if callable(source) else source
                 if key is not None:
-                    heard = self.transcriber.transcribe(audio).strip()
+                    heard = self.transcriber.transcribe(audio, hotwords=HOTWORDS).strip()
                     self.probes[key] = (heard, audio.duration)
                     continue
                 # Each phrase on its own (with the answer's hint, if any): given the phrases
@@ -76,6 +77,22 @@ class StreamingTranscription:
                 self.phrases.append((text, audio.duration))
             except BaseException as exc:  # kept and re-raised by finish()
                 self._error = exc
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Patience:
+    """How long listening waits through quiet, so that nobody is cut off mid-thought.
+
+    A pause of `pause` seconds never ends an answer: it brings a gentle check ("Take your time.
+    Is there more?", or a soft tone), and listening goes on. The answer ends when the person
+    stays quiet for `after_check` seconds after the check; words said after it belong to the same
+    answer, and a later long pause checks again. `silence` (the --silence override) ends an
+    answer after that many seconds of quiet, with no check: short questions use it.
+    """
+
+    pause: float = 10.0
+    after_check: float = 12.0
+    silence: float | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -90,6 +107,18 @@ class Capture:
     error: str | None = None
     #: The transcript phrase by phrase (text, seconds), as the pauses divided it.
     phrases: tuple[tuple[str, float], ...] = ()
+    #: A voice command said on its own at the end (already taken out of `phrases` when sure).
+    command: str | None = None
+    #: False when the last utterance may be the command but may be words: ask the person.
+    command_sure: bool = True
+    #: The phrases without the possible command, for when the person says it was one.
+    without_command: tuple[tuple[str, float], ...] = ()
+    #: How many times listening checked in after a long pause.
+    checks: int = 0
+
+
+#: Decides whether a short last utterance (its text, its audio) is a voice command.
+Understand = Callable[[str, Audio], "Understood"]
 
 
 def listen(
@@ -97,23 +126,28 @@ def listen(
     path: Path,
     *,
     transcriber: Transcriber | None = None,
-    silence: float = 4.0,
+    patience: Patience | None = None,
+    silence: float | None = None,
     max_seconds: float = 600.0,
     wait_seconds: float = 60.0,
     stop: threading.Event | None = None,
     on_open: Callable[[], None] | None = None,
+    on_check: Callable[[int], threading.Event | None] | None = None,
     meta: dict | None = None,
     hint: str | None = None,
-    is_command: Callable[[str, float], bool] | None = None,
+    understand: Understand | None = None,
 ) -> Capture:
-    """Record one answer to `path` until the person falls silent, presses Enter, or time runs out.
+    """Record one answer to `path` until the person has finished, presses Enter, or time runs out.
 
     Audio reaches disk as it arrives; phrases are transcribed as soon as they end. A device that
-    fails mid-recording keeps what was captured (the Capture carries the error). With
-    `is_command`, a short last utterance after a pause is also heard on its own, and when it is
-    a command (text, seconds) it becomes a phrase of its own, the last; otherwise the answer's
-    last phrase is transcribed whole, as a person said it (cutting it loses words in noise).
+    fails mid-recording keeps what was captured (the Capture carries the error). Pauses are
+    waited through as `patience` says; `on_check(n)` is called (with the number of the check)
+    when a long pause asks whether there is more, and returns an event set once the check has
+    been played (recording goes on meanwhile, so nothing said over it is lost). With
+    `understand`, a short last utterance said on its own is checked for a voice command.
+    `silence` is short for `Patience(silence=...)`: the answer ends after that much quiet.
     """
+    patience = patience or Patience(silence=silence)
     rate = recorder.rate
     writer = CaptureWriter(path, rate, meta=meta)
     segmenter = Segmenter(rate)
@@ -123,7 +157,7 @@ def listen(
     reader = os.open(path, os.O_RDONLY) if worker is not None else -1
     stopped_by = "max"
     error: str | None = None
-
+    turn = _Turn(patience, on_check)
     last: tuple[int, int] | None = None
 
     def hand_over(start: int, end: int) -> None:
@@ -132,7 +166,7 @@ def listen(
         if worker is not None:
             worker.submit(lambda: read_pcm(reader, start, end, rate))
             tail = segmenter.last_tail
-            if is_command is not None and tail is not None:
+            if understand is not None and tail is not None:
                 worker.probe(tail, lambda: read_pcm(reader, tail[1], tail[2], rate))
 
     try:
@@ -151,7 +185,7 @@ def listen(
                     stopped_by = "max"
                     break
                 if segmenter.speech_started:
-                    if segmenter.trailing_silence >= silence:
+                    if turn.finished(heard_seconds, segmenter):
                         stopped_by = "silence"
                         break
                 elif heard_seconds >= wait_seconds:
@@ -178,18 +212,22 @@ def listen(
     if (flushed := segmenter.flush()) is not None:
         hand_over(*flushed)
     text = ""
+    heard = segmenter.speech_started
+    phrases: tuple[tuple[str, float], ...] = ()
+    command: Understood | None = None
+    without: tuple[tuple[str, float], ...] = ()
     if worker is not None:
         try:
             text = worker.finish()
-            tail = segmenter.last_tail
-            said = worker.probes.get(tail) if tail is not None else None
-            if tail is not None and said is not None and last == (tail[0], tail[2]):
-                assert is_command is not None and transcriber is not None
-                if is_command(*said):
-                    head = read_pcm(reader, tail[0], tail[1], rate)
-                    before = transcriber.transcribe(head, prompt=hint).strip()
-                    worker.phrases[-1:] = [(before, head.duration), said]
-                    text = " ".join(t for t, _ in worker.phrases if t).strip()
+            phrases = tuple(worker.phrases)
+            if understand is not None and last is not None and phrases:
+                command, without = _last_command(
+                    worker, segmenter, last, reader, rate, understand, transcriber, hint
+                )
+                if command is not None and command.sure:
+                    phrases = without
+                    text = " ".join(t for t, _ in phrases if t).strip()
+                    heard = bool(text)
         except EngineError as exc:
             error = error or exc.message
         except Exception as exc:  # a failed transcriber: the recording is kept
@@ -200,11 +238,84 @@ def listen(
         path=path,
         duration=writer.seconds,
         text=text,
-        heard=segmenter.speech_started,
+        heard=heard,
         stopped_by=stopped_by,
         error=error,
-        phrases=tuple(worker.phrases) if worker is not None else (),
+        phrases=phrases,
+        command=command.command if command is not None else None,
+        command_sure=command.sure if command is not None else True,
+        without_command=without,
+        checks=turn.checks,
     )
+
+
+class _Turn:
+    """Decides when a person has finished an answer, from the pauses and the checks."""
+
+    def __init__(
+        self, patience: Patience, on_check: Callable[[int], threading.Event | None] | None
+    ) -> None:
+        self.patience = patience
+        self.on_check = on_check
+        self.checks = 0
+        self._played: threading.Event | None = None
+        self._check_end: float | None = None  # where the check finished playing (seconds)
+        self._checking = False
+
+    def finished(self, now: float, segmenter: Segmenter) -> bool:
+        quiet = segmenter.trailing_silence
+        if self.patience.silence is not None:
+            return quiet >= self.patience.silence
+        spoke = segmenter.last_speech_seconds or 0.0
+        if self._checking and self._check_end is None:
+            if self._played is None or self._played.is_set():
+                self._check_end = now
+        if self._check_end is not None and spoke > self._check_end + 0.1:
+            self._checking, self._check_end = False, None  # they went on: the same answer
+        if not self._checking:
+            if quiet >= self.patience.pause:
+                self._checking = True
+                self.checks += 1
+                self._played = self.on_check(self.checks) if self.on_check else None
+            return False
+        if self._check_end is None:
+            return False
+        return now - max(self._check_end, spoke) >= self.patience.after_check
+
+
+def _last_command(
+    worker: StreamingTranscription,
+    segmenter: Segmenter,
+    last: tuple[int, int],
+    reader: int,
+    rate: int,
+    understand: Understand,
+    transcriber: Transcriber | None,
+    hint: str | None,
+) -> tuple[Understood | None, tuple[tuple[str, float], ...]]:
+    """Whether the answer ends with a command said on its own; the phrases without it."""
+    from voiceguide.commands import MAX_COMMAND_SECONDS
+
+    phrases = list(worker.phrases)
+    tail = segmenter.last_tail
+    probe = worker.probes.get(tail) if tail is not None else None
+    if tail is not None and probe is not None and last == (tail[0], tail[2]):
+        # "... for your country. [pause] That's all.": the short utterance was heard alone.
+        understood = understand(probe[0], read_pcm(reader, tail[1], tail[2], rate))
+        if understood.command is None:
+            return None, ()
+        assert transcriber is not None
+        head = read_pcm(reader, tail[0], tail[1], rate)
+        before = transcriber.transcribe(head, prompt=hint).strip()
+        return understood, (*phrases[:-1], (before, head.duration))
+    onset = segmenter.last_onset
+    start = max(last[0], (onset or last[0]) - int(0.3 * rate))
+    if (last[1] - start) / rate > MAX_COMMAND_SECONDS:
+        return None, ()
+    understood = understand(phrases[-1][0], read_pcm(reader, start, last[1], rate))
+    if understood.command is None:
+        return None, ()
+    return understood, tuple(phrases[:-1])
 
 
 def read_pcm(fd: int, start: int, end: int, rate: int) -> Audio:

@@ -3,50 +3,106 @@
 from __future__ import annotations
 
 import math
+from typing import Protocol
 
 import numpy as np
 
+#: Speech begins where the detector's probability reaches this ...
+ONSET = 0.5
+#: ... and goes on while it stays above this (hysteresis keeps soft word endings inside speech).
+OFFSET = 0.35
+
+
+class SpeechDetector(Protocol):
+    """Judges, window by window, how likely a stretch of 16 kHz audio is to be speech."""
+
+    rate: int
+    window: int
+
+    def feed(self, samples: np.ndarray) -> np.ndarray:
+        """Float32 samples in; one probability per completed window out."""
+        ...
+
+
+class Leveller:
+    """A slow automatic gain in front of the detector: soft speech is judged at a good level.
+
+    The gain follows the loudest moment of the last few seconds up to a target peak, never
+    above `max_gain`, so a whisper at -60 dBFS and a voice at full scale reach the detector
+    alike; a silent room stays silent (the detector does not take hiss or a fan for speech).
+    """
+
+    CHUNK = 800  # 50 ms at 16 kHz: the gain is decided this often, whatever the block size
+
+    def __init__(
+        self, *, target_db: float = -12.0, max_gain_db: float = 45.0, hold_seconds: float = 3.0
+    ):
+        self.target_db = target_db
+        self.max_gain_db = max_gain_db
+        self._hold = max(1, int(hold_seconds * 16000 / self.CHUNK))
+        self._peaks: list[float] = []
+
+    def __call__(self, block: np.ndarray) -> np.ndarray:
+        out = np.empty(len(block), np.float32)
+        for i in range(0, len(block), self.CHUNK):
+            chunk = block[i : i + self.CHUNK]
+            self._peaks.append(float(np.max(np.abs(chunk))))
+            del self._peaks[: -self._hold]
+            loudest = max(max(self._peaks), 1e-9)
+            gain = min(self.max_gain_db, max(0.0, self.target_db - 20 * math.log10(loudest)))
+            out[i : i + self.CHUNK] = chunk * np.float32(10 ** (gain / 20))
+        return np.clip(out, -1.0, 1.0)
+
+
+def default_detector() -> SpeechDetector:
+    """The neural speech detector (Silero VAD), loaded once per process."""
+    from voiceguide.engines.silero import SileroDetector
+
+    return SileroDetector()
+
 
 class Segmenter:
-    """Energy-based speech detector that closes segments at natural pauses.
+    """Speech detector that closes segments at natural pauses.
 
-    Feed it int16 blocks; it returns (start, end) sample ranges of segments that contain speech and
-    are finished. Together with `flush()` the segments cover every moment of speech once.
+    Feed it int16 blocks at 16 kHz; it returns (start, end) sample ranges of segments that contain
+    speech and are finished. Together with `flush()` the segments tile the recording, so every
+    moment of speech is in exactly one segment. Speech is found by a neural voice-activity
+    detector behind an automatic gain, so it does not depend on how loudly someone speaks.
     """
 
     def __init__(
         self,
         rate: int,
         *,
-        frame_seconds: float = 0.03,
+        detector: SpeechDetector | None = None,
         min_pause: float = 0.8,
         long_pause: float = 2.0,
-        min_segment: float = 8.0,
-        max_segment: float = 28.0,
-        onset_frames: int = 3,
-        margin_db: float = 6.0,
-        floor_db: float = -50.0,
-        utterance_pause: float = 0.6,
+        min_segment: float = 6.0,
+        max_segment: float = 15.0,
+        onset_frames: int = 2,
+        utterance_pause: float = 0.9,
         short_utterance: float = 2.0,
         min_head: float = 1.5,
     ) -> None:
+        self.detector = detector or default_detector()
+        if rate != self.detector.rate:
+            raise ValueError(f"the speech detector needs {self.detector.rate} Hz, not {rate}")
         self.rate = rate
-        self.frame = max(1, int(rate * frame_seconds))
+        self.frame = self.detector.window
         self.frame_seconds = self.frame / rate
         self.min_pause = min_pause
         self.long_pause = long_pause
         self.min_segment = min_segment
         self.max_segment = max_segment
         self.onset_frames = onset_frames
-        self.margin_db = margin_db
-        self.floor_db = floor_db
         self.utterance_pause = utterance_pause
         self.short_utterance = short_utterance
         self.min_head = min_head
-        self._pending = np.zeros(0, np.int16)
-        self._levels: list[float] = []
-        self._noise = -60.0
-        self._run = 0  # consecutive loud frames
+        self._level = Leveller()
+        self._pending = 0  # samples fed that the detector has not judged yet
+        self._probs: list[float] = []
+        self._in_speech = False
+        self._run = 0  # consecutive frames at or above ONSET
         self._seg_start = 0  # frame index where the open segment begins
         self._seg_first_speech: int | None = None
         self._last_speech: int | None = None  # frame index after the last speech frame
@@ -57,28 +113,36 @@ class Segmenter:
         #: ("... for your country. [pause] That's all."): (start, cut, end) in samples, so the
         #: utterance can be heard on its own to see whether it is a spoken command.
         self.last_tail: tuple[int, int, int] | None = None
+        #: Where speech begins in the segment that closed last (a sample index).
+        self.last_onset: int | None = None
 
     # -- public ------------------------------------------------------------------------------
     @property
     def position(self) -> float:
-        """Seconds of audio seen so far (whole frames)."""
-        return len(self._levels) * self.frame_seconds
+        """Seconds of audio judged so far (whole frames)."""
+        return len(self._probs) * self.frame_seconds
 
     @property
     def trailing_silence(self) -> float:
         """Seconds since the last speech (0 before any speech)."""
         if self._last_speech is None:
             return 0.0
-        return (len(self._levels) - self._last_speech) * self.frame_seconds
+        return (len(self._probs) - self._last_speech) * self.frame_seconds
+
+    @property
+    def last_speech_seconds(self) -> float | None:
+        """Where the last speech so far ended, in seconds from the start (None before any)."""
+        return None if self._last_speech is None else self._last_speech * self.frame_seconds
 
     def feed(self, block: np.ndarray) -> list[tuple[int, int]]:
-        """Take a block of samples; return the sample ranges of segments that just closed."""
-        data = np.concatenate([self._pending, np.asarray(block, np.int16)])
-        whole = len(data) // self.frame * self.frame
-        self._pending = data[whole:]
+        """Take a block of int16 samples; return the sample ranges of segments that just closed."""
+        samples = np.asarray(block, np.int16).astype(np.float32) / 32768.0
+        self._pending += len(samples)
+        probs = self.detector.feed(self._level(samples))
+        self._pending -= len(probs) * self.frame
         closed: list[tuple[int, int]] = []
-        for frame in data[:whole].reshape(-1, self.frame):
-            seg = self._step(frame)
+        for p in probs:
+            seg = self._step(float(p))
             if seg:
                 self.last_tail = self._tail(*seg) if self._at_pause else None
                 closed.append(seg)
@@ -88,48 +152,38 @@ class Segmenter:
         """Close the open segment at the end of the audio, if it holds speech."""
         if self._seg_first_speech is None:
             return None
-        end = len(self._levels) * self.frame + len(self._pending)
+        end = len(self._probs) * self.frame + self._pending
         if self._last_speech is not None:  # the silence after the last words holds nothing
             end = min(end, (self._last_speech + int(0.3 / self.frame_seconds)) * self.frame)
         seg = (self._start_sample(), end)
         self.last_tail = self._tail(*seg)
+        self.last_onset = self._seg_first_speech * self.frame
         self._seg_first_speech = None
         return seg
 
     # -- internals ---------------------------------------------------------------------------
-    def _step(self, frame: np.ndarray) -> tuple[int, int] | None:
-        rms = math.sqrt(float(np.mean(np.square(frame, dtype=np.float64)))) / 32768.0
-        level = 20 * math.log10(rms) if rms > 1e-6 else -120.0
-        index = len(self._levels)
-        self._levels.append(level)
-        if index % 10 == 0:
-            self._noise = self._noise_floor()
-        loud = level > max(self._noise + self.margin_db, self.floor_db)
-        if not loud:
-            self._run = 0
-        else:
-            self._run += 1
-            if self._run >= self.onset_frames:
-                onset = index - self._run + 1
-                if self._seg_first_speech is None:
-                    self._seg_first_speech = onset
-                if self._run == self.onset_frames and (
-                    self._last_speech is None
-                    or (onset - self._last_speech) * self.frame_seconds >= self.utterance_pause
-                ):
-                    self._utterance = onset
+    def _step(self, prob: float) -> tuple[int, int] | None:
+        index = len(self._probs)
+        self._probs.append(prob)
+        self._run = self._run + 1 if prob >= ONSET else 0
+        if self._in_speech:
+            if prob < OFFSET:
+                self._in_speech = False
+            else:
                 self._last_speech = index + 1
-                self.speech_started = True
+        elif self._run >= self.onset_frames:
+            onset = index - self._run + 1
+            self._in_speech = True
+            if self._seg_first_speech is None:
+                self._seg_first_speech = onset
+            if (
+                self._last_speech is None
+                or (onset - self._last_speech) * self.frame_seconds >= self.utterance_pause
+            ):
+                self._utterance = onset
+            self._last_speech = index + 1
+            self.speech_started = True
         return self._maybe_close(index + 1)
-
-    def _noise_floor(self) -> float:
-        # The quiet end of the last ten seconds. Until there are three seconds to go on, the
-        # quietest moment so far: a steady hum is not speech, and speech from the very first
-        # moment still stands out above its own dips between syllables.
-        if len(self._levels) < 3 / self.frame_seconds:
-            return min(self._levels)
-        window = self._levels[-int(10 / self.frame_seconds) :]
-        return float(np.percentile(window, 10))
 
     def _tail(self, start: int, end: int) -> tuple[int, int, int] | None:
         """Where a closing segment's short last utterance begins, if it has one after a pause
@@ -138,10 +192,10 @@ class Segmenter:
         if u is None or last is None or (last - u) * self.frame_seconds > self.short_utterance:
             return None
         cut = (u - int(min(0.3, self.utterance_pause / 2) / self.frame_seconds)) * self.frame
-        levels = self._levels[start // self.frame : cut // self.frame]
+        probs = self._probs[start // self.frame : cut // self.frame]
         if cut - start < self.min_head * self.rate or cut >= end:
             return None  # too little before it to be an answer with a command after
-        if max(levels) <= self._noise + self.margin_db:
+        if not probs or max(probs) < ONSET:
             return None
         return start, cut, end
 
@@ -158,13 +212,14 @@ class Segmenter:
         if pause >= self.min_pause and (length >= self.min_segment or pause >= self.long_pause):
             boundary = self._last_speech + int(min(pause / 2, 0.3) / self.frame_seconds)
         elif length >= self.max_segment:
-            # No pause came: cut at the quietest moment of the last three seconds.
+            # No pause came: cut at the least speech-like moment of the last three seconds.
             window = int(3.0 / self.frame_seconds)
-            recent = self._levels[now - window : now]
+            recent = self._probs[now - window : now]
             boundary = now - window + int(np.argmin(recent))
         else:
             return None
         seg = (self._start_sample(), boundary * self.frame)
+        self.last_onset = self._seg_first_speech * self.frame
         self._seg_start = boundary
         self._seg_first_speech = None
         if self._last_speech > boundary:  # speech continues past a forced cut
@@ -173,7 +228,7 @@ class Segmenter:
 
 
 def contains_speech(pcm: np.ndarray, rate: int) -> bool:
-    """Whether mono int16 samples hold anything that sounds like speech."""
+    """Whether mono int16 samples at 16 kHz hold anything that sounds like speech."""
     segmenter = Segmenter(rate)
     segmenter.feed(pcm)
     return segmenter.speech_started

@@ -34,7 +34,13 @@ class Settings:
     input_device: str | None = None
     output_device: str | None = None
     stt: str = "whisper"
-    silence: float = 4.0
+    #: Quiet that ends an answer with no check (--silence); None: patient listening.
+    silence: float | None = None
+    #: Quiet before a gentle "is there more?", and quiet after it that ends an answer.
+    pause: float = 10.0
+    after_check: float = 12.0
+    #: Quiet that ends a short reply: yes or no, a number, a choice from the menu.
+    reply_silence: float = 3.0
     max_seconds: float = 600.0
     wait_seconds: float = 60.0
     voice: str = "auto"
@@ -52,9 +58,18 @@ class Settings:
                 f"There is no transcription engine called {self.stt!r}.",
                 hint=f"Choose one of: {', '.join(STT_ENGINES)}.",
             )
-        for name in ("silence", "max_seconds", "wait_seconds"):
+        for name in (
+            "silence",
+            "pause",
+            "after_check",
+            "reply_silence",
+            "max_seconds",
+            "wait_seconds",
+        ):
             value = getattr(self, name)
-            if not (0 < value <= 24 * 3600):
+            if value is None and name == "silence":
+                continue
+            if not isinstance(value, int | float) or not (0 < value <= 24 * 3600):
                 raise UsageError(
                     f"--{name.replace('_', '-')} must be a positive number of seconds."
                 )
@@ -104,7 +119,17 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 #: Settings `voiceguide config set` may write (the others are per run, or paths).
-PERSISTED = ("voice", "speech_rate", "meditation_rate", "volume", "ambient", "stt", "silence")
+PERSISTED = (
+    "voice",
+    "speech_rate",
+    "meditation_rate",
+    "volume",
+    "ambient",
+    "stt",
+    "silence",
+    "pause",
+    "after_check",
+)
 
 
 def save_setting(home: Path, key: str, value: str) -> Settings:
@@ -118,7 +143,9 @@ def save_setting(home: Path, key: str, value: str) -> Settings:
         )
     kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
     try:
-        typed: Any = int(value) if kind == "int" else float(value) if kind == "float" else value
+        typed: Any = (
+            int(value) if kind == "int" else float(value) if "float" in str(kind) else value
+        )
     except ValueError as exc:
         raise UsageError(f"{key} must be a number, not {value!r}.") from exc
     config = home / "config.toml"

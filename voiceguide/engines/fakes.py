@@ -130,7 +130,9 @@ class ScriptedTranscriber:
         self.answers = list(answers)
         self.heard: list[Audio] = []
 
-    def transcribe(self, audio: Audio, *, prompt: str | None = None) -> str:
+    def transcribe(
+        self, audio: Audio, *, prompt: str | None = None, hotwords: str | None = None
+    ) -> str:
         """The next scripted answer."""
         self.heard.append(audio)
         return self.answers.pop(0) if self.answers else ""

