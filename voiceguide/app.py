@@ -31,6 +31,7 @@ from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
 from voiceguide.journal import Answer, Entry
 from voiceguide.listening import Capture, Patience, listen, transcribe_audio
 from voiceguide.lock import data_lock
+from voiceguide.miccheck import MicReport
 from voiceguide.script import (
     Daily,
     Early,
@@ -235,6 +236,21 @@ class Voiceguide:
         if capture.error:
             self.inform(f"{capture.error} What was said so far is kept.")
         return capture
+
+    def check_microphone(self) -> MicReport:
+        """Ask for a sentence, then say how it reached the microphone (and the level)."""
+        from voiceguide.miccheck import assess
+
+        capture = self.ask(
+            content.MIC_CHECK, label="mic-check", meta={"transient": True},
+            wait_seconds=10.0, reply=True,
+        )  # fmt: skip
+        try:
+            report = assess(Audio.load(capture.path))
+        finally:
+            self.store.discard_capture(capture.path)
+        self.say(report.message)
+        return report
 
     def _check_in(self, number: int) -> threading.Event:
         """After a long pause: the first time, a gentle spoken check; then only a soft tone.

@@ -238,7 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("key")
     cp.add_argument("value")
 
-    command("devices", "list microphones and speakers")
+    p = command("devices", "list microphones and speakers")
+    p.add_argument(
+        "--test",
+        action="store_true",
+        help="say a sentence and hear how the microphone picks you up",
+    )
     command("doctor", "check that voice, model and devices work")
     return parser
 
@@ -263,6 +268,14 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out one parsed command."""
+    if args.command == "devices" and args.test:
+        from voiceguide.app import Voiceguide
+
+        report = Voiceguide(_settings(args)).check_microphone()
+        level = f"{report.speech_dbfs:.1f} dBFS" if report.speech_dbfs is not None else "none"
+        print(f"speech level: {level}; loudest: {report.peak_dbfs:.1f} dBFS; "
+              f"speech heard: {report.speech_seconds:.1f} s")  # fmt: skip
+        return 0 if report.verdict in ("clear", "quiet") else 1
     if args.command == "devices":
         from voiceguide.engines.sound_device import list_devices
 

@@ -107,9 +107,10 @@ SCORED = {
 #: How much less likely (mean log-probability per token) a command may be than the words heard:
 #: within SURE it is the command (an unusual voice: "Nice oil" for "That's all"); within ASK it
 #: may be, so the person is asked; beyond, it is words. Measured on the command battery in seven
-#: voices and on short answers ("The sea.", "I felt calm."): commands 0.0-0.3, answers 0.5 and up.
+#: voices and on short answers: commands 0.0-0.3 (one slow espeak "Next." 0.8, heard as "Yeah,
+#: I can"), look-alike answers ("The sea.", "Nice oil.") 0.5, other answers 1.5 and more.
 SURE_GAP = 0.3
-ASK_GAP = 0.7
+ASK_GAP = 0.9
 _MAX_SCORED_WORDS = 3
 
 

@@ -55,6 +55,10 @@ RECAP_REFLECTION = "And from your reflection{after}, on {when}, you said:"
 RECAP_CLOSING = "Take a moment with these words. They are yours to bring with you."
 
 # -- voice commands while answering --------------------------------------------------------------
+MIC_CHECK = (
+    "Let's check your microphone. After the tone, say a sentence in your usual voice, for "
+    "example: today I am taking good care of myself."
+)
 #: Said once, the first time a long pause comes: after that, a soft tone is enough.
 CHECK_FIRST = (
     "No hurry at all. If there is more, just carry on. When you have finished, you can say "

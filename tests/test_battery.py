@@ -1,0 +1,134 @@
+"""Listening with speech like the users': soft, slow, halting, noisy, long, and odd voices.
+
+Real engines (the Silero detector, Whisper tiny.en), fed from files faster than real time; the
+same conditions go through the virtual microphone in test_listening_devices.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from battery import COMMAND_PHRASES, COMMAND_VOICES, CONDITIONS, clip, command, condition
+from conftest import wer
+
+from voiceguide.audio import Audio
+from voiceguide.commands import understand_command
+from voiceguide.engines.fakes import FileRecorder
+from voiceguide.engines.whisper import WhisperTranscriber
+from voiceguide.listening import Patience, listen
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def whisper() -> WhisperTranscriber:
+    transcriber = WhisperTranscriber.bundled()
+    transcriber.load()
+    return transcriber
+
+
+def played() -> threading.Event:
+    done = threading.Event()
+    done.set()
+    return done
+
+
+@pytest.mark.parametrize("name", CONDITIONS)
+def test_every_word_is_kept_with_the_default_patience(
+    name: str, tmp_path: Path, whisper: WhisperTranscriber
+) -> None:
+    sample = condition(name)
+    checks: list[float] = []
+    capture = listen(
+        FileRecorder(sample.audio, lead_seconds=1.0),
+        tmp_path / "a.wav",
+        transcriber=whisper,
+        patience=Patience(),  # the defaults people get
+        on_check=lambda n: checks.append(n) or played(),
+    )
+    # The answer ended only after the check and the quiet after it, never mid-thought: the
+    # recording holds all of the speech and the pauses between.
+    assert capture.stopped_by == "silence"
+    assert capture.duration >= 1.0 + sample.audio.duration + Patience().after_check
+    assert capture.checks >= 1
+    assert wer(sample.reference, capture.text) <= 0.10, capture.text
+
+
+def test_words_said_after_the_check_belong_to_the_same_answer(
+    tmp_path: Path, whisper: WhisperTranscriber
+) -> None:
+    """A pause longer than the patience: the check comes, the person goes on, one answer."""
+    jfk = clip("jfk.flac")
+    said = Audio.concat([jfk.slice(0, 4.9), Audio.silence(13.0, 16000), jfk.slice(4.9)])
+    checks: list[int] = []
+    capture = listen(
+        FileRecorder(said),
+        tmp_path / "a.wav",
+        transcriber=whisper,
+        on_check=lambda n: checks.append(n) or played(),
+    )
+    assert checks == [1, 2]  # once in the long pause, once at the end
+    assert wer(condition("clean").reference, capture.text) <= 0.10, capture.text
+
+
+@pytest.mark.parametrize("voice", COMMAND_VOICES)
+def test_commands_are_understood_in_every_voice(
+    voice: str, tmp_path: Path, whisper: WhisperTranscriber
+) -> None:
+    """Each command said on its own after an answer, in accents, speeds and levels the model
+    was not tuned on: understood, and taken out of the answer."""
+    answer = clip("one_two_three.wav")
+    missed, asked = [], []
+    for i, (kind, _) in enumerate(COMMAND_PHRASES.items()):
+        # After a long pause the command is a phrase of its own; after a short one, the end of
+        # the answer's phrase: both paths.
+        pause = 2.5 if i % 2 else 1.2
+        said = Audio.concat([answer, Audio.silence(pause, 16000), command(kind, voice)])
+        capture = listen(
+            FileRecorder(said),
+            tmp_path / f"{kind}.wav",
+            transcriber=whisper,
+            silence=4.0,
+            understand=lambda text, audio: understand_command(text, audio, whisper),
+        )
+        assert capture.command in (kind, None), "a command taken for another"
+        if capture.command is None:  # kept as words: the next question comes
+            missed.append((kind, capture.phrases))
+        elif not capture.command_sure:  # the person is asked "Did you say next?"
+            asked.append(kind)
+        else:
+            assert wer("One, two, three.", capture.text) <= 0.34, capture.text
+    # Measured over the 42 (BENCHMARKS.md): 41 understood; espeak en-us at 110 words a minute
+    # says a "Next." that Whisper tiny.en hears as "Yeah, okay".
+    assert len(missed) + len(asked) <= 1, (missed, asked)
+
+
+@pytest.mark.parametrize("text", ["The sea.", "I felt calm.", "My father.", "Blue light."])
+def test_short_answers_are_words_not_commands(
+    text: str, tmp_path: Path, whisper: WhisperTranscriber
+) -> None:
+    import subprocess
+
+    wav = tmp_path / "said.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(wav), text], check=True)
+    audio = Audio.load(wav).for_speech(16000)
+    understood = understand_command(whisper.transcribe(audio), audio, whisper)
+    assert understood.command is None or not understood.sure, understood
+
+
+def test_the_microphone_check_tells_clear_quiet_silent_and_noise_apart() -> None:
+    from battery import at_level, fan
+
+    from voiceguide.miccheck import assess
+
+    jfk = clip("jfk.flac")
+    clear = assess(jfk)
+    assert clear.verdict == "clear" and -25 < (clear.speech_dbfs or 0) < -5
+    quiet = assess(at_level(jfk, -55.0))
+    assert quiet.verdict == "quiet" and -60 < (quiet.speech_dbfs or 0) < -48
+    assert "quietly" in quiet.message and "dBFS" in quiet.message
+    assert assess(Audio.silence(5, 16000)).verdict == "silent"
+    assert "muted" in assess(Audio.silence(5, 16000)).message
+    assert assess(fan(5, dbfs=-30)).verdict == "no-speech"

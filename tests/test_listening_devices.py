@@ -1,0 +1,137 @@
+"""The speech battery through the virtual microphone, into the installed command, default settings.
+
+Each condition is spoken in real time, as a person would: soft, slow, noisy, long, and halting
+right after an infusion (soft, slow, with pauses of 5.5 to 10 s). Every word must be kept, and
+no question may move on mid-thought.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import soundfile
+from battery import Sample, command, condition, room_tone, save
+from conftest import Run, as_wav16, wait_for_line, wer
+
+from voiceguide import content
+from voiceguide.audio import Audio
+from voiceguide.journal import parse_markdown
+
+pytestmark = pytest.mark.devices
+
+
+def _entries(home: Path) -> list[Path]:
+    return sorted((home / "journal").glob("*/*/*/*.md"))
+
+
+def _speak(audio: Audio, folder: Path, name: str) -> None:
+    import subprocess
+
+    wav = as_wav16(save(audio, folder / f"{name}.wav"), folder)
+    subprocess.run(["paplay", "--device=vg_mic_sink", str(wav)], check=True)
+
+
+def _then_command(sample: Sample, voice: str) -> Audio:
+    """An answer, a breath of quiet, then "That's all." said on its own in `voice`."""
+    return Audio.concat([sample.audio, room_tone(1.5, seed=9), command("stop", voice)])
+
+
+def test_right_after_an_infusion_a_halting_soft_slow_answer_is_kept_whole(
+    run: Run, virtual_audio: None, tmp_path: Path
+) -> None:
+    """Soft (-55 dBFS), slow (0.8) and halting (pauses of 5.5, 10 and 8 s): one answer, whole;
+    the long pause brings the gentle check, and the words after it join the same answer."""
+    run.returning_user()
+    sample = condition("after-infusion")
+    proc = run.start("reflect", "--quick")
+    wait_for_line(proc.stderr, "Listening")
+    _speak(sample.audio, tmp_path, "after-infusion")
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    assert content.CHECK_FIRST in out  # said once, in the long pause or at the end
+
+    [md] = _entries(run.home)
+    entry = parse_markdown(md.read_text("utf-8"))
+    assert len(entry.answers) == 1  # no question moved on mid-thought
+    assert wer(sample.reference, entry.text) <= 0.10, entry.text
+    info = soundfile.info(str(md.parent / entry.answers[0].audio))
+    assert info.duration >= sample.audio.duration  # the recording is whole
+
+
+def test_soft_slow_and_noisy_answers_each_end_with_a_command_in_another_voice(
+    run: Run, virtual_audio: None, tmp_path: Path
+) -> None:
+    """A full reflection: each answer in one condition, each closed by "That's all." said in a
+    different voice; the answers are whole, and the commands never reach the journal."""
+    run.returning_user()
+    plan = [
+        (condition("soft"), "piper 14 dB softer"),
+        (condition("slow"), "espeak en-gb-x-rp"),
+        (condition("noisy"), "espeak en-029"),
+        (condition("clean"), "espeak en"),  # the voice whose "That's all" was "Nice oil"
+    ]
+    from test_hands_free import said_by_piper
+
+    mood = said_by_piper("Seven.", tmp_path)
+    no = said_by_piper("No, thank you.", tmp_path)
+    proc = run.start("reflect")
+    for i, (sample, voice) in enumerate(plan):
+        wait_for_line(proc.stderr, "Listening", timeout=240)
+        time.sleep(0.3)
+        _speak(_then_command(sample, voice), tmp_path, f"answer-{i}")
+    for reply in (mood, no):
+        wait_for_line(proc.stderr, "Listening", timeout=240)
+        time.sleep(0.3)
+        _speak(Audio.load(reply), tmp_path, reply.stem)
+    out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, err
+    assert err.count("(Heard the command: stop.)") == 4, err
+
+    [md] = _entries(run.home)
+    entry = parse_markdown(md.read_text("utf-8"))
+    assert entry.get("mood") == 7
+    assert len(entry.answers) == 4
+    for (sample, _), answer in zip(plan, entry.answers, strict=True):
+        assert wer(sample.reference, answer.text) <= 0.10, (sample.name, answer.text)
+        assert "all" not in answer.text.lower().split()[-1:], answer.text
+
+
+def test_three_minutes_of_continuous_speech_are_kept_whole(
+    run: Run, virtual_audio: None, tmp_path: Path
+) -> None:
+    run.returning_user()
+    sample = condition("long")
+    proc = run.start("reflect", "--quick")
+    wait_for_line(proc.stderr, "Listening")
+    _speak(_then_command(sample, "piper"), tmp_path, "long")
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    [md] = _entries(run.home)
+    entry = parse_markdown(md.read_text("utf-8"))
+    assert len(entry.answers) == 1
+    assert wer(sample.reference, entry.text) <= 0.10, entry.text
+    info = soundfile.info(str(md.parent / entry.answers[0].audio))
+    assert info.duration >= sample.audio.duration
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict"), [("clean", "clear"), ("soft", "quiet"), (None, "silent")]
+)
+def test_the_microphone_check_says_how_you_were_heard(
+    name: str | None, verdict: str, run: Run, virtual_audio: None, tmp_path: Path
+) -> None:
+    run.returning_user()
+    proc = run.start("devices", "--test")
+    wait_for_line(proc.stderr, "Listening")
+    if name is not None:
+        _speak(condition(name).audio, tmp_path, name)
+    out, err = proc.communicate(timeout=120)
+    assert "speech level:" in out
+    if verdict == "clear":
+        assert proc.returncode == 0 and "heard you clearly" in out, out
+    elif verdict == "quiet":
+        assert proc.returncode == 0 and "very quietly" in out, out
+    else:
+        assert proc.returncode == 1 and "muted" in out, out
