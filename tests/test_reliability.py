@@ -142,20 +142,35 @@ def test_a_failed_transcription_keeps_the_audio_and_retry_fills_it_in(
     assert again.returncode == 0 and "already" in again.stderr
 
 
+def _no_network(trace: Path) -> None:
+    """Fail on any socket but a local (AF_UNIX) one in an strace log: `unshare -n` alone cannot
+    catch a lookup that fails quietly (onnxruntime's telemetry was seen to try one)."""
+    calls = trace.read_text().splitlines()
+    network = [c for c in calls if ("socket(" in c or "connect(" in c) and "AF_UNIX" not in c]
+    assert not network, "\n".join(network[:10])
+
+
 @pytest.mark.devices
 def test_the_main_journeys_work_with_no_network_at_all(
     run: Run, speech: Path, virtual_audio: None, tmp_path: Path
 ) -> None:
-    offline = ["unshare", "--net", "--"]
+    def offline(name: str) -> list[str]:
+        trace = tmp_path / f"{name}.strace"
+        traces.append(trace)
+        return ["unshare", "--net", "--", "strace", "-f", "-qq", "-e", "trace=socket,connect",
+                "-o", str(trace)]  # fmt: skip
+
+    traces: list[Path] = []
     check = subprocess.run(
-        [*offline, "python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
+        ["unshare", "--net", "--", "python3", "-c",
+         "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
         capture_output=True,
-    )
+    )  # fmt: skip
     assert check.returncode != 0  # really no network in there
     env = run.env()
     env.pop("HF_HUB_OFFLINE", None)
     proc = subprocess.Popen(
-        [*offline, str(VOICEGUIDE), "reflect", "--quick"],
+        [*offline("reflect"), str(VOICEGUIDE), "reflect", "--quick", "--silence", "3"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -169,21 +184,27 @@ def test_the_main_journeys_work_with_no_network_at_all(
     [md] = entries(run.home)
     assert wer(references()["jfk.flac"], parse_markdown(md.read_text("utf-8")).text) <= 0.1
 
-    out = tmp_path / "m.mp3"
-    result = subprocess.run(
-        [*offline, str(VOICEGUIDE), "meditate", "--minutes", "2", "--out", str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    result = subprocess.run(
-        [*offline, str(VOICEGUIDE), "transcribe", str(speech / "jfk.flac")],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0 and wer(references()["jfk.flac"], result.stdout) <= 0.1
+    def offline_run(name: str, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [*offline(name), str(VOICEGUIDE), *args],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        assert result.returncode == 0, result.stderr
+        return result
+
+    # The natural voice (piper on onnxruntime), Whisper with its VAD, import, encryption, export.
+    offline_run("meditate", "meditate", "--minutes", "2", "--out", str(tmp_path / "m.mp3"))
+    result = offline_run("transcribe", "transcribe", str(speech / "jfk.flac"))
+    assert wer(references()["jfk.flac"], result.stdout) <= 0.1
+    offline_run("import", "journal", "import", str(speech / "one_two_three.wav"))
+    offline_run("encrypt", "encrypt", VOICEGUIDE_PASSPHRASE="pw")
+    offline_run("export", "journal", "export", "--out", str(tmp_path / "exp"),
+                VOICEGUIDE_PASSPHRASE="pw")  # fmt: skip
+    for trace in traces:
+        _no_network(trace)
     assert_private(run.home)
 
 

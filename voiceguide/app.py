@@ -1013,7 +1013,8 @@ class Voiceguide:
         if not command:
             raise UsageError("No text editor was found.", hint="Set one: export EDITOR=nano")
         folder = private_dir(self.settings.home / "tmp")
-        fd, name = tempfile.mkstemp(prefix="edit-", suffix=".md", dir=folder)
+        # The PID in the name lets the next start remove a copy a crash left (it is plaintext).
+        fd, name = tempfile.mkstemp(prefix=f"edit-{os.getpid()}-", suffix=".md", dir=folder)
         path = Path(name)
         try:
             os.fchmod(fd, FILE_MODE)
@@ -1122,6 +1123,7 @@ class Voiceguide:
     def transcribe_file(self, path: Path) -> str:
         """The transcript of an audio file."""
         audio = Audio.load(path)
+        _ = self.store.cipher  # an encrypted journal's passphrase is checked before anything
         heard, text = transcribe_audio(audio, self.transcriber)
         if not heard or not text:
             raise NothingHeard(f"Nothing was heard in {path}.")
@@ -1136,6 +1138,7 @@ class Voiceguide:
                 f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}."
             )
         audio = Audio.load(path)
+        _ = self.store.cipher  # an encrypted journal's passphrase is checked before anything
         heard, text = transcribe_audio(audio, self.transcriber)
         answer = Answer(question=f"Recording: {path.name}", text=text, heard=heard and bool(text))
         entry = Entry(
@@ -1158,19 +1161,29 @@ class Voiceguide:
     def writing(self):  # type: ignore[no-untyped-def]
         """Hold the data folder's lock (waiting a little for another voiceguide to finish)."""
         with data_lock(self.settings.home, inform=self.inform):
+            # Whether the journal is encrypted is decided under the lock: another voiceguide
+            # may have turned encryption on while this one waited.
+            self.store.check_cipher()
             yield
 
     def recover(self, *, quiet: bool = False) -> list[Entry]:
-        """File recordings that a crash left unfinished; `quiet` skips when another is writing."""
+        """Finish what a crash interrupted: an encryption change, plaintext temporary files,
+        unfinished recordings. `quiet` (every start) skips when another voiceguide is writing."""
+        from voiceguide import sealing
         from voiceguide.lock import BusyError
         from voiceguide.recovery import recover, unfinished
 
-        if not unfinished(self.store):
+        changing = sealing.pending(self.settings.home) is not None
+        leftovers = sealing.stray_temporaries(self.store)
+        if not unfinished(self.store) and not changing and not leftovers:
             if not quiet:
                 self.inform("There are no unfinished recordings.")
             return []
         try:
             with data_lock(self.settings.home, wait=0.0 if quiet else 10.0, inform=self.inform):
+                sealing.finish(self.store, self.inform)
+                for path in sealing.stray_temporaries(self.store):
+                    path.unlink(missing_ok=True)
                 return recover(self.store, self.transcriber, self.inform)
         except BusyError:
             if quiet:
@@ -1178,10 +1191,14 @@ class Voiceguide:
             raise
 
     def encrypt(self) -> int:
-        """Turn on encryption at rest and encrypt every transcript and recording already kept."""
-        from voiceguide import crypto
+        """Turn on encryption at rest and encrypt every transcript and recording already kept.
+
+        Resumable: an encryption (or decryption) that was interrupted is finished instead."""
+        from voiceguide import crypto, sealing
 
         with self.writing():
+            if sealing.pending(self.settings.home) is not None:
+                return sealing.finish(self.store, self.inform)
             if crypto.is_enabled(self.settings.home):
                 raise VoiceguideError("Your journal is already encrypted.")
             self.inform(
@@ -1189,30 +1206,29 @@ class Voiceguide:
                 "a lost passphrase cannot be recovered."
             )
             passphrase = crypto.ask_passphrase("New passphrase: ", confirm=True)
+            sealing.begin(self.settings.home, "encrypt")
             self.store.use_cipher(crypto.create_key(self.settings.home, passphrase))
-            plain = [p for p in self.store.journal_files() if p.suffix in (".md", ".flac")]
-            for path in plain:
-                self.store.seal(path)
-            self.store.index().forget()  # it held the transcripts in the clear
-        self.inform(f"Encrypted {len(plain)} files. New entries will be encrypted too.")
-        return len(plain)
+            count = sealing.encrypt_files(self.store)
+        self.inform(f"Encrypted {count} files. New entries will be encrypted too.")
+        return count
 
     def decrypt(self) -> int:
-        """Turn encryption at rest off again, leaving every file readable."""
-        from voiceguide import crypto
+        """Turn encryption at rest off again, leaving every file readable (resumable too)."""
+        from voiceguide import crypto, sealing
 
         with self.writing():
+            if sealing.pending(self.settings.home) == "decrypt":
+                return sealing.finish(self.store, self.inform)
+            if sealing.pending(self.settings.home) == "encrypt":
+                sealing.finish(self.store, self.inform)
             if not crypto.is_enabled(self.settings.home):
                 raise VoiceguideError("Your journal is not encrypted.")
-            sealed = [p for p in self.store.journal_files() if p.name.endswith(crypto.SUFFIX)]
             if self.store.cipher is None:  # asks for (and checks) the passphrase first
                 raise VoiceguideError("Your journal is not encrypted.")
-            for path in sealed:
-                self.store.unseal(path)
-            self.store.index().forget()
-            (self.settings.home / crypto.KEYFILE).unlink()
-        self.inform(f"Decrypted {len(sealed)} files; encryption is off.")
-        return len(sealed)
+            sealing.begin(self.settings.home, "decrypt")
+            count = sealing.decrypt_files(self.store)
+        self.inform(f"Decrypted {count} files; encryption is off.")
+        return count
 
     def retry(self) -> list[Entry]:
         """Transcribe entries that were filed without their text."""

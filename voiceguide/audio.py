@@ -225,3 +225,29 @@ def wav_to_flac(source: Path, dest: Path, *, block_frames: int = 1 << 16) -> Pat
             for block in src.blocks(blocksize=block_frames, dtype="int16"):
                 out.write(block)
     return dest
+
+
+def flac_bytes(source: Audio | Path, *, block_frames: int = 1 << 16) -> bytes:
+    """FLAC of audio in memory, or of a WAV recording read block by block, as bytes: for an
+    encrypted journal, where no plaintext may reach the disk."""
+    import io
+
+    import soundfile
+
+    buffer = io.BytesIO()
+    if isinstance(source, Audio):
+        with soundfile.SoundFile(
+            buffer, "w", source.rate, source.channels, subtype="PCM_16", format="FLAC"
+        ) as out:
+            for start in range(0, source.frames, block_frames):
+                out.write(source.samples[start : start + block_frames])
+        return buffer.getvalue()
+    with (
+        soundfile.SoundFile(str(source)) as src,
+        soundfile.SoundFile(
+            buffer, "w", src.samplerate, src.channels, subtype="PCM_16", format="FLAC"
+        ) as out,
+    ):
+        for block in src.blocks(blocksize=block_frames, dtype="int16"):
+            out.write(block)
+    return buffer.getvalue()

@@ -418,7 +418,15 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _unfinished_recordings(home: Path) -> bool:
-    return any((home / "recordings").glob("*.wav"))
+    """Whether a crash left something to finish (recordings, an encryption change, an edit)."""
+    from voiceguide.sealing import MARKER
+
+    return (
+        any((home / "recordings").glob("*.wav"))
+        or (home / MARKER).exists()
+        or any((home / "tmp").glob("edit-*.md"))
+        or any((home / "journal").glob("[0-9]*/[0-9]*/[0-9]*/.*.tmp"))
+    )
 
 
 def _journal_quick(settings: Any, args: argparse.Namespace) -> int:

