@@ -2,8 +2,9 @@
 
 Put this folder on PYTHONPATH and set VG_CRASH_AT=N: the Nth call that changes which files
 exist (os.replace, os.rename, os.link, os.unlink, a file created or opened for writing)
-completes, then the process dies as it would by `kill -9`, leaving the disk exactly as it was at that point. With
-VG_CRASH_COUNT=FILE the number of steps an uninterrupted run takes is written to FILE.
+completes, then the process dies as it would by `kill -9`, leaving the disk exactly as it was
+at that point. With VG_CRASH_COUNT=FILE the number of steps an uninterrupted run takes is
+written to FILE.
 """
 
 from __future__ import annotations
