@@ -186,7 +186,7 @@ class Run:
     def returning_user(self) -> None:
         """The one-time safety notice already heard (it is tested on its own; elsewhere its
         length would only add to the session)."""
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         (self.home / "notice-acknowledged").write_text("2026-01-01T00:00:00+00:00\n")
 
     def with_env(self, extra: dict[str, str]) -> Run:

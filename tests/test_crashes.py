@@ -26,7 +26,7 @@ PASS = "correct horse"
 
 def make_journal(home: Path) -> None:
     """A small journal: entries with audio, an index, the notice already heard."""
-    home.mkdir(parents=True)
+    home.mkdir(mode=0o700, parents=True)
     (home / "notice-acknowledged").write_text("2026-01-01T00:00:00+00:00\n")
     store = JournalStore(home)
     tone = Audio((0.1 * np.sin(np.arange(8000) / 5)).astype(np.float32), 16000)

@@ -130,7 +130,7 @@ def test_integrate_in_a_series_files_an_integration_entry_under_the_infusion(
 def test_during_plays_the_persons_intention_quietly_and_stops_on_ctrl_c(
     run: Run, speech: Path, virtual_audio: None, tmp_path: Path
 ) -> None:
-    proc = run.start("intention", "set")
+    proc = run.start("intention", "set", "--silence", "4")  # this test is about `during`
     answer_each(proc, [speech / "jfk.flac"], tmp_path)
     assert proc.wait(timeout=120) == 0
 

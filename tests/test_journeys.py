@@ -17,6 +17,7 @@ from conftest import (
 )
 
 from voiceguide.journal import parse_markdown
+from voiceguide.listening import Patience
 from voiceguide.script import Library, Say
 
 pytestmark = pytest.mark.devices
@@ -44,8 +45,11 @@ def test_reflect_quick_files_a_transcribed_entry_with_its_audio(
     [clip] = entry.audio
     info = soundfile.info(str(md.parent / clip))
     assert info.format == "FLAC"
-    # The whole answer is kept: 11 s of speech plus the closing silence.
-    assert 11.0 <= info.duration <= 11.0 + 4.0 + 3.0
+    # The whole answer is kept: 11 s of speech, then (default patience) the quiet until the
+    # gentle check, the check itself while listening goes on, and the quiet after it.
+    patience = Patience()
+    assert 11.0 + patience.pause + patience.after_check <= info.duration
+    assert info.duration <= 11.0 + patience.pause + patience.after_check + 15.0
     assert 9.0 <= speech_seconds(md.parent / clip) <= 12.0
     # Nothing is left behind in the in-progress folder once the entry is filed.
     assert not list((run.home / "recordings").glob("*.wav"))

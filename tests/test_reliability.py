@@ -91,7 +91,7 @@ def test_every_start_quietly_files_unfinished_recordings(run: Run, speech: Path)
 
 
 def test_a_second_voiceguide_waits_for_the_first(run: Run, speech: Path) -> None:
-    run.home.mkdir(parents=True)
+    run.home.mkdir(mode=0o700, parents=True)
     with data_lock(run.home):
         busy = run("journal", "import", str(speech / "one_two_three.wav"))
     assert busy.returncode == 1

@@ -354,6 +354,8 @@ class Voiceguide:
                 f"The script {script!r} asks questions, so it is not a meditation.",
                 hint="Meditations are scripts without [listen], [mood] or [offer] steps.",
             )
+        if minutes is not None and minutes <= 0:
+            raise UsageError("--minutes must be a positive number of minutes.")
         minutes = minutes or session.minutes or 10.0
         if not 1 <= minutes <= 180:
             raise UsageError("--minutes must be between 1 and 180.")
@@ -1048,7 +1050,9 @@ class Voiceguide:
         self.inform(f"Saved your correction to {path}; the machine transcript is kept in it.")
         return edited
 
-    def export(self, entries: list[Entry], fmt: str, out: Path | None) -> str | None:
+    def export(
+        self, entries: list[Entry], fmt: str, out: Path | None, *, force: bool = False
+    ) -> str | None:
         """Write `entries` as md (a folder), json or txt; without `out`, json/txt are returned."""
         from voiceguide import crypto, export
 
@@ -1062,28 +1066,34 @@ class Voiceguide:
             folder = out or Path(f"voiceguide-journal-{dt.date.today().isoformat()}")
             if not folder.absolute().parent.is_dir():
                 raise UsageError(f"The folder {folder.absolute().parent} does not exist.")
+            if folder.is_symlink():
+                raise UsageError(f"{folder} is a link; choose a new folder for the export.")
             clips = export.to_markdown_folder(
                 entries,
                 folder,
                 lambda e, name: self.store.read_bytes(self.store.audio_path(e, name)),
+                inform=self.inform,
             )
             self.inform(f"Exported {len(entries)} entries and {clips} recordings to {folder}/.")
             return None
         text = export.to_json(entries) if fmt == "json" else export.to_text(entries)
         if out is None:
             return text
-        _check_output_path(out)
+        _check_output_path(out, force=force)
         from voiceguide.fsutil import atomic_write_text
 
-        atomic_write_text(out, text)
+        try:
+            atomic_write_text(out, text)
+        except OSError as exc:
+            raise _disk_error(exc, out) from exc
         self.inform(f"Exported {len(entries)} entries to {out}.")
         return None
 
-    def chart(self, out: Path) -> int:
+    def chart(self, out: Path, *, force: bool = False) -> int:
         """Draw mood over time, with the infusions marked, to an image file."""
         from voiceguide.chart import mood_chart
 
-        _check_output_path(out)
+        _check_output_path(out, force=force)
         if out.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise UsageError(f"{out.name}: give a file ending in .png, .svg or .pdf.")
         count = mood_chart(list(self.store.entries()), out)
@@ -1294,8 +1304,32 @@ def _at_volume(audio: Audio, volume: float) -> Audio:
     return audio if volume >= 1.0 else audio.gain(20 * math.log10(volume))
 
 
-def _check_output_path(out: Path) -> None:
-    if out.is_dir():
+def _check_output_path(out: Path, *, force: bool = True) -> None:
+    """An output file is a new path, or (with `force`) a regular file to replace: never a
+    link, a device, a pipe or a folder, which replacing would break."""
+    import stat
+
+    if out.is_dir() and not out.is_symlink():
         raise UsageError(f"{out} is a folder; give a file name such as {out / 'meditation.wav'}.")
     if not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist.")
+    try:
+        info = out.lstat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+        raise UsageError(f"{out} is {kind}; voiceguide only writes new files or regular ones.")
+    if not force:
+        raise UsageError(f"{out} already exists.", hint="Add --force to replace it.")
+
+
+def _disk_error(exc: OSError, path: Path) -> VoiceguideError:
+    """A write that failed, said plainly (a full disk, a size limit, no permission)."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return DiskFullError(f"The disk is full, so {path} could not be written.")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return VoiceguideError(f"Permission was denied to write {path}.")
+    return VoiceguideError(f"{path} could not be written: {exc.strerror or exc}.")

@@ -95,17 +95,24 @@ class CaptureWriter:
         return self.data_bytes / 2 / self.rate
 
 
-def repair_capture(path: Path) -> Audio:
-    """Fix the header of a capture cut off by a crash and return its audio."""
+def repair_capture(path: Path, *, rate: int | None = None) -> Audio:
+    """Fix the header of a capture cut off by a crash (or damaged) and return its audio.
+
+    The samples follow a 44-byte header in every capture, so a header that is zeroed or claims
+    an impossible rate is rewritten from `rate` (the sidecar's note) or 16 kHz; AudioFileError
+    only when there is no header's worth of file at all.
+    """
     raw = path.read_bytes()
-    if len(raw) < _HEADER.size or raw[:4] != b"RIFF":
-        raise AudioFileError(f"{path} is not a voiceguide recording.")
-    rate = _HEADER.unpack(raw[: _HEADER.size])[7]
+    if len(raw) < _HEADER.size:
+        raise AudioFileError(f"{path} is too short to be a voiceguide recording.")
+    claimed = _HEADER.unpack(raw[: _HEADER.size])[7] if raw[:4] == b"RIFF" else 0
+    if not 8000 <= claimed <= 192000:
+        claimed = rate if rate and 8000 <= rate <= 192000 else 16000
     data = raw[_HEADER.size :]
     data = data[: len(data) - len(data) % 2]
     with open(path, "r+b") as handle:
-        handle.write(_header(rate, len(data)))
+        handle.write(_header(claimed, len(data)))
         handle.truncate(_HEADER.size + len(data))
         handle.flush()
         os.fsync(handle.fileno())
-    return Audio.from_int16(data, rate)
+    return Audio.from_int16(data, claimed)

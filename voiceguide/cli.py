@@ -214,11 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     jp.add_argument(
         "--out", type=Path, metavar="PATH", help="folder (md) or file (json, txt; else printed)"
     )
+    jp.add_argument("--force", action="store_true", help="replace an existing file")
     filters(jp)
     jp = jsub.add_parser(
         "chart", help="a picture of your mood before and after each infusion", parents=[common]
     )
     jp.add_argument("--out", type=Path, metavar="FILE", required=True, help="a .png, .svg or .pdf")
+    jp.add_argument("--force", action="store_true", help="replace an existing file")
     jsub.add_parser(
         "retry", help="transcribe entries that were saved without their text", parents=[common]
     )
@@ -298,6 +300,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.key} = {args.value} (saved in {home / 'config.toml'})")
         return 0
     settings = _settings(args)
+    from voiceguide.fsutil import check_home
+
+    check_home(settings.home, lambda text: print(text, file=sys.stderr))
     if args.command == "config":
         import dataclasses
 
@@ -387,6 +392,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _journal(app: Any, args: argparse.Namespace) -> None:
+    try:
+        _journal_action(app, args)
+    finally:  # named even when the command then fails ("There are no entries to export.")
+        _print_skipped(app.store)
+
+
+def _journal_action(app: Any, args: argparse.Namespace) -> None:
     if args.action == "show":
         from voiceguide.export import to_text
 
@@ -405,12 +417,11 @@ def _journal(app: Any, args: argparse.Namespace) -> None:
         _print_hits(app.search(" ".join(args.words)), args.limit)
     elif args.action == "export":
         entries = app.find(**_filters(args))
-        text = app.export(entries, args.format, args.out)
+        text = app.export(entries, args.format, args.out, force=args.force)
         if text is not None:
             sys.stdout.write(text)
     elif args.action == "chart":
-        app.chart(args.out)
-    _print_skipped(app.store)
+        app.chart(args.out, force=args.force)
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from voiceguide.errors import JournalError
+from voiceguide.errors import DiskFullError, JournalError
 from voiceguide.journal import Entry, entry_from_dict, entry_to_dict
 
 FORMATS = ("md", "json", "txt")
@@ -75,15 +75,47 @@ def to_text(entries: Sequence[Entry], width: int = 78) -> str:
 
 # -- Markdown folder ----------------------------------------------------------------------------
 def to_markdown_folder(
-    entries: Sequence[Entry], folder: Path, audio: Callable[[Entry, str], bytes]
+    entries: Sequence[Entry],
+    folder: Path,
+    audio: Callable[[Entry, str], bytes],
+    *,
+    inform: Callable[[str], None] = lambda text: None,
 ) -> int:
     """A folder any Markdown tool (Obsidian, say) opens: one note per entry, its audio in
     `audio/` linked relatively, and an index note. `audio(entry, name)` gives a clip's bytes.
-    Returns the number of audio files written."""
-    from voiceguide.fsutil import atomic_write_bytes, atomic_write_text, private_dir
+    Returns the number of audio files written. A missing or damaged recording is noted in its
+    entry and the export goes on; a failed write (a full disk) removes the partial export."""
+    import shutil
 
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise JournalError(f"{folder} already exists; choose a new folder for the export.")
+    try:
+        return _write_markdown_folder(entries, folder, audio, inform)
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)  # made by this export, and only half written
+        import errno
+
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise DiskFullError(
+                f"The disk is full, so the export to {folder} stopped; nothing was left there."
+            ) from exc
+        raise JournalError(
+            f"The export to {folder} failed ({exc.strerror or exc}); nothing was left there."
+        ) from exc
+
+
+def _write_markdown_folder(
+    entries: Sequence[Entry],
+    folder: Path,
+    audio: Callable[[Entry, str], bytes],
+    inform: Callable[[str], None],
+) -> int:
+    import errno
+
+    from voiceguide.errors import VoiceguideError
+    from voiceguide.fsutil import atomic_write_bytes, atomic_write_text, private_dir
+    from voiceguide.journal import one_line
+
     private_dir(folder / "audio")
     clips = 0
     index = ["# Journal", "", f"{len(entries)} entries, newest first.", ""]
@@ -98,13 +130,21 @@ def to_markdown_folder(
         if entry.get("notes"):
             body += [str(entry.get("notes")), ""]
         for answer in entry.answers:
-            body += [f"## {answer.question}", "", _answer_text(answer), ""]
+            body += [f"## {one_line(answer.question)}", "", _answer_text(answer), ""]
             if answer.audio:
                 try:
-                    atomic_write_bytes(folder / "audio" / answer.audio, audio(entry, answer.audio))
-                except OSError:
+                    data = audio(entry, answer.audio)
+                except OSError as exc:
+                    if exc.errno != errno.ENOENT:
+                        raise
                     body += ["(The recording of this answer is missing.)", ""]
+                    inform(f"The recording {answer.audio} of {entry.id} is missing.")
                     continue
+                except VoiceguideError as exc:  # damaged, or not a plain name in its folder
+                    body += ["(The recording of this answer could not be opened.)", ""]
+                    inform(f"Skipped a recording of {entry.id}: {exc.message}")
+                    continue
+                atomic_write_bytes(folder / "audio" / answer.audio, data)
                 clips += 1
                 body += [f"[Listen to this answer](audio/{answer.audio})", ""]
         atomic_write_text(folder / name, "\n".join(body))

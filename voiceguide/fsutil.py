@@ -13,19 +13,57 @@ FILE_MODE = 0o600
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and any missing parents) as folders only the owner can enter."""
+    """Create `path` (and any missing parents) as folders only the owner can enter.
+
+    Only what is created here is made private: a folder that already exists is never changed
+    (voiceguide touches no path it did not create; `check_home` judges the data folder)."""
     missing = []
     folder = path
     while not folder.is_dir() and folder != folder.parent:
         missing.append(folder)
         folder = folder.parent
     for folder in reversed(missing):
-        folder.mkdir(exist_ok=True, mode=DIR_MODE)
+        try:
+            folder.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue  # made by another voiceguide a moment ago
         with contextlib.suppress(OSError):
             os.chmod(folder, DIR_MODE)  # mkdir's mode is filtered by the umask
-    with contextlib.suppress(OSError):
-        os.chmod(path, DIR_MODE)
     return path
+
+
+def check_home(home: Path, inform: Callable[[str], None]) -> None:
+    """Refuse a data folder that is not a folder, cannot be entered, or that other users can
+    change; warn when others can read it. It is never changed here."""
+    import stat
+
+    from voiceguide.errors import UsageError
+
+    try:
+        info = home.stat()
+    except FileNotFoundError:
+        return  # created private when first needed
+    except PermissionError as exc:
+        raise UsageError(f"Permission was denied to the data folder {home}.") from exc
+    if not stat.S_ISDIR(info.st_mode):
+        raise UsageError(
+            f"The data folder {home} is a file, not a folder.",
+            hint="Give a folder with --home, or remove that file.",
+        )
+    if not os.access(home, os.R_OK | os.W_OK | os.X_OK):
+        raise UsageError(f"Permission was denied to the data folder {home}.")
+    if info.st_mode & 0o022:
+        raise UsageError(
+            f"Other users can change {home}, so voiceguide will not keep your journal there.",
+            hint="Choose a folder of your own, for example --home ~/voiceguide.",
+        )
+    if info.st_mode & 0o044:
+        inform(
+            f"Note: other users can list {home}. What voiceguide keeps inside is private "
+            f"to you; to hide the folder too: chmod 700 {home}"
+        )
 
 
 def _fsync_dir(path: Path) -> None:

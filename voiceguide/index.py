@@ -18,26 +18,35 @@ from typing import Any
 from voiceguide.fsutil import atomic_write_bytes
 
 NAME = ".index.json"
-VERSION = 3
+VERSION = 4
 
-#: What the index knows of one file: (size, mtime_ns) and either the entry or why it is unreadable.
+#: What the index knows of one file: (size, mtime_ns, ctime_ns) and either the entry or why it
+#: is unreadable. The change time cannot be set by hand (touch -r sets only the mtime), so an
+#: edit that keeps a file's size and modification time is still seen.
 Record = dict[str, Any]
 
 
-def scan(root: Path) -> dict[str, tuple[int, int]]:
-    """Every entry file under `root` (YYYY/MM/DD/*.md, plain or encrypted) and its (size, mtime)."""
-    found: dict[str, tuple[int, int]] = {}
+def scan(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Every entry file under `root` (YYYY/MM/DD/*.md, plain or encrypted) and its stamp."""
+    found: dict[str, tuple[int, int, int]] = {}
     for rel in _dirs(str(root), "", 3):
         for item in os.scandir(os.path.join(root, rel)):
             name = item.name
             if name.startswith(".") or not (name.endswith(".md") or name.endswith(".md.enc")):
                 continue
             try:
-                info = item.stat()
+                if not item.is_file(follow_symlinks=False):
+                    continue  # a link out of the journal is never followed
+                info = item.stat(follow_symlinks=False)
             except OSError:
                 continue
-            found[f"{rel}/{name}"] = (info.st_size, info.st_mtime_ns)
+            found[f"{rel}/{name}"] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     return found
+
+
+def day_folders(root: Path) -> list[str]:
+    """The YYYY/MM/DD folders of a journal (relative), never through a link."""
+    return list(_dirs(str(root), "", 3))
 
 
 def _dirs(root: str, rel: str, depth: int) -> Iterator[str]:
@@ -84,7 +93,10 @@ class Index:
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return {}
         records = data.get("files")
-        return records if isinstance(records, dict) else {}
+        if not isinstance(records, dict):
+            return {}
+        # Only well-formed records are trusted; a damaged one is read again from its file.
+        return {rel: r for rel, r in records.items() if _valid(r)}
 
     def save(self, records: dict[str, Record]) -> None:
         raw = json.dumps({"version": VERSION, "files": records}, ensure_ascii=False).encode()
@@ -117,3 +129,18 @@ class Index:
         """Remove the index (plain and encrypted); it is rebuilt when next needed."""
         for name in (NAME, NAME + ".enc"):
             (self.root / name).unlink(missing_ok=True)
+
+
+def _valid(record: Any) -> bool:
+    """Whether an index record has the shape `refresh` writes."""
+    if not isinstance(record, dict) or not isinstance(record.get("stamp"), list):
+        return False
+    if "entry" in record:
+        entry = record["entry"]
+        return (
+            isinstance(entry, dict)
+            and isinstance(entry.get("date"), str)
+            and isinstance(entry.get("kind"), str)
+            and isinstance(entry.get("answers"), list)
+        )
+    return isinstance(record.get("error"), str)

@@ -59,6 +59,23 @@ _FRONT = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*$\n?", re.DOTALL | re.MULTILIN
 _STANDARD = ("date", "kind", "infusion", "audio", "duration", "engine", "model", "questions")
 
 
+_AUDIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,200}$")
+
+
+def check_audio_name(name: str) -> str:
+    """An entry's audio is a plain file name in the entry's folder; anything else is refused."""
+    if not isinstance(name, str) or not _AUDIO_NAME.match(name) or ".." in name:
+        raise JournalError(f"The entry names an audio file that is not in its folder: {name!r}.")
+    return name
+
+
+def one_line(text: str) -> str:
+    """Text that stays on one line in Markdown: control characters and line breaks become
+    spaces (a file name with a newline must not split an entry into made-up sections)."""
+    cleaned = "".join(" " if (ord(c) < 32 or 127 <= ord(c) < 160) else c for c in str(text))
+    return " ".join(cleaned.replace("\u2028", " ").replace("\u2029", " ").split())
+
+
 def render_markdown(entry: Entry) -> str:
     """The entry as Markdown with YAML front matter."""
     import yaml
@@ -81,7 +98,7 @@ def render_markdown(entry: Entry) -> str:
     if entry.get(NOTES_KEY):
         lines += [str(entry.get(NOTES_KEY)), ""]
     for answer in entry.answers:
-        lines += [f"## {answer.question}", ""]
+        lines += [f"## {one_line(answer.question)}", ""]
         if answer.pending:
             body = PENDING
         elif not answer.heard or not answer.text:
@@ -112,6 +129,8 @@ def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) 
     audio = front.get("audio") or []
     if isinstance(audio, str):
         audio = [audio]
+    if not isinstance(audio, list):
+        raise JournalError("The entry's audio is not a list of file names.")
     pending_all = front.get("transcript") == "pending"
     answers = []
     notes, sections = _sections(body)

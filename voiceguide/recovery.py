@@ -32,10 +32,10 @@ def unfinished(store: JournalStore) -> list[Path]:
 
 
 def _answer(path: Path, meta: dict, transcriber: Transcriber) -> tuple[Answer, float] | None:
-    try:
-        audio = repair_capture(path)
-    except (AudioFileError, OSError):
-        return None
+    """The recording as an answer; None when nothing was recorded; AudioFileError when it
+    cannot be read."""
+    rate = meta.get("rate")
+    audio = repair_capture(path, rate=rate if isinstance(rate, int) else None)
     if audio.frames == 0:
         return None
     question = str(meta.get("question") or "Recording")
@@ -44,6 +44,22 @@ def _answer(path: Path, meta: dict, transcriber: Transcriber) -> tuple[Answer, f
     except VoiceguideError:
         return Answer(question=question, pending=True), audio.duration
     return Answer(question=question, text=text, heard=heard and bool(text)), audio.duration
+
+
+def _why(exc: Exception) -> str:
+    return str(getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc)
+
+
+def _quarantine(store: JournalStore, path: Path) -> Path:
+    """Move a recording that cannot be read (and its note) to recordings/damaged/."""
+    from voiceguide.fsutil import private_dir
+
+    folder = private_dir(store.recordings / "damaged")
+    target = folder / path.name
+    for source in (path, path.with_suffix(".json")):
+        if source.exists():
+            source.replace(folder / source.name)
+    return target
 
 
 def recover(
@@ -62,7 +78,13 @@ def recover(
         captures.sort(key=lambda c: (c[1].get("index", 0), c[0].name))
         answers, paths, seconds = [], [], 0.0
         for path, meta in captures:
-            found = _answer(path, meta, transcriber)
+            try:
+                found = _answer(path, meta, transcriber)
+            except (AudioFileError, OSError, ValueError) as exc:
+                # Never deleted, never fatal to the rest: set aside and named.
+                inform(f"{_quarantine(store, path)} could not be read ({_why(exc)}); it was "
+                       "set aside there, and the other recordings were filed.")  # fmt: skip
+                continue
             if found is None:  # nothing was written before the crash: nothing to keep
                 store.discard_capture(path)
                 continue
@@ -106,15 +128,22 @@ def recover(
 def retry_pending(
     store: JournalStore, transcriber: Transcriber, inform: Callable[[str], None]
 ) -> list[Entry]:
-    """Transcribe the answers of entries that were filed without their text."""
+    """Transcribe the answers of entries that were filed without their text; an entry whose
+    audio is missing or damaged is reported at the end, and the others are still done."""
     done = []
+    failed: list[str] = []
     for entry in list(store.entries()):
         if not any(a.pending for a in entry.answers):
             continue
         answers = []
         for answer in entry.answers:
             if answer.pending and answer.audio:
-                audio = store.load_audio(entry, answer.audio)
+                try:
+                    audio = store.load_audio(entry, answer.audio)
+                except (VoiceguideError, OSError) as exc:
+                    failed.append(f"{entry.id}: {getattr(exc, 'message', None) or exc}")
+                    answers.append(answer)
+                    continue
                 heard, text = transcribe_audio(audio, transcriber)
                 answer = dataclasses.replace(
                     answer, text=text, heard=heard and bool(text), pending=False
@@ -123,6 +152,10 @@ def retry_pending(
         updated = dataclasses.replace(
             entry, answers=tuple(answers), engine=transcriber.engine, model=transcriber.model
         )
+        if any(a.pending for a in updated.answers) and updated.answers == entry.answers:
+            continue
         inform(f"Transcribed {store.replace(updated)}.")
         done.append(updated)
+    for problem in failed:
+        inform(f"Could not transcribe {problem}")
     return done

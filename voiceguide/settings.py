@@ -100,7 +100,11 @@ def load_settings(**overrides: Any) -> Settings:
     home_path = Path(home).expanduser() if home else user_dir()
     values: dict[str, Any] = {}
     config = home_path / "config.toml"
-    if config.is_file():
+    try:
+        has_config = config.is_file()
+    except PermissionError as exc:
+        raise UsageError(f"Permission was denied to the data folder {home_path}.") from exc
+    if has_config:
         try:
             data = tomllib.loads(config.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voiceguide.errors import JournalError, VoiceguideError
+from voiceguide.errors import JournalError
 from voiceguide.fsutil import atomic_path, atomic_write_bytes, atomic_write_text, private_dir
 from voiceguide.index import NAME as INDEX_NAME
 from voiceguide.index import Index
 from voiceguide.journal import (
     Entry,
+    check_audio_name,
     entry_from_dict,
     entry_to_dict,
     parse_markdown,
@@ -99,7 +100,9 @@ class JournalStore:
         if sealed.exists():
             cipher = self.cipher
             if cipher is None:
-                raise VoiceguideError(f"{sealed} is encrypted, but encryption is not set up here.")
+                raise JournalError(
+                    f"{sealed.name} is encrypted, but this journal is not: it was skipped."
+                )
             return cipher.open(sealed.read_bytes(), path.name)
         return path.read_bytes()
 
@@ -120,14 +123,20 @@ class JournalStore:
         return Audio(data, rate)
 
     def journal_files(self) -> list[Path]:
-        """Every entry and audio file, as stored (plain or encrypted)."""
+        """Every entry and audio file, as stored (plain or encrypted). Links are never
+        followed: a linked folder or file may point outside the data folder."""
+        import os
+
+        from voiceguide.index import day_folders
+
         if not self.root.is_dir():
             return []
-        return sorted(
-            p
-            for p in self.root.glob("[0-9]*/[0-9]*/[0-9]*/*")
-            if p.is_file() and not p.name.startswith(".")
-        )
+        found = []
+        for rel in day_folders(self.root):
+            for item in os.scandir(self.root / rel):
+                if not item.name.startswith(".") and item.is_file(follow_symlinks=False):
+                    found.append(self.root / rel / item.name)
+        return sorted(found)
 
     def _exists(self, path: Path) -> bool:
         return path.exists() or path.with_name(path.name + ENC).exists()
@@ -228,6 +237,8 @@ class JournalStore:
         return self.root / m[1] / m[2] / m[3] / f"{m[4]}.md"
 
     def audio_path(self, entry: Entry, name: str) -> Path:
+        """An entry's audio file: a plain name in the entry's own folder, nothing else."""
+        check_audio_name(name)
         return self.path_of(entry.id).parent / name
 
     def _id(self, md_path: Path) -> str:
@@ -291,6 +302,8 @@ class JournalStore:
             )
             text = self.read_bytes(path).decode("utf-8")
             entry = parse_markdown(text, id=self._id(path))
+            for name in entry.audio:  # in the journal, only plain names in the entry's folder
+                check_audio_name(name)
         except (ValueError, OSError, UnicodeDecodeError, JournalError, DamagedFile) as exc:
             self.skipped.append(Skipped(path, str(getattr(exc, "message", exc))))
             return None
