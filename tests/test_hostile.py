@@ -302,3 +302,52 @@ def test_a_meditation_of_no_minutes_is_refused(run: Run, minutes: str, tmp_path:
     run.returning_user()
     result = run("meditate", "--minutes", minutes, "--out", str(tmp_path / "m.wav"))
     assert result.returncode != 0 and not (tmp_path / "m.wav").exists()
+
+
+# -- D13, M13, M6, M7: scripts people write ------------------------------------------------------
+def test_repeated_includes_are_expanded_once_and_loops_are_named(run: Run) -> None:
+    import time
+
+    run.returning_user()
+    scripts = run.home / "scripts"
+    scripts.mkdir(mode=0o700)
+    (scripts / "cc.txt").write_text("A line.\n" + "[include] cc\n" * 4)
+    (scripts / "dd.txt").write_text("[title] D\n" + "[include] cc\n" * 8)
+    start = time.monotonic()
+    result = run("scripts", "check", str(scripts / "dd.txt"))
+    assert time.monotonic() - start < 10
+    assert result.returncode == 1 and "includes itself" in result.stderr + result.stdout
+    assert (result.stderr + result.stdout).count("\n") < 40  # a few problems, not 262,144
+
+
+def test_a_device_or_a_huge_file_is_not_read_as_a_script(run: Run, tmp_path: Path) -> None:
+    run.returning_user()
+    result = run("scripts", "check", "/dev/zero", timeout=20)
+    assert result.returncode == 1 and "not a regular file" in result.stderr + result.stdout
+    huge = tmp_path / "huge.txt"
+    huge.write_text("[title] Huge\n" + "Breathe.\n" * 40_000)  # 360 KB
+    result = run("scripts", "check", str(huge))
+    assert result.returncode == 1 and "too large" in result.stderr + result.stdout
+    many = tmp_path / "many.txt"
+    many.write_text("[title] Many\n" + "Breathe.\n" * 2_500)
+    result = run("meditate", "--script", str(many), "--out", str(tmp_path / "m.wav"), timeout=30)
+    assert result.returncode != 0 and not (tmp_path / "m.wav").exists()
+
+
+def test_a_script_that_is_not_utf8_is_named_with_its_line(run: Run, tmp_path: Path) -> None:
+    run.returning_user()
+    scripts = run.home / "scripts"
+    scripts.mkdir(mode=0o700)
+    (scripts / "latin.txt").write_bytes(b"[title] Latin\nOne line.\nCaf\xe9 au lait.\n")
+    (scripts / "grounding.txt").write_bytes(b"[title] Mine\nCaf\xe9.\n")  # a broken override
+    (scripts / "uses.txt").write_text("[title] Uses\n[include] latin\n")
+    checked = run("scripts", "check", str(scripts / "latin.txt"))
+    assert (
+        "line 3" in checked.stdout + checked.stderr and "UTF-8" in checked.stdout + checked.stderr
+    )
+    uses = run("scripts", "check", str(scripts / "uses.txt"))
+    out = uses.stdout + uses.stderr
+    assert "latin" in out and "UTF-8" in out and "there is no script" not in out
+    broken = run("meditate", "--out", str(tmp_path / "m.wav"))
+    assert broken.returncode == 1 and "has a problem at it" not in broken.stderr
+    assert "line 2" in broken.stderr, broken.stderr

@@ -22,6 +22,10 @@ INTENTION_SCOPES = ("infusion", "series", "going-forward")
 OFFERS = ("intention", "going-forward")
 ENTRY_KINDS = ("preparation", "intention", "reflection", "integration")
 MAX_INCLUDE_DEPTH = 8
+#: The most steps a script may expand to, and the largest script file read (a session of hours
+#: is a few hundred steps; anything near these is a mistake, or /dev/zero).
+MAX_STEPS = 2000
+MAX_SCRIPT_BYTES = 256 * 1024
 
 
 # -- steps ---------------------------------------------------------------------------------------
@@ -179,7 +183,7 @@ class ScriptError(VoiceguideError):
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(
-            f"The script {name!r} has a problem at {first}{more}.",
+            f"The script {name!r} has a problem: {first}{more}.",
             hint=f"See them all with: voiceguide scripts check {name}",
         )
 
@@ -212,6 +216,39 @@ DIRECTIVES = (
 Resolver = Callable[[str], "tuple[str, str] | None"]
 
 
+@dataclasses.dataclass
+class _Expansion:
+    """One parse's includes: each script parsed once, however often it is included."""
+
+    cache: dict[str, Script | None] = dataclasses.field(default_factory=dict)
+    active: set[str] = dataclasses.field(default_factory=set)
+
+
+def decode_script(raw: bytes) -> tuple[str | None, Problem | None]:
+    """A script file's text, or the problem with its bytes (with the line it is on)."""
+    if len(raw) > MAX_SCRIPT_BYTES:
+        return None, Problem(0, f"it is larger than {MAX_SCRIPT_BYTES // 1024} KiB, too large "
+                                "for a script")  # fmt: skip
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Problem(
+            line, f"this line is not UTF-8 text (at character {column}); save the file as UTF-8"
+        )
+
+
+def read_script_file(path: Path) -> bytes:
+    """At most MAX_SCRIPT_BYTES + 1 bytes of a regular file (never a device or a pipe)."""
+    import stat
+
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(0, "it is not a regular file")
+    with open(path, "rb") as handle:
+        return handle.read(MAX_SCRIPT_BYTES + 1)
+
+
 def parse(text: str, name: str = "script", *, include: Resolver | None = None) -> Script:
     """Parse a script; raise ScriptError listing every problem found."""
     problems: list[Problem] = []
@@ -229,8 +266,15 @@ def check(text: str, name: str = "script", *, include: Resolver | None = None) -
 
 
 def _parse(
-    text: str, name: str, include: Resolver | None, problems: list[Problem], *, depth: int
+    text: str,
+    name: str,
+    include: Resolver | None,
+    problems: list[Problem],
+    *,
+    depth: int,
+    expansion: _Expansion | None = None,
 ) -> Script:
+    expansion = expansion or _Expansion(active={name})
     header: dict[str, object] = {}
     steps: list[Step] = []
     lead_in = 0.0
@@ -359,8 +403,16 @@ def _parse(
                     push(IfLittle(rest, line=number))
         elif word == "include":
             target = (arg or rest).strip()
-            included = _include(target, include, problems, number, depth)
+            included = _include(target, include, problems, number, depth, expansion)
             if included is not None:
+                if len(steps) + len(included.steps) > MAX_STEPS:
+                    problems.append(
+                        Problem(
+                            number,
+                            f"[include] {target!r} makes the script longer than {MAX_STEPS} steps",
+                        )  # fmt: skip
+                    )
+                    continue
                 if included.lead_in:
                     add_pause(included.lead_in)
                 for step in included.steps:
@@ -369,6 +421,10 @@ def _parse(
             problems.append(
                 Problem(number, f"unknown directive [{word}]; known: {', '.join(DIRECTIVES)}")
             )
+    if len(steps) > MAX_STEPS:
+        problems.append(
+            Problem(0, f"it has {len(steps)} steps; a script may have at most {MAX_STEPS}")
+        )
     if not steps:
         problems.append(Problem(0, "the script has nothing to say"))
     title = str(header.get("title") or name.replace("-", " ").capitalize())
@@ -420,7 +476,12 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def _include(
-    target: str, include: Resolver | None, problems: list[Problem], number: int, depth: int
+    target: str,
+    include: Resolver | None,
+    problems: list[Problem],
+    number: int,
+    depth: int,
+    expansion: _Expansion,
 ) -> Script | None:
     if not _NAME.match(target):
         problems.append(
@@ -431,18 +492,33 @@ def _include(
             )
         )
         return None
-    if depth >= MAX_INCLUDE_DEPTH:
-        problems.append(Problem(number, f"[include] {target!r} goes too deep (a loop?)"))
+    if target in expansion.active:
+        problems.append(Problem(number, f"[include] {target!r} includes itself (a loop)"))
         return None
-    found = include(target) if include else None
+    if target in expansion.cache:  # parsed once; its problems were reported the first time
+        return expansion.cache[target]
+    if depth >= MAX_INCLUDE_DEPTH:
+        problems.append(Problem(number, f"[include] {target!r} goes too deep"))
+        return None
+    try:
+        found = include(target) if include else None
+    except ScriptError as exc:  # there, but unreadable (not UTF-8, too large)
+        for p in exc.problems:
+            problems.append(Problem(number, f"in included {target!r}, {p}"))
+        expansion.cache[target] = None
+        return None
     if found is None:
         problems.append(Problem(number, f"[include] there is no script called {target!r}"))
+        expansion.cache[target] = None
         return None
     text, label = found
     inner: list[Problem] = []
-    script = _parse(text, target, include, inner, depth=depth + 1)
+    expansion.active.add(target)
+    script = _parse(text, target, include, inner, depth=depth + 1, expansion=expansion)
+    expansion.active.discard(target)
     for p in inner:
         problems.append(Problem(number, f"in included {label!r}, {p}"))
+    expansion.cache[target] = script
     return script
 
 
@@ -472,14 +548,16 @@ class Library:
 
     def read(self, path: Path) -> str:
         try:
-            return path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ScriptError(
-                path.stem,
-                [Problem(0, f"it is not UTF-8 text (byte {exc.start}); save it as UTF-8")],
-            ) from exc
+            raw = read_script_file(path)
+        except PermissionError as exc:
+            raise UsageError(f"Permission was denied to read the script {path}.") from exc
         except OSError as exc:
             raise UsageError(f"The script {path} cannot be read ({exc.strerror}).") from exc
+        text, problem = decode_script(raw)
+        if problem is not None:
+            raise ScriptError(path.stem, [problem])
+        assert text is not None
+        return text
 
     def resolver(self) -> Resolver:
         names = self.names()
@@ -488,10 +566,7 @@ class Library:
             path = names.get(name)
             if path is None:
                 return None
-            try:
-                return self.read(path), name
-            except ScriptError:
-                return None
+            return self.read(path), name  # ScriptError: there, but unreadable
 
         return resolve
 
@@ -510,11 +585,13 @@ class Library:
     def check_file(self, path: Path) -> list[Problem]:
         """Every problem in the script at `path`."""
         try:
-            raw = path.read_bytes()
+            raw = read_script_file(path)
+        except PermissionError:
+            return [Problem(0, "permission was denied to read it")]
         except OSError as exc:
             return [Problem(0, f"it cannot be read ({exc.strerror})")]
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return [Problem(0, f"it is not UTF-8 text (byte {exc.start}); save it as UTF-8")]
+        text, problem = decode_script(raw)
+        if problem is not None:
+            return [problem]
+        assert text is not None
         return check(text, path.stem, include=self.resolver())
