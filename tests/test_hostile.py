@@ -10,6 +10,7 @@ import shutil
 import stat
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -351,3 +352,58 @@ def test_a_script_that_is_not_utf8_is_named_with_its_line(run: Run, tmp_path: Pa
     broken = run("meditate", "--out", str(tmp_path / "m.wav"))
     assert broken.returncode == 1 and "has a problem at it" not in broken.stderr
     assert "line 2" in broken.stderr, broken.stderr
+
+
+# -- M1, M2, M3, M9: clearer messages ------------------------------------------------------------
+def test_moods_outside_zero_to_ten_are_named_and_ignored(run: Run, tmp_path: Path) -> None:
+    journal(run, 3)
+    for md, mood in zip(entry_files(run), ("-5", "100000000000000000000", "7"), strict=True):
+        md.write_text(md.read_text().replace("kind: reflection", f"kind: reflection\nmood: {mood}"))
+    listed = run("journal", "list")
+    assert "mood  7" in listed.stdout and "-5" not in listed.stdout and "1000" not in listed.stdout
+    chart = run("journal", "chart", "--out", str(tmp_path / "c.png"))
+    assert chart.returncode == 0 and "Drew 1 moods" in chart.stderr, chart.stderr
+    assert chart.stderr.count("Left out the mood") == 2
+
+
+def test_a_pending_transcript_is_listed_as_pending(run: Run) -> None:
+    journal(run, 1, pending=True)
+    assert "(transcript pending)" in run("journal", "list").stdout
+
+
+def test_an_unreadable_entry_says_permission_is_denied(tmp_path: Path) -> None:
+    """Read as an ordinary user (root reads anything): the entry is named, and why."""
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="vg-nobody-")) / "home"
+    try:
+        run = Run(home)
+        journal(run, 2)
+        subprocess.run(["chown", "-R", "nobody:nogroup", str(home.parent)], check=True)
+        md = entry_files(run)[0]
+        os.chmod(md, 0)
+        result = subprocess.run(
+            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+             str(Path(sys.executable).parent / "voiceguide"), "journal", "list"],
+            env={**run.env(), "HOME": str(home.parent)},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert md.name in result.stderr and "ermission" in result.stderr, result.stderr
+        assert "damaged" not in result.stderr
+    finally:
+        shutil.rmtree(home.parent, ignore_errors=True)
+
+
+def test_config_set_checks_values_and_takes_every_documented_setting(run: Run) -> None:
+    run.returning_user()
+    bad = run("config", "set", "ambient", "jungle")
+    assert bad.returncode == 1 and "no ambient sound called 'jungle'" in bad.stderr
+    for key, value in (("max_seconds", "900"), ("wait_seconds", "30"), ("input_device", "2"),
+                       ("pause", "15"), ("after_check", "20")):  # fmt: skip
+        done = run("config", "set", key, value)
+        assert done.returncode == 0, (key, done.stderr)
+    shown = run("config", "show").stdout
+    assert (
+        "max-seconds = 900.0" in shown and "input-device = 2" in shown and "pause = 15.0" in shown
+    )

@@ -1091,12 +1091,15 @@ class Voiceguide:
 
     def chart(self, out: Path, *, force: bool = False) -> int:
         """Draw mood over time, with the infusions marked, to an image file."""
-        from voiceguide.chart import mood_chart
+        from voiceguide.chart import bad_moods, mood_chart
 
         _check_output_path(out, force=force)
         if out.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise UsageError(f"{out.name}: give a file ending in .png, .svg or .pdf.")
-        count = mood_chart(list(self.store.entries()), out)
+        entries = list(self.store.entries())
+        for entry in bad_moods(entries):
+            self.inform(f"Left out the mood {entry.get('mood')!r} of {entry.id}: not 0 to 10.")
+        count = mood_chart(entries, out)
         self.inform(f"Drew {count} moods to {out}.")
         return count
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from voiceguide.errors import JournalError
-from voiceguide.journal import Entry
+from voiceguide.journal import Entry, valid_mood
 
 #: Which moods are which: asked in preparation (before), in the reflection (after), and in the
 #: daily integration check-in. Colours tell them apart also for common colour blindness.
@@ -29,12 +29,18 @@ def infusion_days(entries: Sequence[Entry]) -> dict[int, dt.datetime]:
 
 
 def moods(entries: Sequence[Entry], kind: str) -> list[tuple[dt.datetime, int]]:
-    found = [
-        (e.date.replace(tzinfo=None), e.get("mood"))
-        for e in entries
-        if e.kind == kind and isinstance(e.get("mood"), int)
-    ]
+    """The moods of one kind of entry, from 0 to 10 (others are left out: see `bad_moods`)."""
+    found = []
+    for e in entries:
+        mood = valid_mood(e.get("mood"))
+        if e.kind == kind and mood is not None:
+            found.append((e.date.replace(tzinfo=None), mood))
     return sorted(found)
+
+
+def bad_moods(entries: Sequence[Entry]) -> list[Entry]:
+    """Entries whose mood is there but is not a number from 0 to 10 (edited by hand, say)."""
+    return [e for e in entries if e.get("mood") is not None and valid_mood(e.get("mood")) is None]
 
 
 def mood_chart(entries: Sequence[Entry], out: Path) -> int:

@@ -473,12 +473,19 @@ def _print_list(entries: Any) -> None:
             )
             mood = entry.get("mood")
             text = " ".join(a["text"] for a in entry["answers"] if a["text"])
+            pending = any(a.get("pending") for a in entry["answers"])
         else:
             when, kind, number = f"{entry.date:%Y-%m-%d %H:%M}", entry.kind, entry.infusion
             mood, text = entry.get("mood"), entry.text
+            pending = any(a.pending for a in entry.answers)
+        from voiceguide.journal import one_line, valid_mood
+
         infusion = f"#{number}" if number is not None else "-"
-        mood_text = f"mood {mood:>2}" if isinstance(mood, int) else " " * 7
-        words = text[:60] or "(nothing was heard)"
+        mood = valid_mood(mood)
+        mood_text = f"mood {mood:>2}" if mood is not None else " " * 7
+        words = one_line(text)[:60] or (
+            "(transcript pending)" if pending else "(nothing was heard)"
+        )
         lines.append(f"{when}  {kind:<12} {infusion:<4} {mood_text}  {words}")
     if lines:
         print("\n".join(lines))
@@ -538,6 +545,20 @@ def _scripts(app: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _os_error(exc: OSError) -> str:
+    """A failed read or write as one plain sentence (a full disk, a size limit, no permission)."""
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"The disk is full{where}; what was already saved is kept."
+    if exc.errno == errno.EFBIG:
+        return f"A file grew past the size this system allows{where}."
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"Permission was denied{where}."
+    return f"{exc.strerror or exc}{where}."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command; errors become one sentence and exit code 1."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -555,6 +576,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nvoiceguide: stopped.", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if debug:
+            raise
+        print(f"voiceguide: {_os_error(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:
         if debug:
             raise

@@ -22,8 +22,10 @@ def heading(entry: Entry) -> str:
     details = []
     if entry.infusion is not None:
         details.append(f"infusion {entry.infusion}")
-    mood = entry.get("mood")
-    if isinstance(mood, int):
+    from voiceguide.journal import valid_mood
+
+    mood = valid_mood(entry.get("mood"))
+    if mood is not None:
         details.append(f"mood {mood}")
     more = f" ({', '.join(details)})" if details else ""
     return f"{entry.kind.capitalize()}, {when}{more}"

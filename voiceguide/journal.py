@@ -62,6 +62,13 @@ _STANDARD = ("date", "kind", "infusion", "audio", "duration", "engine", "model",
 _AUDIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,200}$")
 
 
+def valid_mood(value: Any) -> int | None:
+    """A mood as the journal keeps it: a whole number from 0 to 10 (anything else: None)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        return None
+    return value
+
+
 def check_audio_name(name: str) -> str:
     """An entry's audio is a plain file name in the entry's folder; anything else is refused."""
     if not isinstance(name, str) or not _AUDIO_NAME.match(name) or ".." in name:

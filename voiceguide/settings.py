@@ -83,6 +83,10 @@ class Settings:
                 raise UsageError(
                     f"The {name.replace('_', ' ')} must be between 60 and 400 words a minute."
                 )
+        if self.ambient != "none":
+            from voiceguide.sounds import check_ambient
+
+            check_ambient(self.ambient)
         if not 1 <= self.volume <= 100:
             raise UsageError("The volume must be between 1 and 100 (per cent).")
 
@@ -133,6 +137,10 @@ PERSISTED = (
     "silence",
     "pause",
     "after_check",
+    "max_seconds",
+    "wait_seconds",
+    "input_device",
+    "output_device",
 )
 
 

@@ -304,6 +304,9 @@ class JournalStore:
             entry = parse_markdown(text, id=self._id(path))
             for name in entry.audio:  # in the journal, only plain names in the entry's folder
                 check_audio_name(name)
+        except PermissionError:
+            self.skipped.append(Skipped(path, "permission was denied to read it"))
+            return None
         except (ValueError, OSError, UnicodeDecodeError, JournalError, DamagedFile) as exc:
             self.skipped.append(Skipped(path, str(getattr(exc, "message", exc))))
             return None
