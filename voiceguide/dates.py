@@ -29,7 +29,10 @@ def parse_day(text: str, today: dt.date | None = None) -> dt.date:
     )
     if match:
         count = int(match[1]) if match[1].isdigit() else _WORDS[match[1]]
-        return today - dt.timedelta(days=count * _UNITS[match[2]])
+        try:
+            return today - dt.timedelta(days=count * _UNITS[match[2]])
+        except OverflowError:
+            raise UsageError(f"{text!r} is before any date voiceguide can keep.") from None
     match = re.fullmatch(r"(last|this) (week|month|year)", phrase)
     if match:
         start = _start_of(match[2], today)
