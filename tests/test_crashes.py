@@ -212,3 +212,66 @@ def test_an_import_that_races_encrypt_is_encrypted(
     assert voiceguide(home, "recover").returncode == 0
     assert plaintext(home) == []
     assert len(listed(home)) == ENTRIES or sys.platform  # the memo is a "memo" entry
+
+
+def _unfinished(home: Path, sessions: int) -> None:
+    """Recordings a crash left behind: `sessions` sessions of two answers each."""
+    import json
+    import wave
+
+    recordings = home / "recordings"
+    recordings.mkdir(mode=0o700)
+    pcm = (0.1 * np.sin(np.arange(16000) / 5) * 32767).astype("<i2").tobytes()
+    for s in range(sessions):
+        for i in range(2):
+            path = recordings / f"2026-11-2{s}-0930{i}0-reflection.wav"
+            with wave.open(str(path), "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(16000)
+                w.writeframes(pcm)
+            meta = {"rate": 16000, "kind": "reflection", "session": f"s{s}", "index": i,
+                    "question": f"Question {i}?", "started": 1795600000 + s}  # fmt: skip
+            path.with_suffix(".json").write_text(json.dumps(meta))
+
+
+def test_recover_killed_at_every_step_files_each_session_exactly_once(
+    plain_journal: Path, tmp_path: Path
+) -> None:
+    template = tmp_path / "template"
+    shutil.copytree(plain_journal, template)
+    _unfinished(template, 2)
+    total = steps_of(template, tmp_path, "recover")
+    for n in range(1, total + 1):
+        home = tmp_path / f"h{n}"
+        shutil.copytree(template, home)
+        killed = voiceguide(home, "recover", crash_at=n)
+        assert killed.returncode == -9, (n, killed.stderr)
+        assert voiceguide(home, "recover").returncode == 0
+        assert len(listed(home)) == ENTRIES + 2, (n, listed(home))
+        assert not list((home / "recordings").glob("*.wav")), n
+        shutil.rmtree(home)
+
+
+def test_an_export_killed_at_every_step_is_whole_or_not_there(
+    plain_journal: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "exports" / "journal-export"
+    out.parent.mkdir()
+    total = steps_of(plain_journal, tmp_path, "journal", "export", "--out", str(out))
+    shutil.rmtree(out)
+    for n in range(1, total + 1):
+        home = tmp_path / f"h{n}"
+        shutil.copytree(plain_journal, home)
+        killed = voiceguide(home, "journal", "export", "--out", str(out), crash_at=n)
+        assert killed.returncode == -9, (n, killed.stderr)
+        assert voiceguide(home, "recover").returncode == 0
+        left = sorted(p.name for p in out.parent.iterdir())
+        assert left in ([], [out.name]), (n, left)  # whole, or nothing: no half export
+        if left:
+            assert len(list(out.glob("*.md"))) == ENTRIES + 1 and not (out / ".tmp").exists()
+            shutil.rmtree(out)
+        done = voiceguide(home, "journal", "export", "--out", str(out))
+        assert done.returncode == 0, (n, done.stderr)
+        shutil.rmtree(out)
+        shutil.rmtree(home)

@@ -354,9 +354,8 @@ class Voiceguide:
                 f"The script {script!r} asks questions, so it is not a meditation.",
                 hint="Meditations are scripts without [listen], [mood] or [offer] steps.",
             )
-        if minutes is not None and minutes <= 0:
-            raise UsageError("--minutes must be a positive number of minutes.")
-        minutes = minutes or session.minutes or 10.0
+        if minutes is None:  # 0 is a value (and refused below), not "not given"
+            minutes = session.minutes or 10.0
         if not 1 <= minutes <= 180:
             raise UsageError("--minutes must be between 1 and 180.")
         if out is not None:
@@ -1068,12 +1067,24 @@ class Voiceguide:
                 raise UsageError(f"The folder {folder.absolute().parent} does not exist.")
             if folder.is_symlink():
                 raise UsageError(f"{folder} is a link; choose a new folder for the export.")
-            clips = export.to_markdown_folder(
-                entries,
-                folder,
-                lambda e, name: self.store.read_bytes(self.store.audio_path(e, name)),
-                inform=self.inform,
-            )
+            if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+                raise UsageError(f"{folder} already exists; choose a new folder for the export.")
+            # Written beside it under a hidden name and renamed into place when whole; a kill
+            # leaves the hidden folder, which the next start removes (the marker says where).
+            from voiceguide import sealing
+
+            with self.writing():  # one at a time: the next start may clean up after a crash
+                partial = sealing.begin_export(self.settings.home, folder)
+                clips = export.to_markdown_folder(
+                    entries,
+                    partial,
+                    lambda e, name: self.store.read_bytes(self.store.audio_path(e, name)),
+                    inform=self.inform,
+                )
+                if folder.exists():
+                    folder.rmdir()  # the empty folder the person named
+                partial.rename(folder)
+                sealing.end_export(self.settings.home)
             self.inform(f"Exported {len(entries)} entries and {clips} recordings to {folder}/.")
             return None
         text = export.to_json(entries) if fmt == "json" else export.to_text(entries)
@@ -1187,6 +1198,7 @@ class Voiceguide:
         from voiceguide.recovery import recover, unfinished
 
         changing = sealing.pending(self.settings.home) is not None
+        changing = changing or (self.settings.home / sealing.EXPORT_MARKER).exists()
         leftovers = sealing.stray_temporaries(self.store)
         if not unfinished(self.store) and not changing and not leftovers:
             if not quiet:
@@ -1195,6 +1207,7 @@ class Voiceguide:
         try:
             with data_lock(self.settings.home, wait=0.0 if quiet else 10.0, inform=self.inform):
                 sealing.finish(self.store, self.inform)
+                sealing.undo_export(self.settings.home)
                 for path in sealing.stray_temporaries(self.store):
                     path.unlink(missing_ok=True)
                 return recover(self.store, self.transcriber, self.inform)

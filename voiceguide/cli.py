@@ -430,11 +430,12 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
 
 def _unfinished_recordings(home: Path) -> bool:
     """Whether a crash left something to finish (recordings, an encryption change, an edit)."""
-    from voiceguide.sealing import MARKER
+    from voiceguide.sealing import EXPORT_MARKER, MARKER
 
     return (
         any((home / "recordings").glob("*.wav"))
         or (home / MARKER).exists()
+        or (home / EXPORT_MARKER).exists()
         or any((home / "tmp").glob("edit-*.md"))
         or any((home / "journal").glob("[0-9]*/[0-9]*/[0-9]*/.*.tmp"))
     )

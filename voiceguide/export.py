@@ -99,10 +99,10 @@ def to_markdown_folder(
 
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             raise DiskFullError(
-                f"The disk is full, so the export to {folder} stopped; nothing was left there."
+                f"The disk is full, so the export stopped; nothing was left in {folder.parent}."
             ) from exc
         raise JournalError(
-            f"The export to {folder} failed ({exc.strerror or exc}); nothing was left there."
+            f"The export failed ({exc.strerror or exc}); nothing was left in {folder.parent}."
         ) from exc
 
 

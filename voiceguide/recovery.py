@@ -67,7 +67,12 @@ def recover(
 ) -> list[Entry]:
     """Repair, transcribe and file every unfinished recording; answers of one session together."""
     sessions: dict[str, list[tuple[Path, dict]]] = {}
-    for path in unfinished(store):
+    pending = unfinished(store)
+    filed_already = store.filed_recordings() if pending else set()
+    for path in pending:
+        if path.name in filed_already:  # filed just before a crash; only the removal was left
+            store.discard_capture(path)
+            continue
         meta = _meta(path)
         if meta.get("transient"):  # a yes or no to an offer: nothing to keep
             store.discard_capture(path)

@@ -136,3 +136,36 @@ def _alive(edit_copy: Path) -> bool:
     except OSError:
         return True
     return True
+
+
+# -- exports: whole, or not there ----------------------------------------------------------------
+EXPORT_MARKER = "export-partial.json"
+PARTIAL_SUFFIX = ".voiceguide-partial"
+
+
+def begin_export(home: Path, folder: Path) -> Path:
+    """The hidden folder an export is written into before it is renamed to `folder`."""
+    partial = folder.absolute().parent / f".{folder.name}{PARTIAL_SUFFIX}"
+    undo_export(home)
+    atomic_write_text(home / EXPORT_MARKER, json.dumps({"partial": str(partial)}))
+    return partial
+
+
+def end_export(home: Path) -> None:
+    (home / EXPORT_MARKER).unlink(missing_ok=True)
+
+
+def undo_export(home: Path) -> None:
+    """Remove an export a crash left half written (only the hidden folder voiceguide made)."""
+    import shutil
+
+    try:
+        partial = Path(json.loads((home / EXPORT_MARKER).read_text("utf-8"))["partial"])
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, KeyError, TypeError):
+        (home / EXPORT_MARKER).unlink(missing_ok=True)
+        return
+    if partial.name.endswith(PARTIAL_SUFFIX) and partial.is_dir() and not partial.is_symlink():
+        shutil.rmtree(partial, ignore_errors=True)
+    (home / EXPORT_MARKER).unlink(missing_ok=True)

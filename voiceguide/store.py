@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from voiceguide.crypto import Cipher
 
 ENC = ".enc"
+#: The front-matter field naming the in-progress recordings an entry was filed from.
+FILED_FROM = "recordings"
 
 _NAME = re.compile(r"^(\d{6})-([a-z-]+?)(?:-(\d+))?\.md$")
 
@@ -198,6 +200,11 @@ class JournalStore:
             if not self._exists(md_path) and not any(folder.glob(f"{stem}-*.flac*")):
                 break
             n += 1
+        # The recordings it is filed from are named in the entry: if the process dies before
+        # they are removed, recovery sees they are filed and does not file them again.
+        sources = [c.name for c in clips if isinstance(c, Path) and c.parent == self.recordings]
+        if sources and entry.get(FILED_FROM) is None:
+            entry = dataclasses.replace(entry, extra=(*entry.extra, (FILED_FROM, sources)))
         answers = []
         for i, (answer, clip) in enumerate(zip(entry.answers, clips, strict=True), start=1):
             name = None
@@ -313,6 +320,15 @@ class JournalStore:
         clock = entry.date.timetz() if m is None else _clock(m[1], entry.date)
         when = dt.datetime.combine(day, clock)
         return dataclasses.replace(entry, date=when)
+
+    def filed_recordings(self) -> set[str]:
+        """Names of in-progress recordings that some entry was already filed from."""
+        names: set[str] = set()
+        for entry in self.entries():
+            value = entry.get(FILED_FROM)
+            if isinstance(value, list):
+                names.update(str(v) for v in value)
+        return names
 
     def latest(self, kind: str, **fields: object) -> Entry | None:
         """The newest entry of `kind` whose front matter has the given values."""
