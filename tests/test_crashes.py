@@ -275,3 +275,16 @@ def test_an_export_killed_at_every_step_is_whole_or_not_there(
         assert done.returncode == 0, (n, done.stderr)
         shutil.rmtree(out)
         shutil.rmtree(home)
+
+
+def test_doctor_says_when_the_journal_is_only_partly_encrypted(
+    plain_journal: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(plain_journal, home)
+    killed = voiceguide(home, "encrypt", crash_at=12)
+    assert killed.returncode == -9
+    doctor = voiceguide(home, "doctor")
+    assert "only partly encrypted" in doctor.stdout and doctor.returncode == 1, doctor.stdout
+    assert len(listed(home)) == ENTRIES  # the next start finishes it
+    assert "encryption: on" in voiceguide(home, "doctor").stdout

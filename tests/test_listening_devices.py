@@ -33,9 +33,9 @@ def _speak(audio: Audio, folder: Path, name: str) -> None:
     subprocess.run(["paplay", "--device=vg_mic_sink", str(wav)], check=True)
 
 
-def _then_command(sample: Sample, voice: str) -> Audio:
-    """An answer, a breath of quiet, then "That's all." said on its own in `voice`."""
-    return Audio.concat([sample.audio, room_tone(1.5, seed=9), command("stop", voice)])
+def _then_command(sample: Sample, voice: str, kind: str = "stop") -> Audio:
+    """An answer, a breath of quiet, then a command ("That's all.") said on its own."""
+    return Audio.concat([sample.audio, room_tone(1.5, seed=9), command(kind, voice)])
 
 
 def test_right_after_an_infusion_a_halting_soft_slow_answer_is_kept_whole(
@@ -63,39 +63,33 @@ def test_right_after_an_infusion_a_halting_soft_slow_answer_is_kept_whole(
 def test_soft_slow_and_noisy_answers_each_end_with_a_command_in_another_voice(
     run: Run, virtual_audio: None, tmp_path: Path
 ) -> None:
-    """A full reflection: each answer in one condition, each closed by "That's all." said in a
-    different voice; the answers are whole, and the commands never reach the journal."""
+    """A full reflection: each answer in one condition, closed by "Next." in a different voice;
+    the last by "That's all." in the voice whose "That's all" was once heard as "Nice oil",
+    which ends the session. The answers are whole; the commands never reach the journal."""
     run.returning_user()
     plan = [
-        (condition("soft"), "piper 14 dB softer"),
-        (condition("slow"), "espeak en-gb-x-rp"),
-        (condition("noisy"), "espeak en-029"),
-        (condition("clean"), "espeak en"),  # the voice whose "That's all" was "Nice oil"
+        (condition("soft"), "piper 14 dB softer", "next"),
+        (condition("slow"), "espeak en-gb-x-rp", "next"),
+        (condition("noisy"), "espeak en-029", "next"),
+        (condition("clean"), "espeak en", "stop"),
     ]
-    from test_hands_free import said_by_piper
-
-    mood = said_by_piper("Seven.", tmp_path)
-    no = said_by_piper("No, thank you.", tmp_path)
     proc = run.start("reflect")
-    for i, (sample, voice) in enumerate(plan):
+    for i, (sample, voice, kind) in enumerate(plan):
         wait_for_line(proc.stderr, "Listening", timeout=240)
         time.sleep(0.3)
-        _speak(_then_command(sample, voice), tmp_path, f"answer-{i}")
-    for reply in (mood, no):
-        wait_for_line(proc.stderr, "Listening", timeout=240)
-        time.sleep(0.3)
-        _speak(Audio.load(reply), tmp_path, reply.stem)
+        _speak(_then_command(sample, voice, kind), tmp_path, f"answer-{i}")
     out, err = proc.communicate(timeout=240)
     assert proc.returncode == 0, err
-    assert err.count("(Heard the command: stop.)") == 4, err
+    assert err.count("(Heard the command: next.)") == 3, err
+    assert err.count("(Heard the command: stop.)") == 1, err
 
     [md] = _entries(run.home)
     entry = parse_markdown(md.read_text("utf-8"))
-    assert entry.get("mood") == 7
     assert len(entry.answers) == 4
-    for (sample, _), answer in zip(plan, entry.answers, strict=True):
+    for (sample, _, _), answer in zip(plan, entry.answers, strict=True):
         assert wer(sample.reference, answer.text) <= 0.10, (sample.name, answer.text)
-        assert "all" not in answer.text.lower().split()[-1:], answer.text
+        last = answer.text.lower().split()[-1:]
+        assert last and last[0].strip(".,!") not in ("next", "all"), answer.text
 
 
 def test_three_minutes_of_continuous_speech_are_kept_whole(

@@ -675,7 +675,8 @@ class Voiceguide:
                             self.say(content.COMMAND_REPEAT)
                         index -= 1  # the loop steps on to the question again
                     elif command in ("skip", "next"):
-                        self.say(content.COMMAND_SKIP)
+                        # After words, "next" ends the answer; alone, it leaves the question.
+                        self.say(content.COMMAND_NEXT if last.heard else content.COMMAND_SKIP)
                     elif command == "stop":
                         self.say(content.COMMAND_STOP)
                         break

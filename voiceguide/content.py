@@ -68,6 +68,7 @@ CHECK_FIRST = (
 COMMAND_MAYBE = "Did you say {command}?"
 COMMAND_MAYBE_NO = "All right, I have kept those words with your answer."
 COMMAND_REPEAT = "Of course. Here is the question again."
+COMMAND_NEXT = "Thank you."
 COMMAND_SKIP = "All right, let's leave that one."
 COMMAND_BACK = "Let's go back to the question before."
 COMMAND_NO_BACK = "This is the first question, so here it is again."

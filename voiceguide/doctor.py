@@ -48,6 +48,15 @@ def _model() -> str:
     return f"Whisper {MODEL_NAME} at {folder}, hash verified"
 
 
+def _detector() -> str:
+    from voiceguide.engines.models import verify_file
+    from voiceguide.engines.silero import MODEL_SHA256, model_path
+
+    path = model_path()
+    verify_file(path, MODEL_SHA256, what="speech detector model")
+    return f"Silero VAD at {path}, hash verified"
+
+
 def _device(kind: str):  # type: ignore[no-untyped-def]
     def test() -> str:
         from voiceguide.engines.sound_device import list_devices, resolve_device
@@ -76,6 +85,7 @@ def doctor(settings: Settings) -> int:
         _check("natural voice", _natural_voice),
         _check("system voice", _voice),
         _check("speech model", _model),
+        _check("speech detector", _detector),
         _check("microphone", _device("input")),
         _check("speaker", _device("output")),
         _check("ffmpeg", _ffmpeg),
@@ -86,10 +96,21 @@ def doctor(settings: Settings) -> int:
         "  ok       offline: voiceguide never uses the network; the speech model and "
         "the voice load from local files only, with their hashes checked"
     )
-    state = (
-        "on (transcripts and audio are encrypted)"
-        if is_enabled(settings.home)
-        else ("off (turn it on with: voiceguide encrypt)")
-    )
-    print(f"  ok       encryption: {state}")
+    from voiceguide.sealing import pending
+
+    change = pending(settings.home)
+    if change is not None:
+        print(
+            f"  problem  encryption: the journal is only partly {change}ed (the {change}ion was "
+            f"interrupted); the next start of voiceguide finishes it, or run: voiceguide {change}"
+        )
+        results.append(False)
+    else:
+        state = (
+            "on (transcripts and audio are encrypted)"
+            if is_enabled(settings.home)
+            else ("off (turn it on with: voiceguide encrypt)")
+        )
+        print(f"  ok       encryption: {state}")
+    print("  tip      hear how the microphone picks you up: voiceguide devices --test")
     return 0 if all(results) else 1

@@ -18,6 +18,23 @@ from voiceguide.errors import DeviceError, EngineError
 from voiceguide.interfaces import Recorder, Transcriber
 from voiceguide.segmenter import Segmenter
 
+#: Each phrase is brought up to this peak before it is transcribed: Whisper (and its own voice
+#: filter) drops words of soft speech that it hears at once at a good level (a soft, halting
+#: reflection through the virtual microphone: 23% WER as recorded, 4.5% levelled).
+PHRASE_PEAK_DBFS = -6.0
+MAX_PHRASE_GAIN_DB = 45.0
+
+
+def level_phrase(audio: Audio) -> Audio:
+    """Soft speech raised to a good level for transcription (never lowered, never clipped)."""
+    peak = audio.peak()
+    if peak <= 0:
+        return audio
+    import math
+
+    gain = min(MAX_PHRASE_GAIN_DB, PHRASE_PEAK_DBFS - 20 * math.log10(peak))
+    return audio.gain(gain) if gain > 0.5 else audio
+
 
 class StreamingTranscription:
     """Transcribes finished segments in the background, in order, while recording goes on."""
@@ -64,7 +81,7 @@ class StreamingTranscription:
                 continue
             key, source = item
             try:
-                audio = source() if callable(source) else source
+                audio = level_phrase(source() if callable(source) else source)
                 if key is not None:
                     heard = self.transcriber.transcribe(audio, hotwords=HOTWORDS).strip()
                     self.probes[key] = (heard, audio.duration)
@@ -301,18 +318,18 @@ def _last_command(
     probe = worker.probes.get(tail) if tail is not None else None
     if tail is not None and probe is not None and last == (tail[0], tail[2]):
         # "... for your country. [pause] That's all.": the short utterance was heard alone.
-        understood = understand(probe[0], read_pcm(reader, tail[1], tail[2], rate))
+        understood = understand(probe[0], level_phrase(read_pcm(reader, tail[1], tail[2], rate)))
         if understood.command is None:
             return None, ()
         assert transcriber is not None
-        head = read_pcm(reader, tail[0], tail[1], rate)
+        head = level_phrase(read_pcm(reader, tail[0], tail[1], rate))
         before = transcriber.transcribe(head, prompt=hint).strip()
         return understood, (*phrases[:-1], (before, head.duration))
     onset = segmenter.last_onset
     start = max(last[0], (onset or last[0]) - int(0.3 * rate))
     if (last[1] - start) / rate > MAX_COMMAND_SECONDS:
         return None, ()
-    understood = understand(phrases[-1][0], read_pcm(reader, start, last[1], rate))
+    understood = understand(phrases[-1][0], level_phrase(read_pcm(reader, start, last[1], rate)))
     if understood.command is None:
         return None, ()
     return understood, tuple(phrases[:-1])
