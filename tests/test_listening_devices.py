@@ -74,12 +74,14 @@ def test_soft_slow_and_noisy_answers_each_end_with_a_command_in_another_voice(
         (condition("clean"), "espeak en", "stop"),
     ]
     proc = run.start("reflect")
+    printed: list[str] = []
     for i, (sample, voice, kind) in enumerate(plan):
-        wait_for_line(proc.stderr, "Listening", timeout=240)
+        printed += wait_for_line(proc.stderr, "Listening", timeout=240)
         time.sleep(0.3)
         _speak(_then_command(sample, voice, kind), tmp_path, f"answer-{i}")
-    out, err = proc.communicate(timeout=240)
-    assert proc.returncode == 0, err
+    out, rest = proc.communicate(timeout=240)
+    assert proc.returncode == 0, rest
+    err = "".join(printed) + rest
     assert err.count("(Heard the command: next.)") == 3, err
     assert err.count("(Heard the command: stop.)") == 1, err
 

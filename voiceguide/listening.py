@@ -176,6 +176,12 @@ def listen(
     error: str | None = None
     turn = _Turn(patience, on_check)
     last: tuple[int, int] | None = None
+    heard_early: set[tuple[int, int]] = set()  # short utterances sent to be heard at once
+    # A command ends the turn at once when the turn would otherwise wait longer: with a short
+    # closing silence it ends about as soon anyway.
+    early = understand is not None and (
+        patience.silence is None or patience.silence > COMMAND_PAUSE + 2.0
+    )
 
     def hand_over(start: int, end: int) -> None:
         nonlocal last
@@ -202,6 +208,11 @@ def listen(
                     stopped_by = "max"
                     break
                 if segmenter.speech_started:
+                    if early and worker is not None:
+                        said = _early_command(segmenter, worker, heard_early, reader, rate)
+                        if said:
+                            stopped_by = "command"  # "that's all": no waiting through quiet
+                            break
                     if turn.finished(heard_seconds, segmenter):
                         stopped_by = "silence"
                         break
@@ -298,6 +309,35 @@ class _Turn:
         if self._check_end is None:
             return False
         return now - max(self._check_end, spoke) >= self.patience.after_check
+
+
+#: Quiet after a short utterance before it is heard as a possible command, while listening.
+COMMAND_PAUSE = 1.2
+
+
+def _early_command(
+    segmenter: Segmenter,
+    worker: StreamingTranscription,
+    sent: set[tuple[int, int]],
+    reader: int,
+    rate: int,
+) -> bool:
+    """Whether the person just said a command on its own ("That's all.", "Next."): the short
+    utterance before a pause is transcribed in the background as soon as the pause begins, and
+    a clear command ends the turn at once. (The answer's own transcription is not touched: the
+    command is confirmed and taken out afterwards, as for any answer.)"""
+    from voiceguide.commands import match_command
+
+    latest = segmenter.last_utterance()
+    if latest is not None and latest not in sent and segmenter.trailing_silence >= COMMAND_PAUSE:
+        sent.add(latest)
+        start, end = latest
+        worker.probe(("early", latest), lambda: read_pcm(reader, start, end, rate))
+    for span in sent:
+        heard = worker.probes.get(("early", span))
+        if heard is not None and match_command(*heard) is not None:
+            return True
+    return False
 
 
 def _last_command(

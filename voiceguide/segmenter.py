@@ -134,6 +134,15 @@ class Segmenter:
         """Where the last speech so far ended, in seconds from the start (None before any)."""
         return None if self._last_speech is None else self._last_speech * self.frame_seconds
 
+    def last_utterance(self) -> tuple[int, int] | None:
+        """The latest utterance said after a pause, as samples (with a little margin), if it is
+        short enough to be a spoken command; None otherwise."""
+        u, last = self._utterance, self._last_speech
+        if u is None or last is None or (last - u) * self.frame_seconds > self.short_utterance:
+            return None
+        margin = int(0.3 / self.frame_seconds)
+        return max(0, u - margin) * self.frame, (last + margin) * self.frame
+
     def feed(self, block: np.ndarray) -> list[tuple[int, int]]:
         """Take a block of int16 samples; return the sample ranges of segments that just closed."""
         samples = np.asarray(block, np.int16).astype(np.float32) / 32768.0
