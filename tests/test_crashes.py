@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,22 @@ def steps_of(template: Path, tmp_path: Path, *args: str) -> int:
     return int(counter.read_text())
 
 
+def killed_at_every_step(
+    template: Path, tmp_path: Path, *args: str, reset: Callable[[], None] = lambda: None
+) -> Iterator[tuple[int, Path]]:
+    """For each file-system step of the command: a copy of `template`, the command killed
+    right after that step; yields (step, data folder) and removes the copy afterwards."""
+    total = steps_of(template, tmp_path, *args)
+    for n in range(1, total + 1):
+        home = tmp_path / f"h{n}"
+        shutil.copytree(template, home)
+        reset()
+        killed = voiceguide(home, *args, crash_at=n)
+        assert killed.returncode == -9, (n, killed.stderr)
+        yield n, home
+        shutil.rmtree(home)
+
+
 def plaintext(home: Path) -> list[Path]:
     """Readable journal content in a data folder that should hold none."""
     journal = home / "journal"
@@ -110,12 +127,7 @@ def encrypted_journal(tmp_path_factory: pytest.TempPathFactory, plain_journal: P
 def test_encrypt_killed_at_every_step_is_finished_on_the_next_start(
     plain_journal: Path, tmp_path: Path
 ) -> None:
-    total = steps_of(plain_journal, tmp_path, "encrypt")
-    for n in range(1, total + 1):
-        home = tmp_path / f"h{n}"
-        shutil.copytree(plain_journal, home)
-        killed = voiceguide(home, "encrypt", crash_at=n)
-        assert killed.returncode == -9, (n, killed.stderr)
+    for n, home in killed_at_every_step(plain_journal, tmp_path, "encrypt"):
         # The next start (any command) finishes the change, or undoes it if nothing had begun.
         assert len(listed(home)) == ENTRIES, n
         if (home / "encryption.json").exists():
@@ -123,23 +135,16 @@ def test_encrypt_killed_at_every_step_is_finished_on_the_next_start(
             assert not (home / "encryption-change.json").exists()
             again = voiceguide(home, "encrypt")
             assert "already encrypted" in again.stderr, (n, again.stderr)
-        shutil.rmtree(home)
 
 
 def test_decrypt_killed_at_every_step_is_finished_on_the_next_start(
     encrypted_journal: Path, tmp_path: Path
 ) -> None:
-    total = steps_of(encrypted_journal, tmp_path, "decrypt")
-    for n in range(1, total + 1):
-        home = tmp_path / f"h{n}"
-        shutil.copytree(encrypted_journal, home)
-        killed = voiceguide(home, "decrypt", crash_at=n)
-        assert killed.returncode == -9, (n, killed.stderr)
+    for n, home in killed_at_every_step(encrypted_journal, tmp_path, "decrypt"):
         assert voiceguide(home, "recover").returncode == 0
         assert len(listed(home)) == ENTRIES, n
         sealed = list((home / "journal").rglob("*.enc"))
         assert sealed == [] or (home / "encryption.json").exists(), n
-        shutil.rmtree(home)
 
 
 def test_import_into_an_encrypted_journal_killed_at_every_step_leaves_no_plaintext(
@@ -147,15 +152,9 @@ def test_import_into_an_encrypted_journal_killed_at_every_step_leaves_no_plainte
 ) -> None:
     memo = speech / "one_two_three.wav"
     args = ("journal", "import", str(memo), "--stt", "sphinx")
-    total = steps_of(encrypted_journal, tmp_path, *args)
-    for n in range(1, total + 1):
-        home = tmp_path / f"h{n}"
-        shutil.copytree(encrypted_journal, home)
-        killed = voiceguide(home, *args, crash_at=n)
-        assert killed.returncode == -9, (n, killed.stderr)
+    for n, home in killed_at_every_step(encrypted_journal, tmp_path, *args):
         assert len(listed(home)) in (ENTRIES, ENTRIES + 1), n
         assert plaintext(home) == [], (n, plaintext(home))
-        shutil.rmtree(home)
 
 
 def test_a_wrong_passphrase_stops_an_import_before_anything_is_written(
@@ -241,16 +240,10 @@ def test_recover_killed_at_every_step_files_each_session_exactly_once(
     template = tmp_path / "template"
     shutil.copytree(plain_journal, template)
     _unfinished(template, 2)
-    total = steps_of(template, tmp_path, "recover")
-    for n in range(1, total + 1):
-        home = tmp_path / f"h{n}"
-        shutil.copytree(template, home)
-        killed = voiceguide(home, "recover", crash_at=n)
-        assert killed.returncode == -9, (n, killed.stderr)
+    for n, home in killed_at_every_step(template, tmp_path, "recover"):
         assert voiceguide(home, "recover").returncode == 0
         assert len(listed(home)) == ENTRIES + 2, (n, listed(home))
         assert not list((home / "recordings").glob("*.wav")), n
-        shutil.rmtree(home)
 
 
 def test_an_export_killed_at_every_step_is_whole_or_not_there(
@@ -258,23 +251,18 @@ def test_an_export_killed_at_every_step_is_whole_or_not_there(
 ) -> None:
     out = tmp_path / "exports" / "journal-export"
     out.parent.mkdir()
-    total = steps_of(plain_journal, tmp_path, "journal", "export", "--out", str(out))
-    shutil.rmtree(out)
-    for n in range(1, total + 1):
-        home = tmp_path / f"h{n}"
-        shutil.copytree(plain_journal, home)
-        killed = voiceguide(home, "journal", "export", "--out", str(out), crash_at=n)
-        assert killed.returncode == -9, (n, killed.stderr)
+    args = ("journal", "export", "--out", str(out))
+    reset = lambda: shutil.rmtree(out, ignore_errors=True)  # noqa: E731
+    for n, home in killed_at_every_step(plain_journal, tmp_path, *args, reset=reset):
         assert voiceguide(home, "recover").returncode == 0
         left = sorted(p.name for p in out.parent.iterdir())
         assert left in ([], [out.name]), (n, left)  # whole, or nothing: no half export
         if left:
             assert len(list(out.glob("*.md"))) == ENTRIES + 1 and not (out / ".tmp").exists()
             shutil.rmtree(out)
-        done = voiceguide(home, "journal", "export", "--out", str(out))
+        done = voiceguide(home, *args)
         assert done.returncode == 0, (n, done.stderr)
         shutil.rmtree(out)
-        shutil.rmtree(home)
 
 
 def test_doctor_says_when_the_journal_is_only_partly_encrypted(

@@ -22,6 +22,7 @@ from voiceguide.journal import (
     render_markdown,
 )
 from voiceguide.script import ScriptError, check, parse
+from voiceguide.settings import PERSISTED
 
 #: Words people say: letters, digits, punctuation and spaces, any script, no control characters.
 spoken = (
@@ -202,24 +203,7 @@ toml_values = st.one_of(
 
 
 @given(
-    key=st.sampled_from(
-        [
-            "silence",
-            "pause",
-            "after_check",
-            "max_seconds",
-            "wait_seconds",
-            "voice",
-            "speech_rate",
-            "meditation_rate",
-            "volume",
-            "ambient",
-            "stt",
-            "input_device",
-            "voice_commands",
-            "bogus",
-        ]
-    ),  # fmt: skip
+    key=st.sampled_from([*PERSISTED, "voice_commands", "bogus"]),
     value=toml_values,
 )
 @settings(
