@@ -407,3 +407,21 @@ def test_config_set_checks_values_and_takes_every_documented_setting(run: Run) -
     assert (
         "max-seconds = 900.0" in shown and "input-device = 2" in shown and "pause = 15.0" in shown
     )
+
+
+def test_audio_written_to_a_full_disk_says_the_disk_is_full(tmp_path: Path) -> None:
+    from voiceguide.errors import DiskFullError
+
+    small = tmp_path / "small"
+    small.mkdir()
+    assert (
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)]).returncode
+        == 0
+    )
+    try:
+        noise = np.random.default_rng(2).uniform(-0.5, 0.5, RATE * 10).astype(np.float32)
+        with pytest.raises(DiskFullError, match="disk is full") as raised:
+            Audio(noise, RATE).save(small / "big.flac")
+        assert str(small / "big.flac") in raised.value.message
+    finally:
+        subprocess.run(["umount", "-l", str(small)], check=False)

@@ -38,16 +38,18 @@ def _then_command(sample: Sample, voice: str, kind: str = "stop") -> Audio:
     return Audio.concat([sample.audio, room_tone(1.5, seed=9), command(kind, voice)])
 
 
+@pytest.mark.parametrize("name", ["halting", "after-infusion"])
 def test_right_after_an_infusion_a_halting_soft_slow_answer_is_kept_whole(
-    run: Run, virtual_audio: None, tmp_path: Path
+    name: str, run: Run, virtual_audio: None, tmp_path: Path
 ) -> None:
-    """Soft (-55 dBFS), slow (0.8) and halting (pauses of 5.5, 10 and 8 s): one answer, whole;
-    the long pause brings the gentle check, and the words after it join the same answer."""
+    """Halting (pauses of 5.5, 10 and 8 s), then also soft (-55 dBFS) and slow (0.8): one
+    answer, whole; the long pause brings the gentle check, and the words after it join the
+    same answer."""
     run.returning_user()
-    sample = condition("after-infusion")
+    sample = condition(name)
     proc = run.start("reflect", "--quick")
     wait_for_line(proc.stderr, "Listening")
-    _speak(sample.audio, tmp_path, "after-infusion")
+    _speak(sample.audio, tmp_path, name)
     out, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err
     assert content.CHECK_FIRST in out  # said once, in the long pause or at the end

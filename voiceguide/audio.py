@@ -185,6 +185,15 @@ class Audio:
             )
         if not path.parent.is_dir():
             raise UsageError(f"The folder {path.parent} does not exist.")
+        import soundfile
+
+        try:
+            self._write(path, fmt, title)
+        except soundfile.LibsndfileError as exc:
+            raise _write_failed(exc, path) from exc
+        return path
+
+    def _write(self, path: Path, fmt: str, title: str | None) -> None:
         with atomic_path(path) as tmp:
             if fmt == "MP3":
                 self._save_mp3(tmp, title)
@@ -200,7 +209,6 @@ class Audio:
                     # In blocks: libsndfile's Vorbis encoder crashes on very large single writes.
                     for start in range(0, self.frames, 1 << 15):
                         out.write(self.samples[start : start + (1 << 15)])
-        return path
 
     def _save_mp3(self, tmp: Path, title: str | None) -> None:
         from pydub import AudioSegment
@@ -212,18 +220,36 @@ class Audio:
         seg.export(str(tmp), format="mp3", bitrate="96k", tags=tags)
 
 
+def _write_failed(exc: Exception, path: Path) -> Exception:
+    """libsndfile says only "System error." when a write fails: name a full disk as such."""
+    import shutil
+
+    from voiceguide.errors import AudioFileError, DiskFullError
+
+    try:
+        full = shutil.disk_usage(path.parent).free < 1 << 20
+    except OSError:
+        full = False
+    if full:
+        return DiskFullError(f"The disk is full, so {path} could not be written.")
+    return AudioFileError(f"{path} could not be written ({exc}).")
+
+
 def wav_to_flac(source: Path, dest: Path, *, block_frames: int = 1 << 16) -> Path:
     """Convert a WAV recording to FLAC atomically, block by block (never all in memory)."""
     import soundfile
 
     if dest.suffix.lower() != ".flac":
         raise ValueError("destination must end in .flac")
-    with soundfile.SoundFile(str(source)) as src, atomic_path(dest, overwrite=False) as tmp:
-        with soundfile.SoundFile(
-            str(tmp), "w", src.samplerate, src.channels, subtype="PCM_16", format="FLAC"
-        ) as out:
-            for block in src.blocks(blocksize=block_frames, dtype="int16"):
-                out.write(block)
+    try:
+        with soundfile.SoundFile(str(source)) as src, atomic_path(dest, overwrite=False) as tmp:
+            with soundfile.SoundFile(
+                str(tmp), "w", src.samplerate, src.channels, subtype="PCM_16", format="FLAC"
+            ) as out:
+                for block in src.blocks(blocksize=block_frames, dtype="int16"):
+                    out.write(block)
+    except soundfile.LibsndfileError as exc:
+        raise _write_failed(exc, dest) from exc
     return dest
 
 
