@@ -51,8 +51,11 @@ def test_every_word_is_kept_with_the_default_patience(
     # The answer ended only after the check and the quiet after it, never mid-thought: the
     # recording holds all of the speech and the pauses between.
     assert capture.stopped_by == "silence"
-    assert capture.duration >= 1.0 + sample.audio.duration + Patience().after_check
+    assert capture.listened >= 1.0 + sample.audio.duration + Patience().after_check
     assert capture.checks >= 1
+    # What is kept is all of the speech, and only a moment of the quiet after it.
+    assert 1.0 + sample.audio.duration - 0.6 <= capture.duration <= 1.0 + sample.audio.duration + 2
+    assert Audio.load(tmp_path / "a.wav").duration == pytest.approx(capture.duration, abs=0.01)
     assert wer(sample.reference, capture.text) <= 0.10, capture.text
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import soundfile
 from conftest import (
+    VOICEGUIDE,
     Run,
     heard_words,
     record_speaker,
@@ -147,11 +148,25 @@ def test_during_plays_the_persons_intention_quietly_and_stops_on_ctrl_c(
     words = WhisperTranscriber.bundled().transcribe(heard.gain(9))
     assert wer(references()["jfk.flac"], words) <= 0.35, words  # the person's own words
 
-    proc = run.start("during")
-    wait_for_line(proc.stderr, "Playing quietly")
-    time.sleep(3)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    # Started as a background job is (SIGINT ignored by the parent): Ctrl-C must still stop it.
+    proc = subprocess.Popen(
+        [str(VOICEGUIDE), "during"],
+        env=run.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        wait_for_line(proc.stderr, "Playing quietly")
+        time.sleep(3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:  # a test that gives up on a process ends it: it must not play into later tests
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 0, err
     assert "Stopped." in err and "Traceback" not in err
 

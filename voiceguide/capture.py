@@ -116,3 +116,18 @@ def repair_capture(path: Path, *, rate: int | None = None) -> Audio:
         handle.flush()
         os.fsync(handle.fileno())
     return Audio.from_int16(data, claimed)
+
+
+def trim_capture(path: Path, seconds: float) -> float:
+    """Cut a finished capture to its first `seconds` (the quiet after a person finished);
+    the seconds it now holds."""
+    size = path.stat().st_size
+    rate = _HEADER.unpack(path.read_bytes()[: _HEADER.size])[7]
+    keep = min(size - _HEADER.size, int(seconds * rate) * 2)
+    keep -= keep % 2
+    with open(path, "r+b") as handle:
+        handle.write(_header(rate, keep))
+        handle.truncate(_HEADER.size + keep)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return keep / 2 / rate

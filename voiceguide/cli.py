@@ -564,6 +564,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command; errors become one sentence and exit code 1."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    # Ctrl-C (SIGINT) always stops voiceguide cleanly, even when it was started from a shell
+    # or a program that ignores SIGINT for its children (a background job, some CI runners):
+    # Python would otherwise keep that "ignore" and `during` could only be killed.
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         args = build_parser().parse_args(argv)
         return run(args)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from voiceguide.audio import Audio
-from voiceguide.capture import HEADER_BYTES, CaptureWriter
+from voiceguide.capture import HEADER_BYTES, CaptureWriter, trim_capture
 from voiceguide.commands import HOTWORDS, Understood
 from voiceguide.errors import DeviceError, EngineError
 from voiceguide.interfaces import Recorder, Transcriber
@@ -132,7 +132,13 @@ class Capture:
     without_command: tuple[tuple[str, float], ...] = ()
     #: How many times listening checked in after a long pause.
     checks: int = 0
+    #: How long the turn lasted, in seconds of audio (the quiet after a patient ending is not
+    #: kept in the recording, so `duration` can be shorter).
+    listened: float = 0.0
 
+
+#: Seconds of quiet kept after the last word when an answer ends after a patient wait.
+KEEP_AFTER_LAST_WORD = 1.5
 
 #: Decides whether a short last utterance (its text, its audio) is a voice command.
 Understand = Callable[[str, Audio], "Understood"]
@@ -262,9 +268,16 @@ def listen(
             error = error or f"The recording was kept, but transcription failed: {exc}"
         finally:
             os.close(reader)
+    listened = duration = writer.seconds
+    last_word = segmenter.last_speech_seconds
+    if stopped_by == "silence" and turn.checks and patience.silence is None and last_word:
+        # The turn waited through the check and the quiet after it; the recording keeps only a
+        # moment of that quiet (an intention played back must not end in half a minute of it).
+        with contextlib.suppress(OSError):
+            duration = trim_capture(path, last_word + KEEP_AFTER_LAST_WORD)
     return Capture(
         path=path,
-        duration=writer.seconds,
+        duration=duration,
         text=text,
         heard=heard,
         stopped_by=stopped_by,
@@ -274,6 +287,7 @@ def listen(
         command_sure=command.sure if command is not None else True,
         without_command=without,
         checks=turn.checks,
+        listened=listened,
     )
 
 
