@@ -262,6 +262,10 @@ def listen(
                     phrases = without
                     text = " ".join(t for t, _ in phrases if t).strip()
                     heard = bool(text)
+            if transcriber is not None and len(phrases) >= 2 and heard:
+                whole = _halting_answer(segmenter, phrases, reader, rate, transcriber, hint)
+                if whole is not None:
+                    phrases, text = whole, whole[0][0]
         except EngineError as exc:
             error = error or exc.message
         except Exception as exc:  # a failed transcriber: the recording is kept
@@ -323,6 +327,35 @@ class _Turn:
         if self._check_end is None:
             return False
         return now - max(self._check_end, spoke) >= self.patience.after_check
+
+
+#: An answer with a pause at least this long between phrases is halting: its phrases are
+#: heard again together when it ends (a phrase of two words, alone, loses words that the
+#: sentence around it keeps: "ask not" after a 10-second pause).
+HALTING_PAUSE = 4.5
+#: The longest halting answer heard again as a whole (its pauses are left out by Whisper's own
+#: voice filter, so this is mostly quiet).
+MAX_WHOLE_SECONDS = 90.0
+
+
+def _halting_answer(
+    segmenter: Segmenter,
+    phrases: tuple[tuple[str, float], ...],
+    reader: int,
+    rate: int,
+    transcriber: Transcriber,
+    hint: str | None,
+) -> tuple[tuple[str, float], ...] | None:
+    """A halting answer (long pauses between short phrases) transcribed once more as a whole,
+    levelled: the one phrase it becomes; None when the answer is not halting, or too long."""
+    if segmenter.longest_pause < HALTING_PAUSE:
+        return None
+    seconds = sum(d for _, d in phrases)  # the phrases tile the answer from its start
+    if seconds > MAX_WHOLE_SECONDS:
+        return None
+    audio = level_phrase(read_pcm(reader, 0, int(seconds * rate), rate))
+    text = transcriber.transcribe(audio, prompt=hint).strip()
+    return ((text, seconds),) if text else None
 
 
 #: Quiet after a short utterance before it is heard as a possible command, while listening.
