@@ -25,6 +25,7 @@ from voiceguide.errors import (
     NothingHeard,
     UsageError,
     VoiceguideError,
+    from_os_error,
 )
 from voiceguide.fsutil import private_dir
 from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
@@ -1097,7 +1098,7 @@ class Voiceguide:
         try:
             atomic_write_text(out, text)
         except OSError as exc:
-            raise _disk_error(exc, out) from exc
+            raise from_os_error(exc, out) from exc
         self.inform(f"Exported {len(entries)} entries to {out}.")
         return None
 
@@ -1339,14 +1340,3 @@ def _check_output_path(out: Path, *, force: bool = True) -> None:
         raise UsageError(f"{out} is {kind}; voiceguide only writes new files or regular ones.")
     if not force:
         raise UsageError(f"{out} already exists.", hint="Add --force to replace it.")
-
-
-def _disk_error(exc: OSError, path: Path) -> VoiceguideError:
-    """A write that failed, said plainly (a full disk, a size limit, no permission)."""
-    import errno
-
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return DiskFullError(f"The disk is full, so {path} could not be written.")
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return VoiceguideError(f"Permission was denied to write {path}.")
-    return VoiceguideError(f"{path} could not be written: {exc.strerror or exc}.")

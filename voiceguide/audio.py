@@ -222,16 +222,17 @@ class Audio:
 
 def _write_failed(exc: Exception, path: Path) -> Exception:
     """libsndfile says only "System error." when a write fails: name a full disk as such."""
+    import errno
     import shutil
 
-    from voiceguide.errors import AudioFileError, DiskFullError
+    from voiceguide.errors import AudioFileError, from_os_error
 
     try:
         full = shutil.disk_usage(path.parent).free < 1 << 20
     except OSError:
         full = False
     if full:
-        return DiskFullError(f"The disk is full, so {path} could not be written.")
+        return from_os_error(OSError(errno.ENOSPC, "No space left on device"), path)
     return AudioFileError(f"{path} could not be written ({exc}).")
 
 

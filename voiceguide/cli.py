@@ -546,20 +546,6 @@ def _scripts(app: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _os_error(exc: OSError) -> str:
-    """A failed read or write as one plain sentence (a full disk, a size limit, no permission)."""
-    import errno
-
-    where = f" ({exc.filename})" if exc.filename else ""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"The disk is full{where}; what was already saved is kept."
-    if exc.errno == errno.EFBIG:
-        return f"A file grew past the size this system allows{where}."
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"Permission was denied{where}."
-    return f"{exc.strerror or exc}{where}."
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command; errors become one sentence and exit code 1."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -587,7 +573,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if debug:
             raise
-        print(f"voiceguide: {_os_error(exc)}", file=sys.stderr)
+        from voiceguide.errors import from_os_error
+
+        print(f"voiceguide: {from_os_error(exc).message}", file=sys.stderr)
         return 1
     except Exception as exc:
         if debug:

@@ -46,3 +46,18 @@ class JournalError(VoiceguideError):
 
 class DiskFullError(VoiceguideError):
     """The disk filled up; what fitted is kept."""
+
+
+def from_os_error(exc: OSError, path: object = None) -> VoiceguideError:
+    """A failed read or write as one plain sentence: a full disk, a size limit, no permission."""
+    import errno
+
+    where = path if path is not None else exc.filename
+    at = f" ({where})" if where else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(f"The disk is full{at}.")
+    if exc.errno == errno.EFBIG:
+        return DiskFullError(f"A file grew past the size this system allows{at}.")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return VoiceguideError(f"Permission was denied{at}.")
+    return VoiceguideError(f"{exc.strerror or exc}{at}.")

@@ -95,15 +95,11 @@ def to_markdown_folder(
         return _write_markdown_folder(entries, folder, audio, inform)
     except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)  # made by this export, and only half written
-        import errno
+        from voiceguide.errors import from_os_error
 
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            raise DiskFullError(
-                f"The disk is full, so the export stopped; nothing was left in {folder.parent}."
-            ) from exc
-        raise JournalError(
-            f"The export failed ({exc.strerror or exc}); nothing was left in {folder.parent}."
-        ) from exc
+        error = from_os_error(exc, folder.parent)
+        error_type = DiskFullError if isinstance(error, DiskFullError) else JournalError
+        raise error_type(f"{error.message} The export stopped and left nothing behind.") from exc
 
 
 def _write_markdown_folder(
