@@ -263,7 +263,7 @@ def listen(
                     text = " ".join(t for t, _ in phrases if t).strip()
                     heard = bool(text)
             if transcriber is not None and len(phrases) >= 2 and heard:
-                whole = _halting_answer(segmenter, phrases, reader, rate, transcriber, hint)
+                whole = _whole_answer(phrases, reader, rate, transcriber, hint)
                 if whole is not None:
                     phrases, text = whole, whole[0][0]
         except EngineError as exc:
@@ -329,27 +329,23 @@ class _Turn:
         return now - max(self._check_end, spoke) >= self.patience.after_check
 
 
-#: An answer with a pause at least this long between phrases is halting: its phrases are
-#: heard again together when it ends (a phrase of two words, alone, loses words that the
-#: sentence around it keeps: "ask not" after a 10-second pause).
-HALTING_PAUSE = 4.5
-#: The longest halting answer heard again as a whole (its pauses are left out by Whisper's own
-#: voice filter, so this is mostly quiet).
+#: An answer of more than one phrase, up to this long, is heard again as a whole when it ends.
+#: A phrase alone loses words that the sentence around it keeps: "ask not" after a 10-second
+#: pause, or "ask not" split off by a fan's noise at a breath ("And not."). Whisper's own voice
+#: filter leaves the pauses out, so this costs about a tenth of the speech's length (about a
+#: second for a 12-second answer); longer answers keep their phrases as heard while speaking.
 MAX_WHOLE_SECONDS = 90.0
 
 
-def _halting_answer(
-    segmenter: Segmenter,
+def _whole_answer(
     phrases: tuple[tuple[str, float], ...],
     reader: int,
     rate: int,
     transcriber: Transcriber,
     hint: str | None,
 ) -> tuple[tuple[str, float], ...] | None:
-    """A halting answer (long pauses between short phrases) transcribed once more as a whole,
-    levelled: the one phrase it becomes; None when the answer is not halting, or too long."""
-    if segmenter.longest_pause < HALTING_PAUSE:
-        return None
+    """An answer of several phrases transcribed once more as a whole, levelled: the one phrase
+    it becomes; None when it is too long."""
     seconds = sum(d for _, d in phrases)  # the phrases tile the answer from its start
     if seconds > MAX_WHOLE_SECONDS:
         return None

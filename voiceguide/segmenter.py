@@ -115,8 +115,6 @@ class Segmenter:
         self.last_tail: tuple[int, int, int] | None = None
         #: Where speech begins in the segment that closed last (a sample index).
         self.last_onset: int | None = None
-        #: The longest pause between two stretches of speech so far, in seconds.
-        self.longest_pause = 0.0
 
     # -- public ------------------------------------------------------------------------------
     @property
@@ -184,9 +182,6 @@ class Segmenter:
                 self._last_speech = index + 1
         elif self._run >= self.onset_frames:
             onset = index - self._run + 1
-            if self._last_speech is not None:
-                gap = (onset - self._last_speech) * self.frame_seconds
-                self.longest_pause = max(self.longest_pause, gap)
             self._in_speech = True
             if self._seg_first_speech is None:
                 self._seg_first_speech = onset
