@@ -427,15 +427,23 @@ def read_pcm(fd: int, start: int, end: int, rate: int) -> Audio:
 def transcribe_audio(
     audio: Audio, transcriber: Transcriber, *, block_seconds: float = 1.0
 ) -> tuple[bool, str]:
-    """Transcribe a whole recording phrase by phrase, as live listening does; (heard, text)."""
+    """Transcribe a whole recording phrase by phrase, as live listening does, and heard again as
+    a whole when it is of several phrases and short enough (as an answer is); (heard, text)."""
     speech = audio.for_speech(16000)
     pcm = speech.to_int16()[:, 0]
     segmenter = Segmenter(speech.rate)
     worker = StreamingTranscription(transcriber)
     block = int(speech.rate * block_seconds)
+    spans: list[tuple[int, int]] = []
     for i in range(0, len(pcm), block):
         for start, end in segmenter.feed(pcm[i : i + block]):
+            spans.append((start, end))
             worker.submit(Audio.from_int16(pcm[start:end], speech.rate))
     if (flushed := segmenter.flush()) is not None:
+        spans.append(flushed)
         worker.submit(Audio.from_int16(pcm[flushed[0] : flushed[1]], speech.rate))
-    return segmenter.speech_started, worker.finish()
+    text = worker.finish()
+    if len(spans) >= 2 and spans[-1][1] <= MAX_WHOLE_SECONDS * speech.rate:
+        whole = level_phrase(Audio.from_int16(pcm[: spans[-1][1]], speech.rate))
+        text = transcriber.transcribe(whole).strip() or text
+    return segmenter.speech_started, text
