@@ -26,6 +26,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEECH = Path(os.environ.get("VOICEGUIDE_SPEECH", ROOT.parent / "shared" / "speech"))
 VOICEGUIDE = Path(sys.executable).parent / "voiceguide"
 
+#: The virtual speaker and microphone of this test process. Tests run side by side in
+#: pytest-xdist workers, each with its own pair (`scripts/virtual-audio gw0`), so what one test
+#: plays is never heard by another. Every program started here (and this process) plays to and
+#: records from them through PulseAudio's PULSE_SINK and PULSE_SOURCE.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+SPEAKER = f"vg_speaker_{WORKER}" if WORKER else "vg_speaker"
+MIC_SINK = f"vg_mic_sink_{WORKER}" if WORKER else "vg_mic_sink"
+MIC = f"vg_mic_{WORKER}" if WORKER else "vg_mic"
+os.environ["PULSE_SINK"], os.environ["PULSE_SOURCE"] = SPEAKER, MIC
+
 
 def fake_app(
     home: Path, recorder: Recorder, answers: Iterable[str] = (), **settings: object
@@ -84,7 +94,11 @@ def speech() -> Path:
 @pytest.fixture(scope="session")
 def virtual_audio() -> None:
     """PulseAudio with the virtual speaker and microphone, started if needed (never skipped)."""
-    subprocess.run([str(ROOT / "scripts" / "virtual-audio")], check=True, capture_output=True)
+    subprocess.run(
+        [str(ROOT / "scripts" / "virtual-audio"), *([WORKER] if WORKER else [])],
+        check=True,
+        capture_output=True,
+    )
 
 
 #: Silence played before each recording. The first moments of a new playback stream can be lost
@@ -104,7 +118,7 @@ def as_wav16(source: Path, folder: Path) -> Path:
 
 def speak_into_microphone(source: Path, folder: Path) -> None:
     """Play a recording into the virtual microphone, in real time."""
-    subprocess.run(["paplay", "--device=vg_mic_sink", str(as_wav16(source, folder))], check=True)
+    subprocess.run(["paplay", f"--device={MIC_SINK}", str(as_wav16(source, folder))], check=True)
 
 
 @contextlib.contextmanager
@@ -113,7 +127,7 @@ def record_speaker(path: Path) -> Iterator[Path]:
     proc = subprocess.Popen(
         [
             "parecord",
-            "--device=vg_speaker.monitor",
+            f"--device={SPEAKER}.monitor",
             "--file-format=wav",
             "--channels=1",
             "--rate=16000",
@@ -240,3 +254,19 @@ def run(tmp_path: Path) -> Run:
     """Runs the installed command with a fresh data folder."""
     assert VOICEGUIDE.exists() or shutil.which("voiceguide"), "voiceguide is not installed"
     return Run(tmp_path / "home")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A parallel worker's own speaker and microphone exist before its first test: even a test
+    that needs no sound may speak (the first-run notice), and it must not fail for lack of a
+    device or be heard by another test."""
+    if WORKER:
+        subprocess.run(
+            [str(ROOT / "scripts" / "virtual-audio"), WORKER], check=True, capture_output=True
+        )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The device tests first: they take longest, mostly waiting in real time, so parallel workers
+    start them early and the quick tests fill the gaps."""
+    items.sort(key=lambda item: item.get_closest_marker("devices") is None)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import soundfile
 from battery import Sample, command, condition, room_tone, save
-from conftest import Run, as_wav16, wait_for_line, wer
+from conftest import MIC_SINK, Run, as_wav16, wait_for_line, wer
 
 from voiceguide import content
 from voiceguide.audio import Audio
@@ -30,7 +30,7 @@ def _speak(audio: Audio, folder: Path, name: str) -> None:
     import subprocess
 
     wav = as_wav16(save(audio, folder / f"{name}.wav"), folder)
-    subprocess.run(["paplay", "--device=vg_mic_sink", str(wav)], check=True)
+    subprocess.run(["paplay", f"--device={MIC_SINK}", str(wav)], check=True)
 
 
 def _then_command(sample: Sample, voice: str, kind: str = "stop") -> Audio:

@@ -56,6 +56,10 @@ def _load(folder: Path, threads: int) -> Any:
             # Local files only: no hub look-ups, ever.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+            # Idle decoder threads sleep instead of spinning: the recorder's and the player's
+            # threads need the CPU while Whisper works (on 2 cores, with other work running,
+            # a spinning wait made transcription 2-3 times slower; alone it is as fast).
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             from voiceguide.engines.onnx import onnxruntime
 
             onnxruntime()  # its VAD filter runs on onnxruntime: telemetry off first
