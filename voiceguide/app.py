@@ -286,26 +286,28 @@ class Voiceguide:
         return self.library.load(name)
 
     def speak_script(
-        self, name: str, *, context: Context | None = None, builtin: bool = False
+        self,
+        name: str,
+        *,
+        context: Context | None = None,
+        builtin: bool = False,
+        show: bool = True,
     ) -> None:
-        """Say a script that asks nothing (an introduction, the notice), step by step."""
+        """Say a script that asks nothing (an introduction, the notice), step by step; `show`:
+        each line is also shown as it is said."""
         script = self.library.load(name, builtin=builtin)
         voice = Voice(self.session_voice())
         context = context or self._context()
         for step in script.steps:
-            self._perform(step, voice, context)
+            self._perform(step, voice, context, show=show)
 
-    def _perform(self, step: Step, voice: Voice, context: Context) -> None:
+    def _perform(self, step: Step, voice: Voice, context: Context, *, show: bool = True) -> None:
         """Say or play one step that asks nothing, then keep its pause as real silence."""
         audio, _ = render_step(step, voice, context)
         if audio is None:
             return
-        if isinstance(step, Say | Early | IfLittle):
-            self.show(step.text)
-        elif isinstance(step, Daily):
-            self.show(step.texts[context.day % len(step.texts)])
-        elif isinstance(step, Intention) and context.intention(step.scope) is None:
-            self.show(step.fallback)
+        if show and (text := _shown(step, context)):
+            self.show(text)
         if step.pause > 0:
             audio = Audio.concat([audio, Audio.silence(step.pause, audio.rate)])
         self._play(audio)
@@ -326,11 +328,12 @@ class Voiceguide:
         marker = self.settings.home / "notice-acknowledged"
         if marker.exists():
             return False
+        # Shown whole first, so that nothing (not even "no speaker was found") comes between
+        # its lines; then spoken.
+        for _, text in self.library.load("notice", builtin=True).spoken():
+            self.show(text)
         if speak:
-            self.speak_script("notice", builtin=True)  # safety words: never replaced
-        else:
-            for _, text in self.library.load("notice", builtin=True).spoken():
-                self.show(text)
+            self.speak_script("notice", builtin=True, show=False)  # safety words: never replaced
         from voiceguide.fsutil import atomic_write_text
 
         atomic_write_text(marker, f"{dt.datetime.now().astimezone().isoformat()}\n")
@@ -362,6 +365,7 @@ class Voiceguide:
         if out is not None:
             _check_output_path(out)
         voice = self.session_voice(meditation=True)
+        session, script = self._fit_minutes(session, script, minutes, voice)
 
         def render() -> Rendered:
             return render_session(
@@ -386,13 +390,45 @@ class Voiceguide:
             finished = self._play_session(session, render, minutes=minutes)
         except NoDeviceError as exc:
             folder = private_dir(self.settings.home / "sessions")
-            path = folder / f"meditation-{script}-{dt.datetime.now():%Y-%m-%d-%H%M%S}.wav"
+            path = folder / f"meditation-{script}-{dt.datetime.now():%Y-%m-%d-%H%M%S}.flac"
             _at_volume(render().audio, session.volume).save(path, title=title)
-            self.inform(f"{exc.message} The session was saved to {path} instead.")
+            self.inform(content.SAVED_NO_SPEAKER.format(problem=exc.message, path=path))
             return path
         if not finished:
             self.inform("Stopped.")
         return None
+
+    def shortest_minutes(self, session: Script) -> float:
+        """The fewest minutes a meditation can be played in (its plain lines only)."""
+        from voiceguide.session import shortest
+
+        voice = self.session_voice(meditation=True)
+        return shortest(session, voice, context=self._context(), level=not self._given_synthesizer)
+
+    def _fit_minutes(
+        self, session: Script, script: str, minutes: float, voice: Synthesizer
+    ) -> tuple[Script, str]:
+        """The session to play in `minutes`: this one, or, when even its plain lines need more
+        time, the breathing space, said so (the voice is never sped up to fit)."""
+        from voiceguide.session import TooShort, shortest_minutes, shortest_seconds
+
+        level = not self._given_synthesizer
+        least = shortest_seconds(session, voice, context=self._context(), level=level)
+        if minutes * 60 >= least:
+            return session, script
+        instead = self.script(content.SHORT_PRACTICE)
+        if script == content.SHORT_PRACTICE or minutes * 60 < shortest_seconds(
+            instead, voice, context=self._context(), level=level
+        ):
+            raise TooShort(least)
+        self.inform(
+            content.SHORTER_INSTEAD.format(
+                title=session.title.lower(),
+                least=content.minutes_phrase(shortest_minutes(least)),
+                length="one-minute" if minutes == 1 else f"{minutes:g}-minute",
+            )
+        )
+        return instead, content.SHORT_PRACTICE
 
     def _play_session(
         self, session: Script, render: Callable[[], Rendered], *, minutes: float
@@ -1320,6 +1356,17 @@ def _at_volume(audio: Audio, volume: float) -> Audio:
     import math
 
     return audio if volume >= 1.0 else audio.gain(20 * math.log10(volume))
+
+
+def _shown(step: Step, context: Context) -> str:
+    """The words a step says, to show as it is said ("" for a bell, or one's own voice)."""
+    if isinstance(step, Say | Early | IfLittle):
+        return step.text
+    if isinstance(step, Daily):
+        return step.texts[context.day % len(step.texts)]
+    if isinstance(step, Intention) and context.intention(step.scope) is None:
+        return step.fallback
+    return ""
 
 
 def _check_output_path(out: Path, *, force: bool = True) -> None:

@@ -519,7 +519,9 @@ def _scripts(app: Any, args: argparse.Namespace) -> int:
             try:
                 script = library.load(name)
                 kind = "asks" if script.asks else "plays"
-                print(f"{name:24s} {where:8s} {kind:5s}  {script.title}")
+                meditation = not script.asks and script.minutes is not None
+                shortest = f" (from {app.shortest_minutes(script):g} min)" if meditation else ""
+                print(f"{name:24s} {where:8s} {kind:5s}  {script.title}{shortest}")
             except VoiceguideError as exc:
                 print(f"{name:24s} {where:8s} !      {exc.message}")
         return 0

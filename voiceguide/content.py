@@ -140,3 +140,20 @@ MENU_MOMENTS = {
     "after": ("reflect", "going-forward"),
     "following": ("integrate", "hear-going-forward", "recap"),
 }
+
+# -- short practices -----------------------------------------------------------------------------
+#: What a meditation too long for the minutes asked for offers instead.
+SHORT_PRACTICE = "breathing-space"
+SHORTER_INSTEAD = "The shortest {title} is {least}; here is a {length} breathing space instead."
+
+
+def minutes_phrase(minutes: float) -> str:
+    """1 -> "1 minute", 2.5 -> "2.5 minutes"."""
+    return "1 minute" if minutes == 1 else f"{minutes:g} minutes"
+
+
+# -- no speaker ----------------------------------------------------------------------------------
+SAVED_NO_SPEAKER = (
+    "{problem} The session was saved to {path} instead; play it with any audio player "
+    "(for example: ffplay -nodisp -autoexit {path})."
+)

@@ -33,7 +33,9 @@ MAX_SCRIPT_BYTES = 256 * 1024
 class Say:
     """A line to speak, then a pause of `pause` seconds (before a meditation's length scales it).
 
-    `level` 0 lines are always spoken; higher levels join when the session is long enough.
+    `level` 0 lines are always spoken, even in the shortest session; higher levels join when
+    the session is long enough: 1 `[fuller]` (left out only of the shortest), 2 `[longer]`,
+    3 `[longest]`.
     """
 
     text: str
@@ -207,8 +209,10 @@ def parse_duration(text: str) -> float:
 # -- parsing -------------------------------------------------------------------------------------
 _DIRECTIVE = re.compile(r"^\[\s*([^\]]*?)\s*\]\s*(.*)$")
 _BREATH_WORDS = {"in": "Breathe in", "hold": "Hold", "out": "Breathe out"}
+#: Lines that join as a meditation gets longer, by how long it must be before they do.
+LEVELS = {"fuller": 1, "longer": 2, "longest": 3}
 DIRECTIVES = (
-    "title", "about", "minutes", "entry", "volume", "pause", "longer", "longest", "bell",
+    "title", "about", "minutes", "entry", "volume", "pause", "fuller", "longer", "longest", "bell",
     "breathe", "listen", "mood", "intention", "offer", "daily", "early", "if-little", "include",
 )  # fmt: skip
 
@@ -354,9 +358,9 @@ def _parse(
                 steps[-1] = dataclasses.replace(steps[-1], pause=0.0)
             add_pause(seconds)
             explicit_pause = True
-        elif word in ("longer", "longest"):
+        elif word in LEVELS:
             if need_text("the words to speak"):
-                push(Say(rest, level=1 if word == "longer" else 2, line=number))
+                push(Say(rest, level=LEVELS[word], line=number))
         elif word == "bell":
             push(Bell(line=number))
         elif word == "breathe":
