@@ -80,6 +80,12 @@ def _common() -> _Parser:
         default=s,
         help="do not listen for spoken commands (repeat, skip, go back, stop, cancel)",
     )
+    g.add_argument(
+        "--explain",
+        action="store_true",
+        default=s,
+        help="explain the session in full, as the first time (or say: tell me more)",
+    )
     g.add_argument("--debug", action="store_true", default=s, help="show full error details")
     return p
 
@@ -264,6 +270,7 @@ def _settings(args: argparse.Namespace) -> Any:
         after_check=getattr(args, "after_check", None),
         max_seconds=getattr(args, "max_seconds", None),
         voice_commands=getattr(args, "voice_commands", None),
+        explain=getattr(args, "explain", None),
         debug=getattr(args, "debug", False),
     )
 

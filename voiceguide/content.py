@@ -131,6 +131,7 @@ MENU_WORDS = {
         "listen intention going forward",
     ),
     "recap": ("recap", "remind", "summary"),
+    "explain": ("tell me more", "explain", "help", "how does this work", "what is this"),
     "else": ("something else", "else", "other", "everything", "more", "options"),
     "stop": ("stop", "goodbye", "bye", "nothing", "no thanks", "exit", "quit", "thats all", "done"),
 }
