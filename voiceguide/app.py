@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import shutil
+import subprocess
 import sys
 import threading
 import uuid
@@ -399,6 +401,50 @@ class Voiceguide:
             early=since is None or since <= EARLY_DAYS,
         )
 
+    # -- the daily reminder ----------------------------------------------------------------------
+    def remind_now(self) -> None:
+        """What the scheduler runs at the reminder's time: a soft chime and one spoken sentence;
+        with no speaker, a desktop notification where one can be shown."""
+        try:
+            self.player.play(listening_cue())
+            self.say(content.REMINDER_SPOKEN)
+        except NoDeviceError:
+            self._mute = True
+            notify = shutil.which("notify-send")
+            if notify is not None:
+                subprocess.run(
+                    [notify, content.REMINDER_TITLE, content.REMINDER_NOTICE],
+                    capture_output=True,
+                    timeout=10,
+                )
+            self.show(content.REMINDER_NOTICE)
+
+    def offer_reminder(self) -> None:
+        """In the days right after an infusion, offer once to set a daily reminder."""
+        from voiceguide.remind import reminder_command, scheduler
+
+        marker = self.settings.home / "reminder-offered"
+        if marker.exists():
+            return
+        try:
+            keeper = scheduler()
+            if keeper.current() is not None:
+                return
+        except VoiceguideError:
+            return  # no scheduler on this machine: nothing to offer
+        from voiceguide.fsutil import atomic_write_text
+
+        atomic_write_text(marker, f"{dt.date.today().isoformat()}\n")
+        if not self.confirm(content.REMINDER_OFFER, meta={"transient": True}):
+            return
+        hour, minute = content.REMINDER_OFFER_TIME
+        try:
+            keeper.install(hour, minute, reminder_command(self.settings.home))
+        except VoiceguideError as exc:
+            self.say(exc.message)
+            return
+        self.say(content.REMINDER_SET_SPOKEN)
+
     # -- once, at first use --------------------------------------------------------------------
     def first_run_notice(self, *, speak: bool = True) -> bool:
         """Say, once, that voiceguide is not a medical device or therapy; True when it was said."""
@@ -714,8 +760,13 @@ class Voiceguide:
         return self.run_session("reflect-quick" if quick else "reflect", infusion=infusion)
 
     def integrate(self) -> Entry | None:
-        """The daily integration check-in."""
-        return self.run_session("integrate")
+        """The daily integration check-in; in the days right after an infusion, it offers (once)
+        to set a daily reminder."""
+        entry = self.run_session("integrate")
+        days = self.days_since_infusion()
+        if entry is not None and days is not None and days <= EARLY_DAYS:
+            self.offer_reminder()
+        return entry
 
     def run_session(self, name: str, *, infusion: int | None = None) -> Entry | None:
         """Run a script live: speak, listen, ask the mood, offer; file the answers as an entry."""

@@ -246,6 +246,18 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("key")
     cp.add_argument("value")
 
+    p = command(
+        "remind",
+        "a gentle daily reminder of your check-in: remind daily 20:00, remind, remind off",
+    )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=("daily", "off", "now"),
+        help="daily HH:MM sets it; off removes it; now is what runs at that time",
+    )
+    p.add_argument("at", nargs="?", metavar="HH:MM", help="the time of day, e.g. 20:00")
+
     p = command("devices", "list microphones and speakers")
     p.add_argument(
         "--test",
@@ -328,6 +340,8 @@ def run(args: argparse.Namespace) -> int:
         from voiceguide.doctor import doctor
 
         return doctor(settings)
+    if args.command == "remind" and args.action != "now":
+        return _remind(settings, args)
     if args.command == "journal" and getattr(args, "action", None) in ("list", "search"):
         if not _unfinished_recordings(settings.home):
             return _journal_quick(settings, args)
@@ -342,6 +356,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "scripts":
         return _scripts(app, args)
+    if args.command == "remind":  # now: what the scheduler runs at the chosen time
+        app.remind_now()
+        return 0
     app.recover(quiet=True)  # every start quietly files what a crash left behind
     if args.command is None:  # no command: the spoken menu
         app.first_run_notice()
@@ -516,6 +533,30 @@ def _print_hits(hits: Any, limit: int) -> None:
 def _print_skipped(store: Any) -> None:
     for skipped in store.skipped:
         print(f"voiceguide: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+
+
+def _remind(settings: Any, args: argparse.Namespace) -> int:
+    from voiceguide import content
+    from voiceguide.remind import parse_time, reminder_command, scheduler
+
+    keeper = scheduler()
+    if args.action is None:
+        current = keeper.current()
+        print(
+            content.REMINDER_SET.format(at=current.at, where=current.where)
+            if current
+            else content.REMINDER_NONE
+        )
+        return 0
+    if args.action == "off":
+        print(content.REMINDER_OFF if keeper.remove() else content.REMINDER_NONE)
+        return 0
+    if not args.at:
+        raise UsageError("Say when: voiceguide remind daily 20:00.")
+    hour, minute = parse_time(args.at)
+    keeper.install(hour, minute, reminder_command(settings.home))
+    print(content.REMINDER_SET.format(at=f"{hour:02d}:{minute:02d}", where=keeper.where))
+    return 0
 
 
 def _scripts(app: Any, args: argparse.Namespace) -> int:
