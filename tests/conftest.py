@@ -24,6 +24,8 @@ from voiceguide.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH = Path(os.environ.get("VOICEGUIDE_SPEECH", ROOT.parent / "shared" / "speech"))
+#: No test sets a reminder in the machine's real scheduler (the reminder tests give their own).
+os.environ["VOICEGUIDE_SCHEDULER"] = "none"
 VOICEGUIDE = Path(sys.executable).parent / "voiceguide"
 
 #: The virtual speaker and microphone of this test process. Tests run side by side in

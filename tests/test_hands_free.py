@@ -272,8 +272,12 @@ def test_the_menu_runs_a_choice_offers_again_and_says_goodbye(
     texts = ["I'd like to set my intention, please.", "To be gentle with myself.", "Stop."]
     app, synth = make(tmp_path, turns, texts)
     app.menu()
-    assert synth.spoken[0].startswith(content.MENU_MOMENT["before"])
-    assert "prepare for your infusion" in synth.spoken[0]
+    # The first time, the menu says what voiceguide is and how to answer; then the greeting.
+    explanation = [step.text for step in app.script("menu").explanation()]  # type: ignore[union-attr]
+    assert synth.spoken[: len(explanation)] == explanation
+    greeting = synth.spoken[len(explanation)]
+    assert greeting.startswith(content.MENU_MOMENT["before"])
+    assert "prepare for your infusion" in greeting
     intention = app.current_intention()
     assert intention is not None and intention.text == "To be gentle with myself."
     assert any(line.startswith("Is there anything else") for line in synth.spoken)

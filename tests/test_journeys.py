@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 import soundfile
 from conftest import (
+    VOICEGUIDE,
     Run,
     record_speaker,
     references,
@@ -81,6 +86,53 @@ def test_intention_set_then_play_in_the_persons_own_voice(
     missing = run("intention", "show", "--going-forward")
     assert missing.returncode == 1
     assert "not set an intention going forward" in missing.stderr
+
+
+def test_a_returning_user_is_listened_to_within_20_seconds(
+    run: Run, speech: Path, virtual_audio: None, tmp_path: Path
+) -> None:
+    """The first intention is explained in full; the second time voiceguide listens within 20 s
+    of the command; --explain brings the whole explanation back, and Enter skips it."""
+    run.returning_user()  # the one-time safety notice is tested on its own
+    kinds = "An intention can be an outcome you hope for"
+    proc = run.start("intention", "set", "--silence", "3")
+    wait_for_line(proc.stderr, "Listening")
+    speak_into_microphone(speech / "jfk.flac", tmp_path)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert kinds in out
+
+    started = time.monotonic()
+    proc = run.start("intention", "set", "--silence", "3")
+    wait_for_line(proc.stderr, "Listening")
+    assert time.monotonic() - started < 20
+    speak_into_microphone(speech / "one_two_three.wav", tmp_path)
+    out, err = proc.communicate(timeout=120)  # asked whether to replace it: silence keeps it
+    assert proc.returncode == 0, err
+    assert kinds not in out and "tell me more" in out
+
+    # --explain: the whole explanation again, and in a terminal Enter goes straight on.
+    leader, follower = os.openpty()
+    proc = subprocess.Popen(
+        [str(VOICEGUIDE), "intention", "set", "--explain", "--silence", "3"],
+        env={**run.env(), "PYTHONUNBUFFERED": "1"},
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_line(proc.stdout, "Let's set your intention for this infusion.")
+        os.write(leader, b"\n")
+        pressed = time.monotonic()
+        seen = wait_for_line(proc.stderr, "Listening")
+        assert time.monotonic() - pressed < 8  # not the 40 s the whole explanation takes
+        assert any("Skipped ahead" in line for line in seen), seen
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+        os.close(leader)
+        os.close(follower)
 
 
 def test_meditate_two_minutes_to_a_file_is_mostly_quiet_and_intelligible(

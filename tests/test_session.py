@@ -14,7 +14,7 @@ from voiceguide.session import render_session
 GROUNDING_MEDITATION = Library(Path("/nonexistent")).load("grounding").steps
 
 
-@pytest.mark.parametrize("minutes", [2, 5, 10, 20, 45])
+@pytest.mark.parametrize("minutes", [1, 2, 5, 10, 20, 45])
 def test_length_is_exact_and_at_least_half_is_silence(minutes: float) -> None:
     synth = ToneSynthesizer(seconds_per_word=0.35)
     rendered = render_session(GROUNDING_MEDITATION, synth, minutes=minutes)
@@ -24,11 +24,16 @@ def test_length_is_exact_and_at_least_half_is_silence(minutes: float) -> None:
 
 def test_longer_sessions_say_more_but_never_speak_faster() -> None:
     synth = ToneSynthesizer(seconds_per_word=0.35)
+    shortest = render_session(GROUNDING_MEDITATION, synth, minutes=1)
     short = render_session(GROUNDING_MEDITATION, synth, minutes=2)
     long = render_session(GROUNDING_MEDITATION, synth, minutes=20)
-    assert set(short.lines) < set(long.lines)
-    assert set(short.lines) == {
+    assert set(shortest.lines) < set(short.lines) < set(long.lines)
+    # One minute: only the plain lines; two: the [fuller] ones join.
+    assert set(shortest.lines) == {
         s.text for s in GROUNDING_MEDITATION if isinstance(s, Say) and s.level == 0
+    }
+    assert set(short.lines) == {
+        s.text for s in GROUNDING_MEDITATION if isinstance(s, Say) and s.level <= 1
     }
     # Each line has exactly its synthesized length in both: only pauses change.
     assert short.speech_seconds == pytest.approx(
@@ -37,8 +42,9 @@ def test_longer_sessions_say_more_but_never_speak_faster() -> None:
 
 
 def test_too_short_a_session_is_a_clear_error() -> None:
-    with pytest.raises(UsageError, match="at least 2 minutes"):
-        render_session(GROUNDING_MEDITATION, ToneSynthesizer(seconds_per_word=0.35), minutes=1)
+    breath = Library(Path("/nonexistent")).load("breath").steps  # its breathing takes 78 s
+    with pytest.raises(UsageError, match="at least 2.5 minutes"):
+        render_session(breath, ToneSynthesizer(seconds_per_word=0.35), minutes=1)
 
 
 def test_pauses_follow_their_weights() -> None:

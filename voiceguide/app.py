@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import shutil
+import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from voiceguide import content, engines, series
+from voiceguide import content, engines, explained, series
 from voiceguide.answers import parse_mood, says_little, says_yes
 from voiceguide.audio import Audio
 from voiceguide.commands import SPOKEN, understand_command
@@ -34,6 +36,7 @@ from voiceguide.listening import Capture, Patience, listen, transcribe_audio
 from voiceguide.lock import data_lock
 from voiceguide.miccheck import MicReport
 from voiceguide.script import (
+    ASKING,
     Daily,
     Early,
     IfLittle,
@@ -182,15 +185,18 @@ class Voiceguide:
         wait_seconds: float | None = None,
         hint: str | None = None,
         reply: bool = False,
+        said: bool = False,
     ) -> Capture:
         """Speak a question, play the cue, and listen for the answer.
 
         An open question is listened to patiently: pauses bring a gentle check, never the end
         of the answer. A `reply` (yes or no, a number, a choice) ends after a short quiet.
         `meta` (kind, session, index, ...) is kept beside the recording, so that an answer cut
-        off by a crash can still be filed in its place by `recover`.
+        off by a crash can still be filed in its place by `recover`. `said`: the question has
+        just been said (at the end of an introduction).
         """
-        self.say(question)
+        if not said:
+            self.say(question)
         path = self.store.capture_path(label)
         stop = self._stop
         if stop is None:
@@ -286,26 +292,101 @@ class Voiceguide:
         return self.library.load(name)
 
     def speak_script(
-        self, name: str, *, context: Context | None = None, builtin: bool = False
-    ) -> None:
-        """Say a script that asks nothing (an introduction, the notice), step by step."""
-        script = self.library.load(name, builtin=builtin)
+        self,
+        name: str,
+        *,
+        context: Context | None = None,
+        builtin: bool = False,
+        show: bool = True,
+        then: str | None = None,
+    ) -> bool:
+        """Say a script that asks nothing (an introduction, the notice) as one stream; `show`:
+        each line is also shown as it is said. An introduction is said in full the first time
+        and in short after that; in a terminal, Enter or space skips the rest of it.
+
+        `then`: a question said right after it, in the same stream (no gap before it); False
+        when the person skipped ahead before it was said."""
+        full = self.library.load(name, builtin=builtin)
         voice = Voice(self.session_voice())
         context = context or self._context()
-        for step in script.steps:
-            self._perform(step, voice, context)
+        steps = self.as_heard(full).steps + ((Say(then, pause=0.0),) if then else ())
+        finished = self.say_steps(steps, voice, context, show=show, skippable=not builtin)
+        self.heard_in_full(full)
+        return finished
 
-    def _perform(self, step: Step, voice: Voice, context: Context) -> None:
+    # -- the first time, and after --------------------------------------------------------------
+    def as_heard(self, script: Script) -> Script:
+        """The session as this person hears it now: with its full explanation the first time (or
+        with --explain), with its short one after that."""
+        if not script.explains:
+            return script
+        first = self.settings.explain or script.name not in explained.heard(self.settings.home)
+        return script.for_listener(first_time=first)
+
+    def heard_in_full(self, script: Script) -> None:
+        """Remember that the session's explanation has been said (the next time is short)."""
+        if script.explains:
+            with contextlib.suppress(OSError):  # not worth failing a session for
+                explained.mark(self.settings.home, script.name)
+
+    def explain_again(self, script: Script, voice: Voice | None = None) -> None:
+        """What "tell me more" brings: the session's full explanation, skippable."""
+        voice = voice or Voice(self.session_voice())
+        self.say_steps(script.explanation(), voice, self._context(), skippable=True)
+
+    def say_steps(
+        self,
+        steps: Sequence[Step],
+        voice: Voice,
+        context: Context,
+        *,
+        show: bool = True,
+        skippable: bool = False,
+    ) -> bool:
+        """Say steps that ask nothing, back to back as one stream, each line shown as it begins
+        (with its pause kept as real silence). `skippable`: in a terminal, Enter or space skips
+        the rest. False when skipped."""
+        from voiceguide.playback import Controls, keyboard_controls, play_pieces
+
+        said = 0
+
+        def pieces() -> Iterator[Audio]:
+            nonlocal said
+            for step in steps:
+                audio, _ = render_step(step, voice, context)
+                said += 1
+                if audio is None:
+                    continue
+                if show and (text := _shown(step, context)):
+                    self.show(text)
+                if step.pause > 0:
+                    audio = Audio.concat([audio, Audio.silence(step.pause, audio.rate)])
+                yield audio
+
+        if not self._mute:
+            keys = keyboard_controls(skip=True) if skippable else contextlib.nullcontext(Controls())
+            with keys as controls:
+                try:
+                    finished = play_pieces(self.player, pieces(), controls=controls)
+                except NoDeviceError as exc:
+                    self._mute = True
+                    self.inform(f"{exc.message} The words are shown here instead.")
+                else:
+                    if not finished:
+                        self.inform("(Skipped ahead.)")
+                    return finished
+        for step in steps[said:]:  # no speaker: the words, shown
+            if show and (text := _shown(step, context)):
+                self.show(text)
+        return True
+
+    def _perform(self, step: Step, voice: Voice, context: Context, *, show: bool = True) -> None:
         """Say or play one step that asks nothing, then keep its pause as real silence."""
         audio, _ = render_step(step, voice, context)
         if audio is None:
             return
-        if isinstance(step, Say | Early | IfLittle):
-            self.show(step.text)
-        elif isinstance(step, Daily):
-            self.show(step.texts[context.day % len(step.texts)])
-        elif isinstance(step, Intention) and context.intention(step.scope) is None:
-            self.show(step.fallback)
+        if show and (text := _shown(step, context)):
+            self.show(text)
         if step.pause > 0:
             audio = Audio.concat([audio, Audio.silence(step.pause, audio.rate)])
         self._play(audio)
@@ -320,17 +401,62 @@ class Voiceguide:
             early=since is None or since <= EARLY_DAYS,
         )
 
+    # -- the daily reminder ----------------------------------------------------------------------
+    def remind_now(self) -> None:
+        """What the scheduler runs at the reminder's time: a soft chime and one spoken sentence;
+        with no speaker, a desktop notification where one can be shown."""
+        try:
+            self.player.play(listening_cue())
+            self.say(content.REMINDER_SPOKEN)
+        except NoDeviceError:
+            self._mute = True
+            notify = shutil.which("notify-send")
+            if notify is not None:
+                subprocess.run(
+                    [notify, content.REMINDER_TITLE, content.REMINDER_NOTICE],
+                    capture_output=True,
+                    timeout=10,
+                )
+            self.show(content.REMINDER_NOTICE)
+
+    def offer_reminder(self) -> None:
+        """In the days right after an infusion, offer once to set a daily reminder."""
+        from voiceguide.remind import reminder_command, scheduler
+
+        marker = self.settings.home / "reminder-offered"
+        if marker.exists():
+            return
+        try:
+            keeper = scheduler()
+            if keeper.current() is not None:
+                return
+        except VoiceguideError:
+            return  # no scheduler on this machine: nothing to offer
+        from voiceguide.fsutil import atomic_write_text
+
+        atomic_write_text(marker, f"{dt.date.today().isoformat()}\n")
+        if not self.confirm(content.REMINDER_OFFER, meta={"transient": True}):
+            return
+        hour, minute = content.REMINDER_OFFER_TIME
+        try:
+            keeper.install(hour, minute, reminder_command(self.settings.home))
+        except VoiceguideError as exc:
+            self.say(exc.message)
+            return
+        self.say(content.REMINDER_SET_SPOKEN)
+
     # -- once, at first use --------------------------------------------------------------------
     def first_run_notice(self, *, speak: bool = True) -> bool:
         """Say, once, that voiceguide is not a medical device or therapy; True when it was said."""
         marker = self.settings.home / "notice-acknowledged"
         if marker.exists():
             return False
+        # Shown whole first, so that nothing (not even "no speaker was found") comes between
+        # its lines; then spoken.
+        for _, text in self.library.load("notice", builtin=True).spoken():
+            self.show(text)
         if speak:
-            self.speak_script("notice", builtin=True)  # safety words: never replaced
-        else:
-            for _, text in self.library.load("notice", builtin=True).spoken():
-                self.show(text)
+            self.speak_script("notice", builtin=True, show=False)  # safety words: never replaced
         from voiceguide.fsutil import atomic_write_text
 
         atomic_write_text(marker, f"{dt.datetime.now().astimezone().isoformat()}\n")
@@ -362,6 +488,7 @@ class Voiceguide:
         if out is not None:
             _check_output_path(out)
         voice = self.session_voice(meditation=True)
+        session, script = self._fit_minutes(session, script, minutes, voice)
 
         def render() -> Rendered:
             return render_session(
@@ -386,13 +513,45 @@ class Voiceguide:
             finished = self._play_session(session, render, minutes=minutes)
         except NoDeviceError as exc:
             folder = private_dir(self.settings.home / "sessions")
-            path = folder / f"meditation-{script}-{dt.datetime.now():%Y-%m-%d-%H%M%S}.wav"
+            path = folder / f"meditation-{script}-{dt.datetime.now():%Y-%m-%d-%H%M%S}.flac"
             _at_volume(render().audio, session.volume).save(path, title=title)
-            self.inform(f"{exc.message} The session was saved to {path} instead.")
+            self.inform(content.SAVED_NO_SPEAKER.format(problem=exc.message, path=path))
             return path
         if not finished:
             self.inform("Stopped.")
         return None
+
+    def shortest_minutes(self, session: Script) -> float:
+        """The fewest minutes a meditation can be played in (its plain lines only)."""
+        from voiceguide.session import shortest
+
+        voice = self.session_voice(meditation=True)
+        return shortest(session, voice, context=self._context(), level=not self._given_synthesizer)
+
+    def _fit_minutes(
+        self, session: Script, script: str, minutes: float, voice: Synthesizer
+    ) -> tuple[Script, str]:
+        """The session to play in `minutes`: this one, or, when even its plain lines need more
+        time, the breathing space, said so (the voice is never sped up to fit)."""
+        from voiceguide.session import TooShort, shortest_minutes, shortest_seconds
+
+        level = not self._given_synthesizer
+        least = shortest_seconds(session, voice, context=self._context(), level=level)
+        if minutes * 60 >= least:
+            return session, script
+        instead = self.script(content.SHORT_PRACTICE)
+        if script == content.SHORT_PRACTICE or minutes * 60 < shortest_seconds(
+            instead, voice, context=self._context(), level=level
+        ):
+            raise TooShort(least)
+        self.inform(
+            content.SHORTER_INSTEAD.format(
+                title=session.title.lower(),
+                least=content.minutes_phrase(shortest_minutes(least)),
+                length="one-minute" if minutes == 1 else f"{minutes:g}-minute",
+            )
+        )
+        return instead, content.SHORT_PRACTICE
 
     def _play_session(
         self, session: Script, render: Callable[[], Rendered], *, minutes: float
@@ -484,18 +643,20 @@ class Voiceguide:
         if scope not in INTENTION_SCOPES:
             raise UsageError(f"There is no kind of intention called {scope!r}.")
         with self.writing():
-            self.speak_script(content.INTENTION_SCRIPTS[scope])
+            question = content.INTENTION_QUESTIONS[scope]
+            said = self.speak_script(content.INTENTION_SCRIPTS[scope], then=question)
             number = self.current_infusion()
-            capture = self.ask(
-                content.INTENTION_QUESTIONS[scope],
-                label=f"intention-{scope}",
-                meta={
-                    "kind": "intention",
-                    "scope": scope,
-                    "infusion": number,
-                    "session": uuid.uuid4().hex,
-                },
-            )
+            meta = {"kind": "intention", "scope": scope, "infusion": number}
+            meta["session"] = uuid.uuid4().hex
+            while True:
+                capture = self.ask(question, label=f"intention-{scope}", meta=meta, said=said)
+                command, capture = self._command(capture)
+                if command != "more" or capture.heard:
+                    break
+                # "Tell me more": the full explanation, then the question again.
+                self.store.discard_capture(capture.path)
+                self.explain_again(self.script(content.INTENTION_SCRIPTS[scope]))
+                said = False
             if not capture.heard:
                 self.store.mark_unheard(capture.path)
                 raise NothingHeard(
@@ -599,14 +760,20 @@ class Voiceguide:
         return self.run_session("reflect-quick" if quick else "reflect", infusion=infusion)
 
     def integrate(self) -> Entry | None:
-        """The daily integration check-in."""
-        return self.run_session("integrate")
+        """The daily integration check-in; in the days right after an infusion, it offers (once)
+        to set a daily reminder."""
+        entry = self.run_session("integrate")
+        days = self.days_since_infusion()
+        if entry is not None and days is not None and days <= EARLY_DAYS:
+            self.offer_reminder()
+        return entry
 
     def run_session(self, name: str, *, infusion: int | None = None) -> Entry | None:
         """Run a script live: speak, listen, ask the mood, offer; file the answers as an entry."""
         if infusion is not None and not 1 <= infusion <= 1000:
             raise UsageError("--infusion must be a number from 1 to 1000.")
-        script = self.script(name)
+        full = self.script(name)
+        script = self.as_heard(full)
         kind = script.entry or "reflection"
         if infusion is not None and infusion > self.current_infusion():
             series.set_current(self.settings.home, infusion)
@@ -638,7 +805,15 @@ class Voiceguide:
             default=-1,
         )
         try:
-            index = -1
+            # The opening, up to the first question: in full the first time, short after that,
+            # and in a terminal Enter or space goes straight to the question.
+            opening = next(
+                (i for i, step in enumerate(script.steps) if isinstance(step, ASKING)),
+                len(script.steps),
+            )
+            self.say_steps(script.steps[:opening], voice, context, skippable=True)
+            self.heard_in_full(full)
+            index = opening - 1
             while index + 1 < len(script.steps):
                 index += 1
                 step = script.steps[index]
@@ -659,8 +834,10 @@ class Voiceguide:
                         answers.append((step.question, last))  # words before a command count
                     else:
                         self.store.discard_capture(last.path)
-                    if command in ("repeat", "back", "cancel"):
-                        if command == "cancel":
+                    if command in ("repeat", "back", "cancel", "more"):
+                        if command == "more":
+                            self.explain_again(full, voice)
+                        elif command == "cancel":
                             if self.confirm(content.CANCEL_CONFIRM, meta=meta(index)):
                                 for _, capture in answers:
                                     self.store.discard_capture(capture.path)
@@ -764,6 +941,7 @@ class Voiceguide:
         after each flow, until the person says stop or stays silent."""
         from voiceguide.commands import match_choice
 
+        self.speak_script("menu")  # the first time, what voiceguide is and how to answer
         moment, days = self.moment()
         greeting = content.MENU_MOMENT[moment].format(days="a day" if days == 1 else f"{days} days")
         offered = content.MENU_MOMENTS[moment]
@@ -796,6 +974,9 @@ class Voiceguide:
             if choice == "stop":
                 self.say(content.MENU_GOODBYE)
                 return
+            if choice == "explain":
+                self.explain_again(self.script("menu"))
+                continue
             if choice == "else":
                 offered = tuple(content.MENU_LABELS)
                 question = content.MENU_EVERYTHING.format(options=_spoken_list(offered))
@@ -1320,6 +1501,17 @@ def _at_volume(audio: Audio, volume: float) -> Audio:
     import math
 
     return audio if volume >= 1.0 else audio.gain(20 * math.log10(volume))
+
+
+def _shown(step: Step, context: Context) -> str:
+    """The words a step says, to show as it is said ("" for a bell, or one's own voice)."""
+    if isinstance(step, Say | Early | IfLittle):
+        return step.text
+    if isinstance(step, Daily):
+        return step.texts[context.day % len(step.texts)]
+    if isinstance(step, Intention) and context.intention(step.scope) is None:
+        return step.fallback
+    return ""
 
 
 def _check_output_path(out: Path, *, force: bool = True) -> None:

@@ -80,6 +80,12 @@ def _common() -> _Parser:
         default=s,
         help="do not listen for spoken commands (repeat, skip, go back, stop, cancel)",
     )
+    g.add_argument(
+        "--explain",
+        action="store_true",
+        default=s,
+        help="explain the session in full, as the first time (or say: tell me more)",
+    )
     g.add_argument("--debug", action="store_true", default=s, help="show full error details")
     return p
 
@@ -240,6 +246,18 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("key")
     cp.add_argument("value")
 
+    p = command(
+        "remind",
+        "a gentle daily reminder of your check-in: remind daily 20:00, remind, remind off",
+    )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=("daily", "off", "now"),
+        help="daily HH:MM sets it; off removes it; now is what runs at that time",
+    )
+    p.add_argument("at", nargs="?", metavar="HH:MM", help="the time of day, e.g. 20:00")
+
     p = command("devices", "list microphones and speakers")
     p.add_argument(
         "--test",
@@ -264,6 +282,7 @@ def _settings(args: argparse.Namespace) -> Any:
         after_check=getattr(args, "after_check", None),
         max_seconds=getattr(args, "max_seconds", None),
         voice_commands=getattr(args, "voice_commands", None),
+        explain=getattr(args, "explain", None),
         debug=getattr(args, "debug", False),
     )
 
@@ -321,6 +340,8 @@ def run(args: argparse.Namespace) -> int:
         from voiceguide.doctor import doctor
 
         return doctor(settings)
+    if args.command == "remind" and args.action != "now":
+        return _remind(settings, args)
     if args.command == "journal" and getattr(args, "action", None) in ("list", "search"):
         if not _unfinished_recordings(settings.home):
             return _journal_quick(settings, args)
@@ -335,6 +356,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "scripts":
         return _scripts(app, args)
+    if args.command == "remind":  # now: what the scheduler runs at the chosen time
+        app.remind_now()
+        return 0
     app.recover(quiet=True)  # every start quietly files what a crash left behind
     if args.command is None:  # no command: the spoken menu
         app.first_run_notice()
@@ -511,6 +535,30 @@ def _print_skipped(store: Any) -> None:
         print(f"voiceguide: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
 
 
+def _remind(settings: Any, args: argparse.Namespace) -> int:
+    from voiceguide import content
+    from voiceguide.remind import parse_time, reminder_command, scheduler
+
+    keeper = scheduler()
+    if args.action is None:
+        current = keeper.current()
+        print(
+            content.REMINDER_SET.format(at=current.at, where=current.where)
+            if current
+            else content.REMINDER_NONE
+        )
+        return 0
+    if args.action == "off":
+        print(content.REMINDER_OFF if keeper.remove() else content.REMINDER_NONE)
+        return 0
+    if not args.at:
+        raise UsageError("Say when: voiceguide remind daily 20:00.")
+    hour, minute = parse_time(args.at)
+    keeper.install(hour, minute, reminder_command(settings.home))
+    print(content.REMINDER_SET.format(at=f"{hour:02d}:{minute:02d}", where=keeper.where))
+    return 0
+
+
 def _scripts(app: Any, args: argparse.Namespace) -> int:
     library = app.library
     if args.action == "list":
@@ -519,7 +567,9 @@ def _scripts(app: Any, args: argparse.Namespace) -> int:
             try:
                 script = library.load(name)
                 kind = "asks" if script.asks else "plays"
-                print(f"{name:24s} {where:8s} {kind:5s}  {script.title}")
+                meditation = not script.asks and script.minutes is not None
+                shortest = f" (from {app.shortest_minutes(script):g} min)" if meditation else ""
+                print(f"{name:24s} {where:8s} {kind:5s}  {script.title}{shortest}")
             except VoiceguideError as exc:
                 print(f"{name:24s} {where:8s} !      {exc.message}")
         return 0

@@ -51,6 +51,17 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "end",
     ),
     "cancel": ("cancel", "cancel this", "cancel that", "cancel everything", "cancel it"),
+    "more": (
+        "tell me more",
+        "more",
+        "explain",
+        "explain more",
+        "explain that",
+        "explain please",
+        "can you explain",
+        "what does that mean",
+        "i dont understand",
+    ),
 }
 
 FILLERS = frozenset(
@@ -92,7 +103,7 @@ def match_command(text: str, seconds: float = 0.0) -> str | None:
 
 
 #: The commands, as words that bias the decoder when a short last utterance is heard again.
-HOTWORDS = "That's all, stop, skip, next, repeat, go back, cancel"
+HOTWORDS = "That's all, stop, skip, next, repeat, go back, cancel, tell me more"
 #: One way to say each command, scored against the audio when the words heard match none.
 SCORED = {
     "That's all.": "stop",
@@ -103,6 +114,7 @@ SCORED = {
     "Repeat.": "repeat",
     "Go back.": "back",
     "Cancel.": "cancel",
+    "Tell me more.": "more",
 }
 #: How much less likely (mean log-probability per token) a command may be than the words heard:
 #: within SURE it is the command (an unusual voice: "Nice oil" for "That's all"); within ASK it
@@ -161,6 +173,7 @@ SPOKEN = {
     "repeat": "repeat",
     "back": "go back",
     "cancel": "cancel",
+    "more": "tell me more",
 }
 
 

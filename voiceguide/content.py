@@ -131,6 +131,7 @@ MENU_WORDS = {
         "listen intention going forward",
     ),
     "recap": ("recap", "remind", "summary"),
+    "explain": ("tell me more", "explain", "help", "how does this work", "what is this"),
     "else": ("something else", "else", "other", "everything", "more", "options"),
     "stop": ("stop", "goodbye", "bye", "nothing", "no thanks", "exit", "quit", "thats all", "done"),
 }
@@ -140,3 +141,41 @@ MENU_MOMENTS = {
     "after": ("reflect", "going-forward"),
     "following": ("integrate", "hear-going-forward", "recap"),
 }
+
+# -- short practices -----------------------------------------------------------------------------
+#: What a meditation too long for the minutes asked for offers instead.
+SHORT_PRACTICE = "breathing-space"
+SHORTER_INSTEAD = "The shortest {title} is {least}; here is a {length} breathing space instead."
+
+
+def minutes_phrase(minutes: float) -> str:
+    """1 -> "1 minute", 2.5 -> "2.5 minutes"."""
+    return "1 minute" if minutes == 1 else f"{minutes:g} minutes"
+
+
+# -- no speaker ----------------------------------------------------------------------------------
+SAVED_NO_SPEAKER = (
+    "{problem} The session was saved to {path} instead; play it with any audio player "
+    "(for example: ffplay -nodisp -autoexit {path})."
+)
+
+# -- the daily reminder --------------------------------------------------------------------------
+REMINDER_SPOKEN = (
+    "Hello. Today's integration check-in is ready whenever you are. "
+    "When you have a quiet moment, open voiceguide and choose the check-in."
+)
+REMINDER_TITLE = "voiceguide"
+REMINDER_NOTICE = "Today's integration check-in is ready: voiceguide integrate."
+REMINDER_SET = (
+    "A daily reminder is set for {at}, kept by {where}. (voiceguide remind off removes it.)"
+)
+REMINDER_NONE = "No reminder is set. (voiceguide remind daily 20:00 sets one.)"
+REMINDER_OFF = "The daily reminder is removed."
+REMINDER_OFFER = (
+    "In these weeks after an infusion, a short check-in every day helps. Would you like a "
+    "gentle reminder each evening at eight? Say yes, or no."
+)
+REMINDER_OFFER_TIME = (20, 0)
+REMINDER_SET_SPOKEN = (
+    "All right. I will remind you every evening at eight. To change it, use voiceguide remind."
+)

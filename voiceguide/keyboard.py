@@ -19,6 +19,11 @@ def _read_lines() -> None:
         return
 
 
+def reading() -> bool:
+    """Whether Enter is being read line by line already (after the first listening turn)."""
+    return _reader is not None
+
+
 def typed() -> str | None:
     """What was typed before Enter in this listening turn ("" for Enter alone; None if nothing)."""
     return _typed[-1] if _typed else None

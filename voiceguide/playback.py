@@ -16,6 +16,7 @@ from typing import TextIO
 
 import numpy as np
 
+from voiceguide import keyboard
 from voiceguide.audio import Audio
 from voiceguide.interfaces import Player
 
@@ -29,19 +30,40 @@ class Controls:
 
 
 @contextlib.contextmanager
-def keyboard_controls(stdin: TextIO | None = None) -> Iterator[Controls]:
-    """Space toggles pause, q quits; only when stdin is a terminal (restored afterwards)."""
+def keyboard_controls(stdin: TextIO | None = None, *, skip: bool = False) -> Iterator[Controls]:
+    """Space toggles pause, q quits; only when stdin is a terminal (restored afterwards).
+
+    `skip`: for an explanation, Enter or space skips the rest of it (sets `quit`). When Enter is
+    already being read line by line (voiceguide has listened before), Enter alone does.
+    """
     controls = Controls()
     stream = stdin if stdin is not None else sys.stdin
     if stream is None or not stream.isatty():
         yield controls
+        return
+    stop = threading.Event()
+    if skip and keyboard.reading():
+        enter = keyboard.enter_pressed()
+
+        def wait_for_enter() -> None:
+            while not stop.is_set():
+                if enter.wait(0.1):
+                    controls.quit.set()
+                    return
+
+        watcher = threading.Thread(target=wait_for_enter, name="enter-skips", daemon=True)
+        watcher.start()
+        try:
+            yield controls
+        finally:
+            stop.set()
+            watcher.join(timeout=1)
         return
     import termios
     import tty
 
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
-    stop = threading.Event()
 
     def read() -> None:
         import select
@@ -51,7 +73,11 @@ def keyboard_controls(stdin: TextIO | None = None) -> Iterator[Controls]:
             if not ready:
                 continue
             key = os.read(fd, 1)
-            if key == b" ":
+            if skip:
+                if key in (b" ", b"\n", b"\r"):
+                    controls.quit.set()
+                    return
+            elif key == b" ":
                 if controls.paused.is_set():
                     controls.paused.clear()
                 else:

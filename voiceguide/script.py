@@ -33,13 +33,22 @@ MAX_SCRIPT_BYTES = 256 * 1024
 class Say:
     """A line to speak, then a pause of `pause` seconds (before a meditation's length scales it).
 
-    `level` 0 lines are always spoken; higher levels join when the session is long enough.
+    `level` 0 lines are always spoken, even in the shortest session; higher levels join when
+    the session is long enough: 1 `[fuller]` (left out only of the shortest), 2 `[longer]`,
+    3 `[longest]`.
     """
 
     text: str
     pause: float = 1.0
     level: int = 0
     line: int = 0
+    #: Who hears it: everyone (""), only someone hearing the session for the first time (or
+    #: asking to hear it all again), or only someone who has heard it before.
+    audience: str = ""
+
+
+#: Say.audience values: the full explanation, and the short one that replaces it.
+FIRST_TIME, RETURNING = "first-time", "returning"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -151,6 +160,22 @@ class Script:
         """True when the session listens to the person (so it runs live, step by step)."""
         return any(isinstance(s, ASKING) for s in self.steps)
 
+    @property
+    def explains(self) -> bool:
+        """True when it has lines for the first time only (a fuller explanation)."""
+        return any(isinstance(s, Say) and s.audience == FIRST_TIME for s in self.steps)
+
+    def for_listener(self, *, first_time: bool) -> Script:
+        """The session as someone hears it for the first time (every [first-time] line, no
+        [returning] line), or again (the other way round)."""
+        left_out = RETURNING if first_time else FIRST_TIME
+        steps = tuple(s for s in self.steps if not (isinstance(s, Say) and s.audience == left_out))
+        return dataclasses.replace(self, steps=steps)
+
+    def explanation(self) -> tuple[Step, ...]:
+        """Its [first-time] lines: what "tell me more" says again."""
+        return tuple(s for s in self.steps if isinstance(s, Say) and s.audience == FIRST_TIME)
+
     def spoken(self) -> list[tuple[int, str]]:
         """Every line the session can speak, with its line number (for coverage and checks)."""
         out: list[tuple[int, str]] = []
@@ -207,9 +232,12 @@ def parse_duration(text: str) -> float:
 # -- parsing -------------------------------------------------------------------------------------
 _DIRECTIVE = re.compile(r"^\[\s*([^\]]*?)\s*\]\s*(.*)$")
 _BREATH_WORDS = {"in": "Breathe in", "hold": "Hold", "out": "Breathe out"}
+#: Lines that join as a meditation gets longer, by how long it must be before they do.
+LEVELS = {"fuller": 1, "longer": 2, "longest": 3}
 DIRECTIVES = (
-    "title", "about", "minutes", "entry", "volume", "pause", "longer", "longest", "bell",
+    "title", "about", "minutes", "entry", "volume", "pause", "fuller", "longer", "longest", "bell",
     "breathe", "listen", "mood", "intention", "offer", "daily", "early", "if-little", "include",
+    FIRST_TIME, RETURNING,
 )  # fmt: skip
 
 #: Finds an included script by name: its text and a name for messages, or None when missing.
@@ -308,6 +336,26 @@ def _parse(
         inside, rest = match.groups()
         word, _, arg = inside.partition(" ")
         word, arg = word.lower(), arg.strip()
+        if word in (FIRST_TIME, RETURNING):
+            # The rest of the line is words, or an [include], for this audience only.
+            inner: list[Problem] = []
+            held = _parse(rest, name, include, inner, depth=depth, expansion=expansion).steps
+            empty = f"[{word}] needs words, or an [include], after it"
+            real = [p for p in inner if not p.message.endswith("nothing to say")]
+            problems.extend(Problem(number, p.message) for p in real or inner[:1])
+            if inner and not real:
+                problems[-1] = Problem(number, empty)
+            if inner:
+                continue
+            if not all(isinstance(step, Say) and not step.audience for step in held):
+                problems.append(Problem(number, f"[{word}] can only hold spoken lines"))
+                continue
+            for step in held:
+                included = rest.lower().lstrip("[ ").startswith("include")
+                push(
+                    dataclasses.replace(step, audience=word, line=step.line if included else number)
+                )
+            continue
 
         def need_text(what: str, rest: str = rest, word: str = word, number: int = number) -> bool:
             if not rest:
@@ -354,9 +402,9 @@ def _parse(
                 steps[-1] = dataclasses.replace(steps[-1], pause=0.0)
             add_pause(seconds)
             explicit_pause = True
-        elif word in ("longer", "longest"):
+        elif word in LEVELS:
             if need_text("the words to speak"):
-                push(Say(rest, level=1 if word == "longer" else 2, line=number))
+                push(Say(rest, level=LEVELS[word], line=number))
         elif word == "bell":
             push(Bell(line=number))
         elif word == "breathe":

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from voiceguide.audio import Audio
+from voiceguide.content import minutes_phrase
 from voiceguide.errors import UsageError
 from voiceguide.interfaces import Synthesizer
 from voiceguide.loudness import TARGET_LUFS, integrated_loudness, limit, normalize, true_peak
@@ -164,6 +165,53 @@ def render_step(step: Step, voice: Voice, context: Context) -> tuple[Audio | Non
     raise TypeError(f"{type(step).__name__} cannot be rendered ahead of time")
 
 
+class TooShort(UsageError):
+    """A session that cannot be made as short as asked, even with only its plain lines."""
+
+    def __init__(self, seconds: float) -> None:
+        self.minutes = shortest_minutes(seconds)
+        super().__init__(f"This session needs at least {minutes_phrase(self.minutes)}.")
+
+
+def shortest_minutes(seconds: float) -> float:
+    """The shortest length to offer for a session that needs `seconds`: whole minutes, or a
+    half when that is enough (a session of 70 s is offered as 1.5 minutes, not 2)."""
+    return float(np.ceil(seconds / 30.0) / 2.0)
+
+
+def shortest_seconds(
+    steps: Script | Sequence[Step],
+    synthesizer: Synthesizer,
+    *,
+    context: Context | None = None,
+    level: bool = True,
+) -> float:
+    """The fewest seconds a meditation can be rendered in: its plain lines only."""
+    steps = steps.steps if isinstance(steps, Script) else tuple(steps)
+    voice, context = Voice(synthesizer, level=level), context or Context()
+    core = [render_step(s, voice, context) for s in steps if not (isinstance(s, Say) and s.level)]
+    voiced = sum(seconds for _, seconds in core)
+    fixed = sum(audio.duration for audio, _ in core if audio is not None)
+    return _need(voiced, fixed)
+
+
+def shortest(
+    steps: Script | Sequence[Step],
+    synthesizer: Synthesizer,
+    *,
+    context: Context | None = None,
+    level: bool = True,
+) -> float:
+    """The shortest length to offer for a meditation, in minutes (1 at least)."""
+    seconds = shortest_seconds(steps, synthesizer, context=context, level=level)
+    return max(1.0, shortest_minutes(seconds))
+
+
+def _need(voiced: float, fixed: float, lead_in: float = LEAD_IN) -> float:
+    """The fewest seconds that hold this much speech (at most half) and sound (at most 90%)."""
+    return max((voiced + lead_in) / MAX_SPEECH_SHARE, (fixed + lead_in) / 0.9)
+
+
 def render_session(
     steps: Script | Sequence[Step],
     synthesizer: Synthesizer,
@@ -175,6 +223,8 @@ def render_session(
     level: bool = True,
 ) -> Rendered:
     """Render `steps` to last `minutes`, by choosing how many lines fit and scaling the pauses.
+
+    Raises TooShort when even the plain lines do not fit.
 
     Every line is brought to the same loudness; with an `ambient` bed it plays underneath,
     ducking under the voice; the whole session ends at -16 LUFS with true peaks under -1 dBTP.
@@ -197,21 +247,22 @@ def render_session(
     def depth(s: Step) -> int:
         return s.level if isinstance(s, Say) else 0
 
+    def need(indices: list[int]) -> float:
+        """The fewest seconds these steps fit in: speech at most half, pauses at least 10%."""
+        voiced = sum(sound(i)[1] for i in indices)
+        fixed = sum(a.duration for i in indices if (a := sound(i)[0]) is not None)
+        return _need(voiced, fixed, lead_in)
+
     chosen: list[int] = []
     top = max(depth(s) for s in steps)
     for lvl in range(top + 1):
         candidate = [i for i, s in enumerate(steps) if depth(s) <= lvl]
-        voiced = sum(sound(i)[1] for i in candidate)
-        fixed = sum(a.duration for i in candidate if (a := sound(i)[0]) is not None)
-        if voiced + lead_in > target * MAX_SPEECH_SHARE or fixed + lead_in > target * 0.9:
+        if need(candidate) > target:
             break
         chosen = candidate
     if not chosen:
         core = [i for i, s in enumerate(steps) if depth(s) == 0]
-        voiced = sum(sound(i)[1] for i in core)
-        fixed = sum(a.duration for i in core if (a := sound(i)[0]) is not None)
-        need = max((voiced + lead_in) / MAX_SPEECH_SHARE, (fixed + lead_in) / 0.9)
-        raise UsageError(f"This session needs at least {int(np.ceil(need / 60.0))} minutes.")
+        raise TooShort(need(core))
     clips = [sound(i)[0] for i in chosen]
     rate = voice.rate or voice("Breathe.").rate
     fixed_frames = sum(c.frames for c in clips if c is not None)

@@ -50,6 +50,8 @@ class Settings:
     ambient: str = "none"
     #: Short spoken commands at the end of an answer: repeat, skip, next, go back, stop, cancel.
     voice_commands: bool = True
+    #: Every session explains itself in full, as the first time (--explain).
+    explain: bool = False
     debug: bool = False
 
     def __post_init__(self) -> None:

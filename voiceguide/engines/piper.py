@@ -107,9 +107,9 @@ class PiperSynthesizer:
 
     def synthesize(self, text: str) -> Audio:
         """Speak `text` into audio (22.05 kHz mono), one sentence at a time."""
+        voice = self._voice()  # first: it turns onnxruntime's telemetry off before piper loads it
         from piper import SynthesisConfig
 
-        voice = self._voice()
         config = SynthesisConfig(length_scale=NATURAL_RATE / self.rate, volume=1.0)
         rate = int(voice.config.sample_rate)
         parts: list[np.ndarray] = []

@@ -1,0 +1,212 @@
+"""A gentle daily reminder, kept by the machine's own scheduler; nothing of ours runs meanwhile.
+
+`voiceguide remind daily 20:00` asks the scheduler to run `voiceguide remind now` at that time
+every day: a systemd user timer where the user has a systemd session, otherwise a line in the
+user's crontab. `remind now` plays a soft chime and says that today's check-in is ready (or shows
+a desktop notification when there is no speaker). Only what voiceguide wrote is ever changed: its
+own two unit files, or the crontab lines that end with its tag.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Protocol
+
+from voiceguide.errors import UsageError, VoiceguideError
+
+#: The name of the timer and service, and the tag at the end of a crontab line.
+NAME = "voiceguide-reminder"
+TAG = f"# {NAME}"
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reminder:
+    """A daily reminder at hour:minute, and which scheduler keeps it."""
+
+    hour: int
+    minute: int
+    where: str
+
+    @property
+    def at(self) -> str:
+        return f"{self.hour:02d}:{self.minute:02d}"
+
+
+def parse_time(text: str) -> tuple[int, int]:
+    """ "20:00" -> (20, 0); a clear error for anything else."""
+    match = _TIME.match(text.strip())
+    if match is None:
+        raise UsageError(
+            f"{text!r} is not a time of day.", hint="Give it as hours and minutes, like 20:00."
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def reminder_command(home: Path) -> list[str]:
+    """What the scheduler runs: this voiceguide, for this data folder."""
+    return [sys.executable, "-m", "voiceguide", "--home", str(home), "remind", "now"]
+
+
+class Scheduler(Protocol):
+    """Keeps one daily reminder."""
+
+    where: str
+
+    def current(self) -> Reminder | None: ...
+    def install(self, hour: int, minute: int, command: list[str]) -> None: ...
+    def remove(self) -> bool: ...
+
+
+class SystemdTimer:
+    """A systemd user timer: ~/.config/systemd/user/voiceguide-reminder.{timer,service}."""
+
+    where = "a systemd user timer"
+
+    def __init__(self, folder: Path | None = None, systemctl: str = "systemctl") -> None:
+        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        self.folder = folder or config / "systemd" / "user"
+        self.systemctl = systemctl
+
+    @property
+    def timer(self) -> Path:
+        return self.folder / f"{NAME}.timer"
+
+    @property
+    def service(self) -> Path:
+        return self.folder / f"{NAME}.service"
+
+    def current(self) -> Reminder | None:
+        try:
+            text = self.timer.read_text("utf-8")
+        except OSError:
+            return None
+        match = re.search(r"^OnCalendar=\*-\*-\* (\d\d):(\d\d):00$", text, re.M)
+        return Reminder(int(match[1]), int(match[2]), self.where) if match else None
+
+    def install(self, hour: int, minute: int, command: list[str]) -> None:
+        from voiceguide.fsutil import atomic_write_text
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(
+            self.service,
+            "[Unit]\nDescription=voiceguide: today's check-in is ready\n\n"
+            f"[Service]\nType=oneshot\nExecStart={shlex.join(command)}\n",
+        )
+        atomic_write_text(
+            self.timer,
+            "[Unit]\nDescription=voiceguide's daily reminder\n\n"
+            f"[Timer]\nOnCalendar=*-*-* {hour:02d}:{minute:02d}:00\nPersistent=false\n\n"
+            "[Install]\nWantedBy=timers.target\n",
+        )
+        self._systemctl("daemon-reload")
+        self._systemctl("enable", "--now", f"{NAME}.timer")
+
+    def remove(self) -> bool:
+        if not self.timer.exists() and not self.service.exists():
+            return False
+        self._systemctl("disable", "--now", f"{NAME}.timer", check=False)
+        for path in (self.timer, self.service):
+            path.unlink(missing_ok=True)
+        self._systemctl("daemon-reload", check=False)
+        return True
+
+    def _systemctl(self, *args: str, check: bool = True) -> None:
+        result = subprocess.run(
+            [self.systemctl, "--user", *args], capture_output=True, text=True, timeout=30
+        )
+        if check and result.returncode != 0:
+            raise VoiceguideError(
+                f"systemd could not set the reminder: {result.stderr.strip() or result.returncode}."
+            )
+
+    @staticmethod
+    def available(systemctl: str = "systemctl") -> bool:
+        """Whether this user has a running systemd session to keep timers in."""
+        if shutil.which(systemctl) is None:
+            return False
+        try:
+            result = subprocess.run(
+                [systemctl, "--user", "show-environment"], capture_output=True, timeout=10
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        return result.returncode == 0
+
+
+class Crontab:
+    """A line in the user's crontab, tagged `# voiceguide-reminder`; other lines are kept."""
+
+    where = "your crontab"
+
+    def __init__(self, program: str = "crontab") -> None:
+        self.program = program
+
+    def _lines(self) -> list[str]:
+        result = subprocess.run([self.program, "-l"], capture_output=True, text=True, timeout=30)
+        if result.returncode != 0:  # "no crontab for user": an empty one
+            return []
+        return result.stdout.splitlines()
+
+    def _write(self, lines: list[str]) -> None:
+        text = "".join(line + "\n" for line in lines)
+        result = subprocess.run(
+            [self.program, "-"], input=text, capture_output=True, text=True, timeout=30
+        )
+        if result.returncode != 0:
+            raise VoiceguideError(
+                f"The crontab could not be changed: {result.stderr.strip() or result.returncode}."
+            )
+
+    def current(self) -> Reminder | None:
+        for line in self._lines():
+            if line.rstrip().endswith(TAG):
+                fields = line.split()
+                try:
+                    return Reminder(int(fields[1]), int(fields[0]), self.where)
+                except (IndexError, ValueError):
+                    return None
+        return None
+
+    def install(self, hour: int, minute: int, command: list[str]) -> None:
+        kept = [line for line in self._lines() if not line.rstrip().endswith(TAG)]
+        self._write([*kept, f"{minute} {hour} * * * {shlex.join(command)} {TAG}"])
+
+    def remove(self) -> bool:
+        lines = self._lines()
+        kept = [line for line in lines if not line.rstrip().endswith(TAG)]
+        if len(kept) == len(lines):
+            return False
+        self._write(kept)
+        return True
+
+    @staticmethod
+    def available(program: str = "crontab") -> bool:
+        return shutil.which(program) is not None
+
+
+def scheduler() -> Scheduler:
+    """The machine's own scheduler: a systemd user timer where there is one, else crontab.
+
+    VOICEGUIDE_SCHEDULER=systemd or =cron chooses (=none: reminders are not offered or set);
+    VOICEGUIDE_CRONTAB names the crontab program.
+    """
+    choice = os.environ.get("VOICEGUIDE_SCHEDULER", "")
+    crontab = os.environ.get("VOICEGUIDE_CRONTAB", "crontab")
+    if choice == "none":
+        raise VoiceguideError("Reminders are turned off on this machine (VOICEGUIDE_SCHEDULER).")
+    if choice == "systemd" or (not choice and SystemdTimer.available()):
+        return SystemdTimer()
+    if Crontab.available(crontab):
+        return Crontab(crontab)
+    raise VoiceguideError(
+        "This machine has no scheduler voiceguide can use for a reminder.",
+        hint="Install cron (sudo apt-get install cron), or use a systemd user session.",
+    )
