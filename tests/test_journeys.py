@@ -150,7 +150,8 @@ def test_meditate_two_minutes_to_a_file_is_mostly_quiet_and_intelligible(
 
     heard = WhisperTranscriber.bundled().transcribe(Audio.load(out))
     grounding = Library(run.home).load("grounding").steps
-    spoken = " ".join(s.text for s in grounding if isinstance(s, Say) and s.level == 0)
+    # Two minutes: the plain lines and the [fuller] ones (the plain ones alone make one minute).
+    spoken = " ".join(s.text for s in grounding if isinstance(s, Say) and s.level <= 1)
     assert wer(spoken, heard) <= 0.30, heard
 
 
