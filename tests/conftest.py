@@ -18,7 +18,13 @@ import pytest
 import soundfile
 
 from voiceguide.app import Voiceguide
-from voiceguide.engines.fakes import CollectingPlayer, ScriptedTranscriber, ToneSynthesizer
+from voiceguide.audio import Audio
+from voiceguide.engines.fakes import (
+    CollectingPlayer,
+    FileRecorder,
+    ScriptedTranscriber,
+    ToneSynthesizer,
+)
 from voiceguide.interfaces import Recorder
 from voiceguide.settings import load_settings
 
@@ -58,6 +64,20 @@ def fake_app(
         inform=lambda text: None,
     )
     return app, player, synth
+
+
+class Turns:
+    """A recorder that answers in turns: one FileRecorder per listening turn, in order; it
+    fails loudly if the session listens more often than the test expected."""
+
+    rate = 16000
+
+    def __init__(self, *sources: Audio | Path) -> None:
+        self.sources = list(sources)
+
+    def stream(self):  # type: ignore[no-untyped-def]
+        assert self.sources, "the session listened more often than the test expected"
+        return FileRecorder(self.sources.pop(0)).stream()
 
 
 def references() -> dict[str, str]:

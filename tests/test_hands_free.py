@@ -7,7 +7,15 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Run, fake_app, references, speak_into_microphone, wait_for_line, wer
+from conftest import (
+    Run,
+    Turns,
+    fake_app,
+    references,
+    speak_into_microphone,
+    wait_for_line,
+    wer,
+)
 
 from voiceguide import content, series
 from voiceguide.audio import Audio
@@ -22,19 +30,6 @@ from voiceguide.segmenter import Segmenter
 
 RATE = 16000
 QUIET = Audio.silence(1, RATE)
-
-
-class Turns:
-    """One FileRecorder per listening turn, in order; fails loudly if a turn is unexpected."""
-
-    rate = RATE
-
-    def __init__(self, *sources: Audio) -> None:
-        self.sources = list(sources)
-
-    def stream(self):  # type: ignore[no-untyped-def]
-        assert self.sources, "the session listened more often than the test expected"
-        return FileRecorder(self.sources.pop(0)).stream()
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Run, fake_app, record_speaker
+from conftest import ROOT, Run, Turns, fake_app, record_speaker
 
 from voiceguide.audio import Audio
-from voiceguide.engines.fakes import FileRecorder
 from voiceguide.remind import NAME, TAG, Crontab, SystemdTimer, parse_time, reminder_command
 
 BIN = ROOT / "tests" / "data" / "bin"
@@ -103,25 +102,16 @@ def test_integrate_offers_a_reminder_once_in_the_days_after_an_infusion(
 ) -> None:
     said = Audio.load(speech / "one_two_three.wav").for_speech(16000)
 
-    class Turns:
-        rate = 16000
-
-        def __init__(self, count: int) -> None:
-            self.left = count
-
-        def stream(self):  # type: ignore[no-untyped-def]
-            assert self.left > 0, "listened more often than expected"
-            self.left -= 1
-            return FileRecorder(said).stream()
-
     answers = ["Rest.", "I went for a walk.", "Seven.", "Yes, please."]
-    app, _, synth = fake_app(tmp_path / "home", Turns(4), answers, silence=1.5, wait_seconds=2)
+    app, _, synth = fake_app(
+        tmp_path / "home", Turns(said, said, said, said), answers, silence=1.5, wait_seconds=2
+    )
     app.reflect(quick=True)  # the infusion was today
     app.integrate()
     assert any("reminder" in line for line in synth.spoken)
     assert [line for line in cron.read_text().splitlines() if TAG in line]
     # Asked once: the next check-in does not ask again.
-    app, _, synth = fake_app(tmp_path / "home", Turns(2), ["A walk.", "Six."], silence=1.5)
+    app, _, synth = fake_app(tmp_path / "home", Turns(said, said), ["A walk.", "Six."], silence=1.5)
     app.integrate()
     assert not any("Would you like a gentle reminder" in line for line in synth.spoken)
 

@@ -9,28 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import fake_app
+from conftest import Turns, fake_app
 
 from voiceguide import content, explained
 from voiceguide.audio import Audio
-from voiceguide.engines.fakes import FileRecorder
 from voiceguide.playback import keyboard_controls
 from voiceguide.script import FIRST_TIME, RETURNING, Say, check, parse
 
 RATE = 16000
-
-
-class Turns:
-    """One FileRecorder per listening turn, in order."""
-
-    rate = RATE
-
-    def __init__(self, *sources: Audio) -> None:
-        self.sources = list(sources)
-
-    def stream(self):  # type: ignore[no-untyped-def]
-        assert self.sources, "the session listened more often than the test expected"
-        return FileRecorder(self.sources.pop(0)).stream()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import Turns
 
 from voiceguide import content
 from voiceguide.answers import parse_mood, says_little, says_yes
@@ -16,26 +17,12 @@ from voiceguide.app import Voiceguide
 from voiceguide.audio import Audio
 from voiceguide.engines.fakes import (
     CollectingPlayer,
-    FileRecorder,
     ScriptedTranscriber,
     ToneSynthesizer,
 )
 from voiceguide.settings import load_settings
 
 QUIET = Audio.silence(1, 16000)
-
-
-class Turns:
-    """One FileRecorder per listening turn, in order; fails loudly if a turn is unexpected."""
-
-    rate = 16000
-
-    def __init__(self, *sources: Audio | Path) -> None:
-        self.sources = list(sources)
-
-    def stream(self):  # type: ignore[no-untyped-def]
-        assert self.sources, "the session listened more often than the test expected"
-        return FileRecorder(self.sources.pop(0)).stream()
 
 
 def make(tmp_path: Path, turns: Turns, answers: list[str]):  # type: ignore[no-untyped-def]
