@@ -14,7 +14,15 @@ import pytest
 from conftest import ROOT, Run, Turns, fake_app, record_speaker
 
 from voiceguide.audio import Audio
-from voiceguide.remind import NAME, TAG, Crontab, SystemdTimer, parse_time, reminder_command
+from voiceguide.remind import (
+    NAME,
+    TAG,
+    Crontab,
+    SystemdTimer,
+    parse_time,
+    reminder_command,
+    session_env,
+)
 
 BIN = ROOT / "tests" / "data" / "bin"
 
@@ -31,8 +39,10 @@ def cron(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_crontab_line_is_written_replaced_and_removed_leaving_the_rest(
-    cron: Path, tmp_path: Path
+    cron: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    for name in ("XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS", "PULSE_SERVER"):
+        monkeypatch.delenv(name, raising=False)
     keeper = Crontab(str(BIN / "crontab"))
     assert keeper.current() is None
     command = reminder_command(tmp_path / "home")
@@ -49,6 +59,23 @@ def test_a_crontab_line_is_written_replaced_and_removed_leaving_the_rest(
     assert keeper.remove()
     assert cron.read_text().splitlines() == ["0 7 * * 1 /usr/bin/backup --weekly"]
     assert not keeper.remove()
+
+
+def test_cron_is_told_where_the_sound_server_and_desktop_bus_are(
+    cron: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cron's environment is minimal: the line carries the session's own variables, as set when
+    the reminder was set (and nothing it did not have)."""
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/run/user/1000")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/run/user/1000/bus")
+    monkeypatch.delenv("PULSE_SERVER", raising=False)
+    assert session_env() == (
+        "XDG_RUNTIME_DIR=/run/user/1000 DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus"
+    )
+    command = reminder_command(tmp_path / "home")
+    Crontab(str(BIN / "crontab")).install(20, 0, command)
+    [line] = [line for line in cron.read_text().splitlines() if TAG in line]
+    assert line == f"0 20 * * * {session_env()} {shlex.join(command)} {TAG}"
 
 
 def test_remind_from_the_command_line(cron: Path, run: Run) -> None:
@@ -123,10 +150,12 @@ def test_the_reminder_is_heard_on_the_speaker(
     """What the scheduler would run at the time, run as it would: a chime and one sentence."""
     assert run("remind", "daily", "20:00").returncode == 0
     [line] = [line for line in cron.read_text().splitlines() if TAG in line]
-    command = shlex.split(line.removesuffix(TAG).split(None, 5)[5])
+    command = line.removesuffix(TAG).split(None, 5)[5]  # as cron runs it: with /bin/sh
     heard_file = tmp_path / "speaker.wav"
     with record_speaker(heard_file):
-        result = subprocess.run(command, env=run.env(), capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ["/bin/sh", "-c", command], env=run.env(), capture_output=True, text=True, timeout=120
+        )
     assert result.returncode == 0, result.stderr
     from voiceguide.engines.whisper import WhisperTranscriber
 

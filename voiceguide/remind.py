@@ -55,6 +55,20 @@ def reminder_command(home: Path) -> list[str]:
     return [sys.executable, "-m", "voiceguide", "--home", str(home), "remind", "now"]
 
 
+#: Where the user's sound server and desktop bus are: in the session a reminder is set from,
+#: and missing from cron's minimal environment. (A systemd user timer has them already.)
+SESSION_VARIABLES = ("XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS", "PULSE_SERVER")
+
+
+def session_env() -> str:
+    """The session's variables that are set now, as shell assignments for a crontab line."""
+    return " ".join(
+        f"{name}={shlex.quote(os.environ[name])}"
+        for name in SESSION_VARIABLES
+        if os.environ.get(name)
+    )
+
+
 class Scheduler(Protocol):
     """Keeps one daily reminder."""
 
@@ -177,7 +191,8 @@ class Crontab:
 
     def install(self, hour: int, minute: int, command: list[str]) -> None:
         kept = [line for line in self._lines() if not line.rstrip().endswith(TAG)]
-        self._write([*kept, f"{minute} {hour} * * * {shlex.join(command)} {TAG}"])
+        run = " ".join(part for part in (session_env(), shlex.join(command)) if part)
+        self._write([*kept, f"{minute} {hour} * * * {run} {TAG}"])
 
     def remove(self) -> bool:
         lines = self._lines()
