@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 
 RATE = 16000
 SPEECH = Path(

@@ -18,7 +18,7 @@ import pytest
 import soundfile
 
 from voiceguide.app import Voiceguide
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.engines.fakes import (
     CollectingPlayer,
     FileRecorder,

@@ -8,7 +8,7 @@ import pytest
 from conftest import fake_app
 
 from voiceguide.app import Voiceguide
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.engines.fakes import (
     CollectingPlayer,
     FileRecorder,

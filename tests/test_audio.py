@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.errors import AudioFileError, UsageError
 
 

@@ -13,11 +13,11 @@ import pytest
 from battery import COMMAND_PHRASES, COMMAND_VOICES, CONDITIONS, clip, command, condition
 from conftest import wer
 
-from voiceguide.audio import Audio
-from voiceguide.commands import understand_command
+from voiceguide.audio.clip import Audio
+from voiceguide.conversation.commands import understand_command
+from voiceguide.conversation.listening import Patience, listen
 from voiceguide.engines.fakes import FileRecorder
 from voiceguide.engines.whisper import WhisperTranscriber
-from voiceguide.listening import Patience, listen
 
 pytestmark = pytest.mark.slow
 
@@ -124,7 +124,7 @@ def test_short_answers_are_words_not_commands(
 def test_the_microphone_check_tells_clear_quiet_silent_and_noise_apart() -> None:
     from battery import at_level, fan
 
-    from voiceguide.miccheck import assess
+    from voiceguide.conversation.miccheck import assess
 
     jfk = clip("jfk.flac")
     clear = assess(jfk)

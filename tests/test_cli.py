@@ -112,7 +112,7 @@ def test_odd_but_real_recordings_are_transcribed(
 ) -> None:
     from conftest import references, wer
 
-    from voiceguide.audio import Audio
+    from voiceguide.audio.clip import Audio
 
     audio = Audio.load(speech / "jfk.flac").mono().resample(rate)
     path = tmp_path / f"jfk-{rate}-{subtype}.wav"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import record_speaker, references, speak_into_microphone, speech_seconds, wer
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.engines.fakes import (
     CollectingPlayer,
     FileRecorder,

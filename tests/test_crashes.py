@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from conftest import VOICEGUIDE
 
-from voiceguide.audio import Audio
-from voiceguide.journal import Answer, Entry
-from voiceguide.store import JournalStore
+from voiceguide.audio.clip import Audio
+from voiceguide.journal.entry import Answer, Entry
+from voiceguide.journal.store import JournalStore
 
 CRASHPOINT = Path(__file__).resolve().parent / "crashpoint"
 ENTRIES = 3

@@ -73,8 +73,8 @@ def test_an_encrypted_intention_plays_back(run: Run, speech: Path) -> None:
     )
     assert imported.returncode == 0, imported.stderr
     # An imported intention has no scope; the store still reads and decrypts it.
-    from voiceguide.crypto import open_key
-    from voiceguide.store import JournalStore
+    from voiceguide.journal.crypto import open_key
+    from voiceguide.journal.store import JournalStore
 
     store = JournalStore(run.home, cipher=lambda: open_key(run.home, "quiet morning"))
     [entry] = store.entries()

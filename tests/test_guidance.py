@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT
 
 from voiceguide.cli import build_parser
-from voiceguide.script import builtin_dir, parse
+from voiceguide.guidance.script import builtin_dir, parse
 
 GUIDANCE = ROOT.parent / "shared" / "GUIDANCE.md"
 COVERAGE = Path(__file__).parent / "data" / "guidance-coverage.yaml"

@@ -21,7 +21,7 @@ from conftest import (
     wer,
 )
 
-from voiceguide.journal import parse_markdown
+from voiceguide.journal.entry import parse_markdown
 
 pytestmark = pytest.mark.devices
 
@@ -139,7 +139,7 @@ def test_during_plays_the_persons_intention_quietly_and_stops_on_ctrl_c(
     with record_speaker(heard_file):
         result = run("during", "--minutes", "1", timeout=200)
     assert result.returncode == 0, result.stderr
-    from voiceguide.audio import Audio
+    from voiceguide.audio.clip import Audio
     from voiceguide.engines.whisper import WhisperTranscriber
 
     heard = Audio.load(heard_file)
@@ -179,7 +179,7 @@ def test_the_other_meditations_render_to_their_length(
     result = run("meditate", "--script", script, "--minutes", str(minutes), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert soundfile.info(str(out)).duration == pytest.approx(minutes * 60, abs=0.05)
-    from voiceguide.audio import Audio
+    from voiceguide.audio.clip import Audio
 
     heard = heard_words(Audio.load(out)).lower()
     expected = {"breath": "breath", "return-to-intention": "intention"}[script]

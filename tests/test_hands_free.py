@@ -17,16 +17,17 @@ from conftest import (
     wer,
 )
 
-from voiceguide import content, series
-from voiceguide.audio import Audio
-from voiceguide.commands import Understood, match_choice, match_command
+from voiceguide.audio.clip import Audio
+from voiceguide.audio.segmenter import Segmenter
+from voiceguide.conversation import content
+from voiceguide.conversation.commands import Understood, match_choice, match_command
+from voiceguide.conversation.listening import listen
 from voiceguide.engines.fakes import (
     FileRecorder,
     ScriptedTranscriber,
 )
-from voiceguide.journal import Answer, Entry, parse_markdown
-from voiceguide.listening import listen
-from voiceguide.segmenter import Segmenter
+from voiceguide.journal import series
+from voiceguide.journal.entry import Answer, Entry, parse_markdown
 
 RATE = 16000
 QUIET = Audio.silence(1, RATE)

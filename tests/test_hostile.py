@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from conftest import Run
 
-from voiceguide.audio import Audio
-from voiceguide.journal import Answer, Entry
-from voiceguide.store import JournalStore
+from voiceguide.audio.clip import Audio
+from voiceguide.journal.entry import Answer, Entry
+from voiceguide.journal.store import JournalStore
 
 RATE = 16000
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from voiceguide.audio import Audio
-from voiceguide.journal import Answer, Entry, parse_markdown, render_markdown
-from voiceguide.store import JournalStore
+from voiceguide.audio.clip import Audio
+from voiceguide.journal.entry import Answer, Entry, parse_markdown, render_markdown
+from voiceguide.journal.store import JournalStore
 
 DATA = Path(__file__).parent / "data"
 WHEN = dt.datetime(2026, 11, 20, 18, 5, 9, tzinfo=dt.timezone(dt.timedelta(hours=1)))

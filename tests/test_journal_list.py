@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from conftest import Run
 
-from voiceguide.dates import parse_day
 from voiceguide.errors import UsageError
-from voiceguide.journal import Answer, Entry
-from voiceguide.store import JournalStore
+from voiceguide.journal.dates import parse_day
+from voiceguide.journal.entry import Answer, Entry
+from voiceguide.journal.store import JournalStore
 
 
 def _fill(run: Run) -> None:

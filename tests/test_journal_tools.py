@@ -16,13 +16,13 @@ import soundfile
 from conftest import Run, record_speaker, references, wer
 
 from voiceguide.app import Voiceguide
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.engines.fakes import CollectingPlayer, ScriptedTranscriber, ToneSynthesizer
-from voiceguide.export import from_json
-from voiceguide.journal import Answer, Entry, entry_to_dict, parse_markdown, render_markdown
-from voiceguide.search import search
+from voiceguide.journal.entry import Answer, Entry, entry_to_dict, parse_markdown, render_markdown
+from voiceguide.journal.export import from_json
+from voiceguide.journal.search import search
+from voiceguide.journal.store import JournalStore
 from voiceguide.settings import load_settings
-from voiceguide.store import JournalStore
 
 DATA = Path(__file__).parent / "data" / "journal"
 NOW = dt.datetime.now().astimezone().replace(microsecond=0, hour=12, minute=0, second=0)

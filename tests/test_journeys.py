@@ -21,9 +21,9 @@ from conftest import (
     wer,
 )
 
-from voiceguide.journal import parse_markdown
-from voiceguide.listening import KEEP_AFTER_LAST_WORD
-from voiceguide.script import Library, Say
+from voiceguide.conversation.listening import KEEP_AFTER_LAST_WORD
+from voiceguide.guidance.script import Library, Say
+from voiceguide.journal.entry import parse_markdown
 
 pytestmark = pytest.mark.devices
 
@@ -77,7 +77,7 @@ def test_intention_set_then_play_in_the_persons_own_voice(
     with record_speaker(heard_file):
         played = run("intention", "play")
     assert played.returncode == 0, played.stderr
-    from voiceguide.audio import Audio
+    from voiceguide.audio.clip import Audio
     from voiceguide.engines.whisper import WhisperTranscriber
 
     heard = WhisperTranscriber.bundled().transcribe(Audio.load(heard_file))
@@ -145,7 +145,7 @@ def test_meditate_two_minutes_to_a_file_is_mostly_quiet_and_intelligible(
     assert abs(info.duration - 120) <= 0.05 * 120
     assert speech_seconds(out) <= info.duration * 2 / 3
 
-    from voiceguide.audio import Audio
+    from voiceguide.audio.clip import Audio
     from voiceguide.engines.whisper import WhisperTranscriber
 
     heard = WhisperTranscriber.bundled().transcribe(Audio.load(out))

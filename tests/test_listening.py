@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from conftest import references, wer
 
-from voiceguide.audio import Audio
-from voiceguide.capture import CaptureWriter, repair_capture
+from voiceguide.audio.capture import CaptureWriter, repair_capture
+from voiceguide.audio.clip import Audio
+from voiceguide.audio.segmenter import Segmenter
+from voiceguide.conversation.listening import listen, read_pcm, transcribe_audio
 from voiceguide.engines.fakes import FileRecorder, ScriptedTranscriber
 from voiceguide.errors import DeviceError
-from voiceguide.listening import listen, read_pcm, transcribe_audio
-from voiceguide.segmenter import Segmenter
 
 RATE = 16000
 
@@ -82,7 +82,7 @@ def test_silence_and_clicks_are_not_speech() -> None:
 def test_phrases_are_read_back_from_the_capture_while_it_is_written(tmp_path: Path) -> None:
     import os
 
-    from voiceguide.capture import CaptureWriter
+    from voiceguide.audio.capture import CaptureWriter
 
     path = tmp_path / "c.wav"
     writer = CaptureWriter(path, RATE)

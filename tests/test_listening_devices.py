@@ -15,9 +15,9 @@ import soundfile
 from battery import Sample, command, condition, room_tone, save
 from conftest import MIC_SINK, Run, as_wav16, wait_for_line, wer
 
-from voiceguide import content
-from voiceguide.audio import Audio
-from voiceguide.journal import parse_markdown
+from voiceguide.audio.clip import Audio
+from voiceguide.conversation import content
+from voiceguide.journal.entry import parse_markdown
 
 pytestmark = pytest.mark.devices
 

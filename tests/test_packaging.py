@@ -32,5 +32,5 @@ def test_the_package_builds_without_warnings(tmp_path: Path) -> None:
 
     [wheel] = tmp_path.glob("voiceguide-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "voiceguide/scripts/grounding.txt" in names
-    assert "voiceguide/scripts/notice.txt" in names
+    assert "voiceguide/guidance/scripts/grounding.txt" in names
+    assert "voiceguide/guidance/scripts/notice.txt" in names

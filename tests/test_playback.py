@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import VOICEGUIDE, Run, record_speaker
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 
 pytestmark = pytest.mark.devices
 

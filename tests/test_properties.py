@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voiceguide.dates import parse_day
 from voiceguide.errors import UsageError, VoiceguideError
-from voiceguide.journal import (
+from voiceguide.guidance.script import ScriptError, check, parse
+from voiceguide.journal.dates import parse_day
+from voiceguide.journal.entry import (
     Answer,
     Entry,
     check_audio_name,
@@ -21,7 +22,6 @@ from voiceguide.journal import (
     parse_markdown,
     render_markdown,
 )
-from voiceguide.script import ScriptError, check, parse
 from voiceguide.settings import PERSISTED
 
 #: Words people say: letters, digits, punctuation and spaces, any script, no control characters.

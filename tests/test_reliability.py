@@ -16,8 +16,8 @@ import soundfile
 from conftest import VOICEGUIDE, Run, references, speak_into_microphone, wait_for_line, wer
 
 from voiceguide.app import Voiceguide
-from voiceguide.audio import Audio
-from voiceguide.capture import CaptureWriter
+from voiceguide.audio.capture import CaptureWriter
+from voiceguide.audio.clip import Audio
 from voiceguide.engines.fakes import (
     CollectingPlayer,
     FileRecorder,
@@ -25,8 +25,8 @@ from voiceguide.engines.fakes import (
     ToneSynthesizer,
 )
 from voiceguide.errors import EngineError
-from voiceguide.journal import parse_markdown
-from voiceguide.lock import data_lock
+from voiceguide.journal.entry import parse_markdown
+from voiceguide.journal.lock import data_lock
 from voiceguide.settings import load_settings
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Run, Turns, fake_app, record_speaker
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.remind import (
     NAME,
     TAG,

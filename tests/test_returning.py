@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import Turns, fake_app
 
-from voiceguide import content, explained
-from voiceguide.audio import Audio
-from voiceguide.playback import keyboard_controls
-from voiceguide.script import FIRST_TIME, RETURNING, Say, check, parse
+from voiceguide.audio.clip import Audio
+from voiceguide.conversation import content
+from voiceguide.guidance import explained
+from voiceguide.guidance.playback import keyboard_controls
+from voiceguide.guidance.script import FIRST_TIME, RETURNING, Say, check, parse
 
 RATE = 16000
 
@@ -73,7 +74,7 @@ def test_first_time_holds_only_spoken_lines() -> None:
 
 def test_every_opening_has_a_short_version() -> None:
     """Each session that opens with guidance explains itself in full only the first time."""
-    from voiceguide.script import Library
+    from voiceguide.guidance.script import Library
 
     library = Library(Path("/nonexistent"))
     for name in (
@@ -96,7 +97,7 @@ def test_every_opening_has_a_short_version() -> None:
 
 def opening(script) -> str:  # type: ignore[no-untyped-def]
     """The words said before the first question (or all of them, for a script that asks none)."""
-    from voiceguide.script import ASKING
+    from voiceguide.guidance.script import ASKING
 
     words = []
     for step in script.steps:
@@ -190,7 +191,7 @@ def test_a_skipped_explanation_goes_straight_to_the_question(
     """With the keys pressed at once, nothing of the explanation plays; the question does."""
     import contextlib
 
-    from voiceguide.playback import Controls
+    from voiceguide.guidance.playback import Controls
 
     @contextlib.contextmanager
     def pressed(stdin=None, *, skip=False):  # type: ignore[no-untyped-def]
@@ -198,7 +199,7 @@ def test_a_skipped_explanation_goes_straight_to_the_question(
         controls.quit.set()
         yield controls
 
-    monkeypatch.setattr("voiceguide.playback.keyboard_controls", pressed)
+    monkeypatch.setattr("voiceguide.guidance.playback.keyboard_controls", pressed)
     app, synth = make(tmp_path / "home", Turns(answer), ["To be gentle with myself."])
     informed: list[str] = []
     app.inform = informed.append

@@ -11,14 +11,14 @@ import pytest
 from conftest import Run
 
 from voiceguide.engines.fakes import ToneSynthesizer
-from voiceguide.script import (
+from voiceguide.guidance.render import render_session
+from voiceguide.guidance.script import (
     Library,
     ScriptError,
     check,
     parse,
     parse_duration,
 )
-from voiceguide.session import render_session
 
 DATA = Path(__file__).parent / "data" / "scripts"
 

@@ -8,8 +8,8 @@ import pytest
 
 from voiceguide.engines.fakes import ToneSynthesizer
 from voiceguide.errors import UsageError
-from voiceguide.script import Library, Say
-from voiceguide.session import render_session
+from voiceguide.guidance.render import render_session
+from voiceguide.guidance.script import Library, Say
 
 GROUNDING_MEDITATION = Library(Path("/nonexistent")).load("grounding").steps
 

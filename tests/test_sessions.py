@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from conftest import Turns
 
-from voiceguide import content
-from voiceguide.answers import parse_mood, says_little, says_yes
 from voiceguide.app import Voiceguide
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
+from voiceguide.conversation import content
+from voiceguide.conversation.answers import parse_mood, says_little, says_yes
 from voiceguide.engines.fakes import (
     CollectingPlayer,
     ScriptedTranscriber,

@@ -12,12 +12,12 @@ import soundfile
 from conftest import Run
 from scipy.signal import resample_poly
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
+from voiceguide.audio.sounds import AMBIENTS, ambient_bed, ambient_dir
 from voiceguide.engines.fakes import ToneSynthesizer
-from voiceguide.script import Library, parse
-from voiceguide.session import render_session
-from voiceguide.sounds import AMBIENTS, ambient_bed, ambient_dir
-from voiceguide.voicecache import CachedSynthesizer
+from voiceguide.engines.voicecache import CachedSynthesizer
+from voiceguide.guidance.render import render_session
+from voiceguide.guidance.script import Library, parse
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from voiceguide import content, engines, explained, series
-from voiceguide.answers import parse_mood, says_little, says_yes
-from voiceguide.audio import Audio
-from voiceguide.commands import SPOKEN, understand_command
+from voiceguide import engines
+from voiceguide.audio.clip import Audio
+from voiceguide.audio.sounds import listening_cue
+from voiceguide.conversation import content
+from voiceguide.conversation.answers import parse_mood, says_little, says_yes
+from voiceguide.conversation.commands import SPOKEN, understand_command
+from voiceguide.conversation.listening import Capture, Patience, listen, transcribe_audio
+from voiceguide.conversation.miccheck import MicReport
 from voiceguide.errors import (
     DeviceError,
     DiskFullError,
@@ -30,12 +34,17 @@ from voiceguide.errors import (
     from_os_error,
 )
 from voiceguide.fsutil import private_dir
-from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
-from voiceguide.journal import Answer, Entry
-from voiceguide.listening import Capture, Patience, listen, transcribe_audio
-from voiceguide.lock import data_lock
-from voiceguide.miccheck import MicReport
-from voiceguide.script import (
+from voiceguide.guidance import explained
+from voiceguide.guidance.render import (
+    LEAD_IN,
+    Context,
+    Rendered,
+    Voice,
+    render_natural,
+    render_session,
+    render_step,
+)
+from voiceguide.guidance.script import (
     ASKING,
     Daily,
     Early,
@@ -49,18 +58,12 @@ from voiceguide.script import (
     Script,
     Step,
 )
-from voiceguide.session import (
-    LEAD_IN,
-    Context,
-    Rendered,
-    Voice,
-    render_natural,
-    render_session,
-    render_step,
-)
+from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
+from voiceguide.journal import series
+from voiceguide.journal.entry import Answer, Entry
+from voiceguide.journal.lock import data_lock
+from voiceguide.journal.store import JournalStore
 from voiceguide.settings import Settings
-from voiceguide.sounds import listening_cue
-from voiceguide.store import JournalStore
 
 INTENTION_SCOPES = ("infusion", "series", "going-forward")
 #: For how many days after an infusion the integration check-in brings the things to avoid.
@@ -102,7 +105,7 @@ class Voiceguide:
         self._mute = False  # set when there is no speaker: prompts are then shown only
         self._checked_in = False  # the spoken check after a long pause is explained once
         private_dir(settings.home)
-        from voiceguide.crypto import cipher_for
+        from voiceguide.journal.crypto import cipher_for
 
         self.store = JournalStore(settings.home, cipher=lambda: cipher_for(settings.home))
 
@@ -122,7 +125,7 @@ class Voiceguide:
             return self.synthesizer
         key = "meditation" if meditation else "speech"
         if key not in self._session_voices:
-            from voiceguide.voicecache import CachedSynthesizer
+            from voiceguide.engines.voicecache import CachedSynthesizer
 
             inner = (
                 engines.default_synthesizer(self.settings, rate=self.settings.meditation_rate)
@@ -161,8 +164,8 @@ class Voiceguide:
     def _speech(self, text: str) -> Audio:
         audio = self.synthesizer.synthesize(text)
         if not self._given_synthesizer:
-            from voiceguide.loudness import normalize
-            from voiceguide.session import LINE_CEILING, VOICE_LUFS
+            from voiceguide.audio.loudness import normalize
+            from voiceguide.guidance.render import LINE_CEILING, VOICE_LUFS
 
             audio = normalize(audio.mono(), VOICE_LUFS, LINE_CEILING)
         return audio
@@ -200,7 +203,7 @@ class Voiceguide:
         path = self.store.capture_path(label)
         stop = self._stop
         if stop is None:
-            from voiceguide.keyboard import enter_pressed
+            from voiceguide.conversation.keyboard import enter_pressed
 
             stop = enter_pressed()
         s = self.settings
@@ -246,7 +249,7 @@ class Voiceguide:
 
     def check_microphone(self) -> MicReport:
         """Ask for a sentence, then say how it reached the microphone (and the level)."""
-        from voiceguide.miccheck import assess
+        from voiceguide.conversation.miccheck import assess
 
         capture = self.ask(
             content.MIC_CHECK, label="mic-check", meta={"transient": True},
@@ -346,7 +349,7 @@ class Voiceguide:
         """Say steps that ask nothing, back to back as one stream, each line shown as it begins
         (with its pause kept as real silence). `skippable`: in a terminal, Enter or space skips
         the rest. False when skipped."""
-        from voiceguide.playback import Controls, keyboard_controls, play_pieces
+        from voiceguide.guidance.playback import Controls, keyboard_controls, play_pieces
 
         said = 0
 
@@ -472,7 +475,7 @@ class Voiceguide:
         ambient: str | None = None,
     ) -> Path | None:
         """Render a meditation script; play it, or write it to `out` (returns a saved path)."""
-        from voiceguide.sounds import check_ambient
+        from voiceguide.audio.sounds import check_ambient
 
         ambient = check_ambient(ambient or self.settings.ambient)
         session = self.script(script)
@@ -523,7 +526,7 @@ class Voiceguide:
 
     def shortest_minutes(self, session: Script) -> float:
         """The fewest minutes a meditation can be played in (its plain lines only)."""
-        from voiceguide.session import shortest
+        from voiceguide.guidance.render import shortest
 
         voice = self.session_voice(meditation=True)
         return shortest(session, voice, context=self._context(), level=not self._given_synthesizer)
@@ -533,7 +536,7 @@ class Voiceguide:
     ) -> tuple[Script, str]:
         """The session to play in `minutes`: this one, or, when even its plain lines need more
         time, the breathing space, said so (the voice is never sped up to fit)."""
-        from voiceguide.session import TooShort, shortest_minutes, shortest_seconds
+        from voiceguide.guidance.render import TooShort, shortest_minutes, shortest_seconds
 
         level = not self._given_synthesizer
         least = shortest_seconds(session, voice, context=self._context(), level=level)
@@ -557,7 +560,12 @@ class Voiceguide:
         self, session: Script, render: Callable[[], Rendered], *, minutes: float
     ) -> bool:
         """Play a meditation, starting with its first step while the rest is prepared."""
-        from voiceguide.playback import Progress, keyboard_controls, play_pieces, silence_while
+        from voiceguide.guidance.playback import (
+            Progress,
+            keyboard_controls,
+            play_pieces,
+            silence_while,
+        )
 
         voice = Voice(self.session_voice(meditation=True), level=not self._given_synthesizer)
         lead_in = LEAD_IN  # the same as the full render's, which playback continues into
@@ -917,7 +925,7 @@ class Voiceguide:
         )
         self.store.discard_capture(capture.path)
         if capture.stopped_by == "enter" and self._stop is None:
-            from voiceguide.keyboard import typed
+            from voiceguide.conversation.keyboard import typed
 
             line = (typed() or "").lower()
             if not line:
@@ -939,7 +947,7 @@ class Voiceguide:
     def menu(self) -> None:
         """Greet, offer what fits the moment, understand the spoken choice and run it; again
         after each flow, until the person says stop or stays silent."""
-        from voiceguide.commands import match_choice
+        from voiceguide.conversation.commands import match_choice
 
         self.speak_script("menu")  # the first time, what voiceguide is and how to answer
         moment, days = self.moment()
@@ -1084,7 +1092,7 @@ class Voiceguide:
         limit: int | None = None,
     ) -> list[Entry]:
         """Entries, newest first, filtered; dates as people say them ("last week")."""
-        from voiceguide.query import select
+        from voiceguide.journal.query import select
 
         return select(
             self.store.entries(),
@@ -1100,7 +1108,7 @@ class Voiceguide:
         ("2026-11-20", "yesterday") or a day and time as `journal list` shows it."""
         import re
 
-        from voiceguide.dates import parse_day
+        from voiceguide.journal.dates import parse_day
 
         phrase = " ".join(ref.split())
         entries = list(self.store.entries())
@@ -1139,8 +1147,8 @@ class Voiceguide:
 
     def play_entries(self, entries: list[Entry]) -> None:
         """Play every answer of the entries in order, in the person's own recorded voice."""
-        from voiceguide.export import heading
-        from voiceguide.playback import keyboard_controls, play_pieces
+        from voiceguide.guidance.playback import keyboard_controls, play_pieces
+        from voiceguide.journal.export import heading
 
         clips: list[tuple[str, Audio]] = []
         for entry in entries:
@@ -1175,7 +1183,7 @@ class Voiceguide:
 
     def search(self, query: str, *, limit: int | None = None) -> list[Any]:
         """Entries holding every word of `query`, best first."""
-        from voiceguide.search import search_entries
+        from voiceguide.journal.search import search_entries
 
         return search_entries(self.store.records(), query, limit)
 
@@ -1188,7 +1196,7 @@ class Voiceguide:
         import tempfile
 
         from voiceguide.fsutil import FILE_MODE
-        from voiceguide.journal import read_edited_answers, render_answers_for_editing
+        from voiceguide.journal.entry import read_edited_answers, render_answers_for_editing
 
         entry = self.resolve_one(ref)
         command = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -1236,7 +1244,7 @@ class Voiceguide:
         self, entries: list[Entry], fmt: str, out: Path | None, *, force: bool = False
     ) -> str | None:
         """Write `entries` as md (a folder), json or txt; without `out`, json/txt are returned."""
-        from voiceguide import crypto, export
+        from voiceguide.journal import crypto, export
 
         if fmt not in export.FORMATS:
             raise UsageError(f"There is no export format {fmt!r}.", hint="Use md, json or txt.")
@@ -1254,7 +1262,7 @@ class Voiceguide:
                 raise UsageError(f"{folder} already exists; choose a new folder for the export.")
             # Written beside it under a hidden name and renamed into place when whole; a kill
             # leaves the hidden folder, which the next start removes (the marker says where).
-            from voiceguide import sealing
+            from voiceguide.journal import sealing
 
             with self.writing():  # one at a time: the next start may clean up after a crash
                 partial = sealing.begin_export(self.settings.home, folder)
@@ -1285,7 +1293,7 @@ class Voiceguide:
 
     def chart(self, out: Path, *, force: bool = False) -> int:
         """Draw mood over time, with the infusions marked, to an image file."""
-        from voiceguide.chart import bad_moods, mood_chart
+        from voiceguide.journal.chart import bad_moods, mood_chart
 
         _check_output_path(out, force=force)
         if out.suffix.lower() not in (".png", ".svg", ".pdf"):
@@ -1300,7 +1308,7 @@ class Voiceguide:
     def recap(self) -> None:
         """Before the next infusion: the intention going forward, in the person's own voice, and
         the key lines of the last reflection."""
-        from voiceguide.recap import key_lines
+        from voiceguide.journal.recap import key_lines
 
         going = self.current_intention(scope="going-forward", required=False)
         last = next((e for e in self.store.entries() if e.kind == "reflection" and e.text), None)
@@ -1338,7 +1346,7 @@ class Voiceguide:
 
     def import_recording(self, path: Path, *, kind: str = "memo") -> Entry:
         """File an existing recording (a voice memo, say) as a journal entry."""
-        from voiceguide.journal import KINDS
+        from voiceguide.journal.entry import KINDS
 
         if kind not in KINDS:
             raise UsageError(
@@ -1376,9 +1384,9 @@ class Voiceguide:
     def recover(self, *, quiet: bool = False) -> list[Entry]:
         """Finish what a crash interrupted: an encryption change, plaintext temporary files,
         unfinished recordings. `quiet` (every start) skips when another voiceguide is writing."""
-        from voiceguide import sealing
-        from voiceguide.lock import BusyError
-        from voiceguide.recovery import recover, unfinished
+        from voiceguide.journal import sealing
+        from voiceguide.journal.lock import BusyError
+        from voiceguide.journal.recovery import recover, unfinished
 
         changing = sealing.pending(self.settings.home) is not None
         changing = changing or (self.settings.home / sealing.EXPORT_MARKER).exists()
@@ -1403,7 +1411,7 @@ class Voiceguide:
         """Turn on encryption at rest and encrypt every transcript and recording already kept.
 
         Resumable: an encryption (or decryption) that was interrupted is finished instead."""
-        from voiceguide import crypto, sealing
+        from voiceguide.journal import crypto, sealing
 
         with self.writing():
             if sealing.pending(self.settings.home) is not None:
@@ -1423,7 +1431,7 @@ class Voiceguide:
 
     def decrypt(self) -> int:
         """Turn encryption at rest off again, leaving every file readable (resumable too)."""
-        from voiceguide import crypto, sealing
+        from voiceguide.journal import crypto, sealing
 
         with self.writing():
             if sealing.pending(self.settings.home) == "decrypt":
@@ -1441,7 +1449,7 @@ class Voiceguide:
 
     def retry(self) -> list[Entry]:
         """Transcribe entries that were filed without their text."""
-        from voiceguide.recovery import retry_pending
+        from voiceguide.journal.recovery import retry_pending
 
         with self.writing():
             done = retry_pending(self.store, self.transcriber, self.inform)

@@ -90,13 +90,13 @@ def doctor(settings: Settings) -> int:
         _check("speaker", _device("output")),
         _check("ffmpeg", _ffmpeg),
     ]
-    from voiceguide.crypto import is_enabled
+    from voiceguide.journal.crypto import is_enabled
 
     print(
         "  ok       offline: voiceguide never uses the network; the speech model and "
         "the voice load from local files only, with their hashes checked"
     )
-    from voiceguide.sealing import pending
+    from voiceguide.journal.sealing import pending
 
     change = pending(settings.home)
     if change is not None:

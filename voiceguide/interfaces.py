@@ -8,7 +8,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 
 
 @runtime_checkable

@@ -86,7 +86,7 @@ class Settings:
                     f"The {name.replace('_', ' ')} must be between 60 and 400 words a minute."
                 )
         if self.ambient != "none":
-            from voiceguide.sounds import check_ambient
+            from voiceguide.audio.sounds import check_ambient
 
             check_ambient(self.ambient)
         if not 1 <= self.volume <= 100:

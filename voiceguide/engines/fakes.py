@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 
 
 class FileRecorder:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.engines.models import file_sha256
 from voiceguide.errors import EngineError, ModelError
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.errors import EngineError
 
 
@@ -18,7 +18,7 @@ class SphinxTranscriber:
         """The words spoken in `audio` ("" when none are recognised)."""
         import speech_recognition as sr
 
-        from voiceguide.segmenter import contains_speech
+        from voiceguide.audio.segmenter import contains_speech
 
         speech = audio.for_speech(16000)
         pcm = speech.to_int16()[:, 0]

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.errors import EngineError
 
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+")

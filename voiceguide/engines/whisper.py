@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.engines.models import file_sha256, verify_file
 from voiceguide.errors import EngineError, ModelError
 

@@ -4,7 +4,7 @@ A script is a UTF-8 text file. Every line that does not start with ``[`` or ``#`
 A line starting with ``[name ...]`` is a directive; ``#`` starts a comment. The full grammar is in
 the README ("Writing your own sessions"). Parsing is a pure function from text to a `Script`;
 finding scripts (built-in ones inside the package, a person's own in ``<home>/scripts``) is
-separate, and so is playing them (`voiceguide.session`).
+separate, and so is playing them (`voiceguide.guidance.render`).
 """
 
 from __future__ import annotations
@@ -573,7 +573,7 @@ def _include(
 # -- where scripts live --------------------------------------------------------------------------
 def builtin_dir() -> Path:
     """The folder of scripts that ship with voiceguide."""
-    return Path(str(resources.files("voiceguide") / "scripts"))
+    return Path(str(resources.files("voiceguide.guidance") / "scripts"))
 
 
 class Library:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from voiceguide.journal import Entry
+from voiceguide.journal.entry import Entry
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 #: Words that mark a line as something the person noticed, felt, learned or wants to carry.

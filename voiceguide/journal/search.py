@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from voiceguide.journal import Entry, entry_from_dict
+from voiceguide.journal.entry import Entry, entry_from_dict
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")

@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING
 
 from voiceguide.errors import JournalError
 from voiceguide.fsutil import atomic_path, atomic_write_bytes, atomic_write_text, private_dir
-from voiceguide.index import NAME as INDEX_NAME
-from voiceguide.index import Index
-from voiceguide.journal import (
+from voiceguide.journal.entry import (
     Entry,
     check_audio_name,
     entry_from_dict,
@@ -22,10 +20,12 @@ from voiceguide.journal import (
     parse_markdown,
     render_markdown,
 )
+from voiceguide.journal.index import NAME as INDEX_NAME
+from voiceguide.journal.index import Index
 
 if TYPE_CHECKING:
-    from voiceguide.audio import Audio
-    from voiceguide.crypto import Cipher
+    from voiceguide.audio.clip import Audio
+    from voiceguide.journal.crypto import Cipher
 
 ENC = ".enc"
 #: The front-matter field naming the in-progress recordings an entry was filed from.
@@ -67,7 +67,7 @@ class JournalStore:
     def check_cipher(self) -> None:
         """Ask again whether the journal is encrypted if that changed on disk (call it with
         the lock held: another voiceguide may have turned encryption on or off)."""
-        from voiceguide.crypto import is_enabled
+        from voiceguide.journal.crypto import is_enabled
 
         if self._cipher_known and self._cipher_factory is not None:
             if is_enabled(self.home) != (self._cipher is not None):
@@ -110,7 +110,7 @@ class JournalStore:
 
     def load_audio(self, entry: Entry, name: str) -> Audio:
         """One of an entry's clips, decrypted if needed."""
-        from voiceguide.audio import Audio
+        from voiceguide.audio.clip import Audio
 
         path = self.audio_path(entry, name)
         if not path.with_name(path.name + ENC).exists():
@@ -129,7 +129,7 @@ class JournalStore:
         followed: a linked folder or file may point outside the data folder."""
         import os
 
-        from voiceguide.index import day_folders
+        from voiceguide.journal.index import day_folders
 
         if not self.root.is_dir():
             return []
@@ -183,7 +183,7 @@ class JournalStore:
 
         An existing entry is never overwritten: a second entry in the same second gets its own name.
         """
-        from voiceguide.audio import flac_bytes, wav_to_flac
+        from voiceguide.audio.clip import flac_bytes, wav_to_flac
 
         if len(clips) != len(entry.answers):
             raise ValueError("one clip (or None) per answer")
@@ -298,7 +298,7 @@ class JournalStore:
 
     def read(self, path: Path) -> Entry | None:
         """One entry, dated by its folder and file name; None (and noted) if it cannot be read."""
-        from voiceguide.crypto import DamagedFile
+        from voiceguide.journal.crypto import DamagedFile
 
         m = _NAME.match(path.name)
         try:

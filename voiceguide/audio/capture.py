@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.errors import AudioFileError
 from voiceguide.fsutil import FILE_MODE, atomic_write_text
 

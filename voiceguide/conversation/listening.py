@@ -11,12 +11,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from voiceguide.audio import Audio
-from voiceguide.capture import HEADER_BYTES, CaptureWriter, trim_capture
-from voiceguide.commands import HOTWORDS, Understood
+from voiceguide.audio.capture import HEADER_BYTES, CaptureWriter, trim_capture
+from voiceguide.audio.clip import Audio
+from voiceguide.audio.segmenter import Segmenter
+from voiceguide.conversation.commands import HOTWORDS, Understood
 from voiceguide.errors import DeviceError, EngineError
 from voiceguide.interfaces import Recorder, Transcriber
-from voiceguide.segmenter import Segmenter
 
 #: Each phrase is brought up to this peak before it is transcribed: Whisper (and its own voice
 #: filter) drops words of soft speech that it hears at once at a good level (a soft, halting
@@ -369,7 +369,7 @@ def _early_command(
     utterance before a pause is transcribed in the background as soon as the pause begins, and
     a clear command ends the turn at once. (The answer's own transcription is not touched: the
     command is confirmed and taken out afterwards, as for any answer.)"""
-    from voiceguide.commands import match_command
+    from voiceguide.conversation.commands import match_command
 
     latest = segmenter.last_utterance()
     if latest is not None and latest not in sent and segmenter.trailing_silence >= COMMAND_PAUSE:
@@ -394,7 +394,7 @@ def _last_command(
     hint: str | None,
 ) -> tuple[Understood | None, tuple[tuple[str, float], ...]]:
     """Whether the answer ends with a command said on its own; the phrases without it."""
-    from voiceguide.commands import MAX_COMMAND_SECONDS
+    from voiceguide.conversation.commands import MAX_COMMAND_SECONDS
 
     phrases = list(worker.phrases)
     tail = segmenter.last_tail

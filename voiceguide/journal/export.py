@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from voiceguide.errors import DiskFullError, JournalError
-from voiceguide.journal import Entry, entry_from_dict, entry_to_dict
+from voiceguide.journal.entry import Entry, entry_from_dict, entry_to_dict
 
 FORMATS = ("md", "json", "txt")
 
@@ -22,7 +22,7 @@ def heading(entry: Entry) -> str:
     details = []
     if entry.infusion is not None:
         details.append(f"infusion {entry.infusion}")
-    from voiceguide.journal import valid_mood
+    from voiceguide.journal.entry import valid_mood
 
     mood = valid_mood(entry.get("mood"))
     if mood is not None:
@@ -112,7 +112,7 @@ def _write_markdown_folder(
 
     from voiceguide.errors import VoiceguideError
     from voiceguide.fsutil import atomic_write_bytes, atomic_write_text, private_dir
-    from voiceguide.journal import one_line
+    from voiceguide.journal.entry import one_line
 
     private_dir(folder / "audio")
     clips = 0

@@ -16,8 +16,8 @@ from typing import TextIO
 
 import numpy as np
 
-from voiceguide import keyboard
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
+from voiceguide.conversation import keyboard
 from voiceguide.interfaces import Player
 
 

@@ -18,12 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voiceguide import crypto
 from voiceguide.fsutil import atomic_write_text
-from voiceguide.index import NAME as INDEX_NAME
+from voiceguide.journal import crypto
+from voiceguide.journal.index import NAME as INDEX_NAME
 
 if TYPE_CHECKING:
-    from voiceguide.store import JournalStore
+    from voiceguide.journal.store import JournalStore
 
 MARKER = "encryption-change.json"
 ENC = crypto.SUFFIX

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 
 #: Speech quieter than this (RMS over the speech) is called quiet: still heard, but close to
 #: the softest voice the detector was tested with (-66 dBFS).
@@ -51,7 +51,7 @@ class MicReport:
 
 def assess(audio: Audio) -> MicReport:
     """Judge a recording of someone saying a sentence into the microphone."""
-    from voiceguide.segmenter import ONSET, Leveller, default_detector
+    from voiceguide.audio.segmenter import ONSET, Leveller, default_detector
 
     samples = audio.for_speech(16000).samples[:, 0]
     peak = float(np.max(np.abs(samples))) if len(samples) else 0.0

@@ -8,12 +8,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from voiceguide.capture import repair_capture
+from voiceguide.audio.capture import repair_capture
+from voiceguide.conversation.listening import transcribe_audio
 from voiceguide.errors import AudioFileError, VoiceguideError
 from voiceguide.interfaces import Transcriber
-from voiceguide.journal import Answer, Entry
-from voiceguide.listening import transcribe_audio
-from voiceguide.store import JournalStore
+from voiceguide.journal.entry import Answer, Entry
+from voiceguide.journal.store import JournalStore
 
 
 def _meta(path: Path) -> dict:

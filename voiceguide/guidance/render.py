@@ -7,12 +7,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from voiceguide.audio import Audio
-from voiceguide.content import minutes_phrase
+from voiceguide.audio.clip import Audio
+from voiceguide.audio.loudness import TARGET_LUFS, integrated_loudness, limit, normalize, true_peak
+from voiceguide.audio.sounds import BELL_LUFS, ambient_bed, bell, mix_bed
+from voiceguide.conversation.content import minutes_phrase
 from voiceguide.errors import UsageError
-from voiceguide.interfaces import Synthesizer
-from voiceguide.loudness import TARGET_LUFS, integrated_loudness, limit, normalize, true_peak
-from voiceguide.script import (
+from voiceguide.guidance.script import (
     ASKING,
     Bell,
     Breathe,
@@ -24,7 +24,7 @@ from voiceguide.script import (
     Script,
     Step,
 )
-from voiceguide.sounds import BELL_LUFS, ambient_bed, bell, mix_bed
+from voiceguide.interfaces import Synthesizer
 
 __all__ = ["Context", "Rendered", "Say", "Voice", "render_session", "render_step"]
 

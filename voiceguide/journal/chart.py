@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from voiceguide.errors import JournalError
-from voiceguide.journal import Entry, valid_mood
+from voiceguide.journal.entry import Entry, valid_mood
 
 #: Which moods are which: asked in preparation (before), in the reflection (after), and in the
 #: daily integration check-in. Colours tell them apart also for common colour blindness.

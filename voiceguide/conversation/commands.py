@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from voiceguide.audio import Audio
+    from voiceguide.audio.clip import Audio
     from voiceguide.interfaces import Transcriber
 
 #: Each command and the ways people say it.

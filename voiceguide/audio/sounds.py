@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.errors import UsageError
 
 
@@ -64,7 +64,7 @@ def ambient_dir() -> Path:
 
         return Path(str(resources.files("voiceguide.ambient")))
     except ModuleNotFoundError:  # running from a source checkout without installing
-        return Path(__file__).resolve().parent.parent / "audio" / "ambient"
+        return Path(__file__).resolve().parents[2] / "audio" / "ambient"
 
 
 def check_ambient(name: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from voiceguide.errors import UsageError
-from voiceguide.journal import KINDS, Entry
+from voiceguide.journal.entry import KINDS, Entry
 
 
 def select_records(
@@ -46,7 +46,7 @@ def check_filters(
     limit: int | None = None,
 ) -> tuple[dt.date | None, dt.date | None]:
     """The first and last day asked for; UsageError (one sentence) for any filter that is wrong."""
-    from voiceguide.dates import parse_day
+    from voiceguide.journal.dates import parse_day
 
     if kind is not None and kind not in KINDS:
         raise UsageError(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 
 TARGET_LUFS = -16.0
 CEILING_DBTP = -1.0

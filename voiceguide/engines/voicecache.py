@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from voiceguide.audio import Audio
+from voiceguide.audio.clip import Audio
 from voiceguide.errors import AudioFileError
 from voiceguide.fsutil import atomic_path, private_dir
 from voiceguide.interfaces import Synthesizer
@@ -23,7 +23,7 @@ class CachedSynthesizer:
         self.name = synthesizer.name
         self.sample_rate: int | None = getattr(synthesizer, "sample_rate", None)
         self.folder = folder
-        #: Lines are kept already brought to the voice loudness (see voiceguide.session).
+        #: Lines are kept already brought to the voice loudness (see voiceguide.guidance.render).
         self.leveled = level
         self.hits = 0
         self.misses = 0
@@ -49,8 +49,8 @@ class CachedSynthesizer:
                 path.unlink(missing_ok=True)  # a damaged entry is simply made again
         audio = self.inner.synthesize(text)
         if self.leveled:
-            from voiceguide.loudness import normalize
-            from voiceguide.session import LINE_CEILING, VOICE_LUFS
+            from voiceguide.audio.loudness import normalize
+            from voiceguide.guidance.render import LINE_CEILING, VOICE_LUFS
 
             audio = normalize(audio.mono(), VOICE_LUFS, LINE_CEILING)
         self.misses += 1

@@ -374,8 +374,8 @@ def run(args: argparse.Namespace) -> int:
         app.prepare()
     elif args.command == "meditate":
         if args.ambient is not None:
+            from voiceguide.audio.sounds import check_ambient
             from voiceguide.settings import save_setting
-            from voiceguide.sounds import check_ambient
 
             save_setting(settings.home, "ambient", check_ambient(args.ambient))
         app.meditate(minutes=args.minutes, out=args.out, script=args.script, ambient=args.ambient)
@@ -424,7 +424,7 @@ def _journal(app: Any, args: argparse.Namespace) -> None:
 
 def _journal_action(app: Any, args: argparse.Namespace) -> None:
     if args.action == "show":
-        from voiceguide.export import to_text
+        from voiceguide.journal.export import to_text
 
         entries = app.resolve(" ".join(args.entry))
         for n, entry in enumerate(entries):
@@ -454,7 +454,7 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
 
 def _unfinished_recordings(home: Path) -> bool:
     """Whether a crash left something to finish (recordings, an encryption change, an edit)."""
-    from voiceguide.sealing import EXPORT_MARKER, MARKER
+    from voiceguide.journal.sealing import EXPORT_MARKER, MARKER
 
     return (
         any((home / "recordings").glob("*.wav"))
@@ -468,17 +468,17 @@ def _unfinished_recordings(home: Path) -> bool:
 def _journal_quick(settings: Any, args: argparse.Namespace) -> int:
     """`journal list` and `journal search` straight from the journal's index, without loading
     the audio and speech engines (they are only needed when a crash left recordings to file)."""
-    from voiceguide.crypto import cipher_for
-    from voiceguide.store import JournalStore
+    from voiceguide.journal.crypto import cipher_for
+    from voiceguide.journal.store import JournalStore
 
     store = JournalStore(settings.home, cipher=lambda: cipher_for(settings.home))
     if args.action == "list":
-        from voiceguide.query import check_filters, select_records
+        from voiceguide.journal.query import check_filters, select_records
 
         check_filters(**_filters(args))  # before anything is read (or the index written)
         _print_list(select_records(store.records(), **_filters(args)))
     else:
-        from voiceguide.search import check_query, search_entries
+        from voiceguide.journal.search import check_query, search_entries
 
         check_query(" ".join(args.words), args.limit)  # before anything is read
         _print_hits(search_entries(store.records(), " ".join(args.words)), args.limit)
@@ -503,7 +503,7 @@ def _print_list(entries: Any) -> None:
             when, kind, number = f"{entry.date:%Y-%m-%d %H:%M}", entry.kind, entry.infusion
             mood, text = entry.get("mood"), entry.text
             pending = any(a.pending for a in entry.answers)
-        from voiceguide.journal import one_line, valid_mood
+        from voiceguide.journal.entry import one_line, valid_mood
 
         infusion = f"#{number}" if number is not None else "-"
         mood = valid_mood(mood)
@@ -536,7 +536,7 @@ def _print_skipped(store: Any) -> None:
 
 
 def _remind(settings: Any, args: argparse.Namespace) -> int:
-    from voiceguide import content
+    from voiceguide.conversation import content
     from voiceguide.remind import parse_time, reminder_command, scheduler
 
     keeper = scheduler()

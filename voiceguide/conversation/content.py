@@ -107,7 +107,7 @@ MENU_LABELS = {
     "hear-going-forward": "hear your intention going forward",
     "recap": "hear a recap of your last reflection",
 }
-#: What each choice may be called, in a few words (see voiceguide.commands.match_choice).
+#: What each choice may be called, in a few words (see conversation.commands.match_choice).
 MENU_WORDS = {
     "prepare": ("prepare", "preparation", "get ready", "preparing"),
     "meditate": ("meditate", "meditation", "grounding", "relax"),

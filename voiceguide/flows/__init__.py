@@ -1,0 +1,1 @@
+"""The journeys, one module each."""
