@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -156,11 +156,20 @@ def record_speaker(path: Path) -> Iterator[Path]:
             str(path),
         ]
     )
-    time.sleep(0.5)
     try:
+        # Recording has begun once samples reach the file (parecord's stream is connected).
+        wait_until(lambda: wav_seconds(path) >= 0.05, 10, "parecord to start recording")
         yield path
+        # What is still on its way through the sound server is kept: the speaker is done once
+        # the last 0.3 s recorded after the caller finished are quiet (at most a few seconds).
+        end = wav_seconds(path) + 0.3
+        with contextlib.suppress(AssertionError):
+            wait_until(
+                lambda: wav_seconds(path) >= end and wav_tail_peak(path, 0.3) < 0.003,
+                5,
+                "the speaker to go quiet",
+            )
     finally:
-        time.sleep(0.5)
         proc.terminate()
         proc.wait(timeout=10)
 
@@ -215,9 +224,16 @@ def heard_words(audio) -> str:  # type: ignore[no-untyped-def]
 class Run:
     """The installed `voiceguide` command, run as a person would, against one data folder."""
 
-    def __init__(self, home: Path, extra: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        extra: dict[str, str] | None = None,
+        started: list[subprocess.Popen[str]] | None = None,
+    ) -> None:
         self.home = home
         self.extra = extra or {}
+        #: Every process `start` began; the fixture ends any still running after the test.
+        self.started: list[subprocess.Popen[str]] = [] if started is None else started
 
     def returning_user(self) -> None:
         """The one-time safety notice already heard (it is tested on its own; elsewhere its
@@ -227,7 +243,7 @@ class Run:
 
     def with_env(self, extra: dict[str, str]) -> Run:
         """The same command and data folder, with more environment variables."""
-        return Run(self.home, {**self.extra, **extra})
+        return Run(self.home, {**self.extra, **extra}, self.started)
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -247,7 +263,7 @@ class Run:
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [str(VOICEGUIDE), *args],
             env=self.env(),
             stdout=subprocess.PIPE,
@@ -255,6 +271,16 @@ class Run:
             stdin=subprocess.DEVNULL,
             text=True,
         )
+        self.started.append(proc)
+        return proc
+
+    def end_all(self) -> None:
+        """End every process this test started that still runs: a test that gives up on a
+        process must not leave it playing into the virtual speaker of the tests after it."""
+        for proc in self.started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=30)
 
 
 def wait_for_line(stream, prefix: str, timeout: float = 120.0) -> list[str]:  # type: ignore[no-untyped-def]
@@ -272,10 +298,50 @@ def wait_for_line(stream, prefix: str, timeout: float = 120.0) -> list[str]:  # 
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Run:
-    """Runs the installed command with a fresh data folder."""
+def run(tmp_path: Path) -> Iterator[Run]:
+    """Runs the installed command with a fresh data folder; ends what it started."""
     assert VOICEGUIDE.exists() or shutil.which("voiceguide"), "voiceguide is not installed"
-    return Run(tmp_path / "home")
+    runner = Run(tmp_path / "home")
+    try:
+        yield runner
+    finally:
+        runner.end_all()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Wait for `condition` to hold (checked every 20 ms); AssertionError naming `what` if it
+    does not within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting {timeout:g} s for {what}")
+        time.sleep(0.02)
+
+
+def wav_seconds(path: Path, rate: int = 16000) -> float:
+    """Seconds of 16-bit mono audio in a WAV file being written (its header not yet final)."""
+    try:
+        return max(0, path.stat().st_size - 44) / 2 / rate
+    except FileNotFoundError:
+        return 0.0
+
+
+def wav_tail_peak(path: Path, seconds: float, rate: int = 16000) -> float:
+    """The loudest sample of the last `seconds` of a 16-bit mono WAV file being written."""
+    size = int(seconds * rate) * 2
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(44, path.stat().st_size - size))
+            data = np.frombuffer(f.read(size // 2 * 2), np.int16)
+    except FileNotFoundError:
+        return 0.0
+    return float(np.abs(data).max() / 32768) if data.size else 0.0
+
+
+def playing(pid: int) -> bool:
+    """Whether process `pid` has a playback stream open on the sound server."""
+    listed = subprocess.run(["pactl", "list", "sink-inputs"], capture_output=True, text=True)
+    return f'application.process.id = "{pid}"' in listed.stdout
 
 
 def pytest_configure(config: pytest.Config) -> None:

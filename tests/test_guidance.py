@@ -9,7 +9,8 @@ import yaml
 from conftest import ROOT
 
 from voiceguide.cli import build_parser
-from voiceguide.guidance.script import builtin_dir, parse
+from voiceguide.guidance.library import builtin_dir
+from voiceguide.guidance.parser import parse
 
 GUIDANCE = ROOT.parent / "shared" / "GUIDANCE.md"
 COVERAGE = Path(__file__).parent / "data" / "guidance-coverage.yaml"

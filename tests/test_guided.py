@@ -14,10 +14,12 @@ from conftest import (
     VOICEGUIDE,
     Run,
     heard_words,
+    playing,
     record_speaker,
     references,
     speak_into_microphone,
     wait_for_line,
+    wait_until,
     wer,
 )
 
@@ -160,7 +162,7 @@ def test_during_plays_the_persons_intention_quietly_and_stops_on_ctrl_c(
     )
     try:
         wait_for_line(proc.stderr, "Playing quietly")
-        time.sleep(3)
+        wait_until(lambda: playing(proc.pid), 30, "the intention to be playing")
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     finally:  # a test that gives up on a process ends it: it must not play into later tests

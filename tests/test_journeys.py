@@ -22,7 +22,8 @@ from conftest import (
 )
 
 from voiceguide.conversation.listening import KEEP_AFTER_LAST_WORD
-from voiceguide.guidance.script import Library, Say
+from voiceguide.guidance.library import Library
+from voiceguide.guidance.script import Say
 from voiceguide.journal.entry import parse_markdown
 
 pytestmark = pytest.mark.devices

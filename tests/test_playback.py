@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import VOICEGUIDE, Run, record_speaker
+from conftest import VOICEGUIDE, Run, record_speaker, wait_until, wav_seconds
 
 from voiceguide.audio.clip import Audio
 
@@ -40,6 +40,7 @@ def test_space_pauses_and_q_stops_a_session_in_a_terminal(
     master, slave = pty.openpty()
     with record_speaker(heard_file):
         started = time.monotonic()
+        began = wav_seconds(heard_file)  # where in the recording the command starts
         proc = subprocess.Popen(
             [str(VOICEGUIDE), "meditate", "--minutes", "5", "--ambient", "none"],
             stdin=slave,
@@ -51,13 +52,14 @@ def test_space_pauses_and_q_stops_a_session_in_a_terminal(
         os.close(slave)
         shown = read_until(master, "0:0", timeout=60)  # the progress line is ticking
         assert "Space pauses" in shown
-        time.sleep(8)
+        shown += read_until(master, "0:06 /", timeout=30)  # six seconds played
         os.write(master, b" ")
         shown += read_until(master, "paused", timeout=10)
-        paused_at = time.monotonic()
-        time.sleep(6)
+        paused_at = wav_seconds(heard_file)
+        # Paused for as long as five seconds of the speaker take to be recorded.
+        wait_until(lambda: wav_seconds(heard_file) >= paused_at + 5, 30, "5 s of the pause")
         os.write(master, b" ")
-        time.sleep(3)
+        shown += read_until(master, "0:08 /", timeout=30)  # playing on again
         os.write(master, b"q")
         shown += read_until(master, "Stopped.", timeout=20)
         assert proc.wait(timeout=20) == 0
@@ -67,7 +69,7 @@ def test_space_pauses_and_q_stops_a_session_in_a_terminal(
     assert "/ 5:00" in shown
     # While paused the speaker was silent.
     heard = Audio.load(heard_file)
-    offset = paused_at - started + 1.0  # parecord started half a second before the command
+    offset = paused_at + 0.5  # what was on its way when the pause began
     quiet = heard.slice(offset, offset + 4.0)
     assert quiet.peak() < 0.01, quiet.peak()
-    assert heard.slice(0, offset).peak() > 0.05  # and before the pause it was playing
+    assert heard.slice(began, paused_at).peak() > 0.05  # and before the pause it was playing

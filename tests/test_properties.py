@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voiceguide.errors import UsageError, VoiceguideError
-from voiceguide.guidance.script import ScriptError, check, parse
+from voiceguide.errors import ScriptError, UsageError, VoiceguideError
+from voiceguide.guidance.parser import check, parse
 from voiceguide.journal.dates import parse_day
 from voiceguide.journal.entry import (
     Answer,

@@ -7,13 +7,21 @@ import signal
 import stat
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
-from conftest import VOICEGUIDE, Run, references, speak_into_microphone, wait_for_line, wer
+from conftest import (
+    VOICEGUIDE,
+    Run,
+    references,
+    speak_into_microphone,
+    wait_for_line,
+    wait_until,
+    wav_seconds,
+    wer,
+)
 
 from voiceguide.app import Voiceguide
 from voiceguide.audio.capture import CaptureWriter
@@ -50,7 +58,11 @@ def test_kill_9_mid_answer_then_recover(
     wait_for_line(proc.stderr, "Listening")
     speaker = threading.Thread(target=speak_into_microphone, args=(speech / "jfk.flac", tmp_path))
     speaker.start()
-    time.sleep(8.0)  # mid-sentence
+    # Mid-sentence: once six seconds of the answer are on disk.
+    recordings = run.home / "recordings"
+    wait_until(
+        lambda: any(wav_seconds(p) >= 6 for p in recordings.glob("*.wav")), 60, "6 s recorded"
+    )
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     speaker.join()

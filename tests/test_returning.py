@@ -14,8 +14,9 @@ from conftest import Turns, fake_app
 from voiceguide.audio.clip import Audio
 from voiceguide.conversation import content
 from voiceguide.guidance import explained
+from voiceguide.guidance.parser import check, parse
 from voiceguide.guidance.playback import keyboard_controls
-from voiceguide.guidance.script import FIRST_TIME, RETURNING, Say, check, parse
+from voiceguide.guidance.script import FIRST_TIME, RETURNING, Say
 
 RATE = 16000
 
@@ -74,7 +75,7 @@ def test_first_time_holds_only_spoken_lines() -> None:
 
 def test_every_opening_has_a_short_version() -> None:
     """Each session that opens with guidance explains itself in full only the first time."""
-    from voiceguide.guidance.script import Library
+    from voiceguide.guidance.library import Library
 
     library = Library(Path("/nonexistent"))
     for name in (

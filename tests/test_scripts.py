@@ -11,14 +11,10 @@ import pytest
 from conftest import Run
 
 from voiceguide.engines.fakes import ToneSynthesizer
+from voiceguide.guidance.library import Library
+from voiceguide.guidance.parser import check, parse
 from voiceguide.guidance.render import render_session
-from voiceguide.guidance.script import (
-    Library,
-    ScriptError,
-    check,
-    parse,
-    parse_duration,
-)
+from voiceguide.guidance.script import ScriptError, parse_duration
 
 DATA = Path(__file__).parent / "data" / "scripts"
 

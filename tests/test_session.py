@@ -8,8 +8,9 @@ import pytest
 
 from voiceguide.engines.fakes import ToneSynthesizer
 from voiceguide.errors import UsageError
+from voiceguide.guidance.library import Library
 from voiceguide.guidance.render import render_session
-from voiceguide.guidance.script import Library, Say
+from voiceguide.guidance.script import Say
 
 GROUNDING_MEDITATION = Library(Path("/nonexistent")).load("grounding").steps
 

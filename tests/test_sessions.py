@@ -13,6 +13,7 @@ from conftest import Turns
 
 from voiceguide.app import Voiceguide
 from voiceguide.audio.clip import Audio
+from voiceguide.clock import Clock, FixedClock
 from voiceguide.conversation import content
 from voiceguide.conversation.answers import parse_mood, says_little, says_yes
 from voiceguide.engines.fakes import (
@@ -25,7 +26,7 @@ from voiceguide.settings import load_settings
 QUIET = Audio.silence(1, 16000)
 
 
-def make(tmp_path: Path, turns: Turns, answers: list[str]):  # type: ignore[no-untyped-def]
+def make(tmp_path: Path, turns: Turns, answers: list[str], clock: Clock | None = None):  # type: ignore[no-untyped-def]
     synth = ToneSynthesizer()
     player = CollectingPlayer()
     shown: list[str] = []
@@ -36,6 +37,7 @@ def make(tmp_path: Path, turns: Turns, answers: list[str]):  # type: ignore[no-u
         recorder=turns,
         transcriber=ScriptedTranscriber(answers),
         stop=threading.Event(),
+        clock=clock,
         show=shown.append,
         inform=lambda text: None,
     )
@@ -107,7 +109,7 @@ def test_integrate_replays_the_intention_going_forward_with_the_early_reminders(
     app, synth, player, _ = make(tmp_path, turns, answers)
     app.reflect(quick=True)
     app.set_intention(scope="going-forward")
-    own = app._intention_audio("going-forward")
+    own = app.journal.intention_audio("going-forward")
     assert own is not None
     synth.spoken.clear()
     player.played.clear()
@@ -123,18 +125,13 @@ def test_integrate_replays_the_intention_going_forward_with_the_early_reminders(
 
 
 def test_integrate_brings_a_different_practice_each_day_and_drops_the_early_reminders(
-    tmp_path: Path, said: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, said: Path
 ) -> None:
-    app, synth, _, _ = make(tmp_path, Turns(said, said, said), ["Rest.", "Nothing much.", "Five."])
+    clock = FixedClock(dt.datetime.now())
+    turns = Turns(said, said, said)
+    app, synth, _, _ = make(tmp_path, turns, ["Rest.", "Nothing much.", "Five."], clock)
     app.reflect(quick=True)
-    later = dt.date.today() + dt.timedelta(days=5)
-
-    class Later(dt.date):
-        @classmethod
-        def today(cls) -> dt.date:  # type: ignore[override]
-            return later
-
-    monkeypatch.setattr("voiceguide.app.dt.date", Later)
+    clock.advance(days=5)
     assert app.days_since_infusion() == 5
     synth.spoken.clear()
     app.integrate()
@@ -174,7 +171,7 @@ def test_during_plays_the_intention_quietly_for_exactly_the_minutes_asked(
     app.during(minutes=2)
     [audio] = player.played
     assert audio.duration == pytest.approx(120, abs=0.01)
-    own = app._intention_audio("infusion")
+    own = app.journal.intention_audio("infusion")
     assert own is not None
     assert audio.peak() <= own.peak() * 0.5  # quiet: well below the recording's own level
     frames = audio.samples[:, 0]

@@ -16,8 +16,9 @@ from voiceguide.audio.clip import Audio
 from voiceguide.audio.sounds import AMBIENTS, ambient_bed, ambient_dir
 from voiceguide.engines.fakes import ToneSynthesizer
 from voiceguide.engines.voicecache import CachedSynthesizer
+from voiceguide.guidance.library import Library
+from voiceguide.guidance.parser import parse
 from voiceguide.guidance.render import render_session
-from voiceguide.guidance.script import Library, parse
 
 pytestmark = pytest.mark.slow
 

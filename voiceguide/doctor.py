@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from voiceguide.errors import VoiceguideError
+from voiceguide.errors import AudioFileError, EngineError, VoiceguideError
 from voiceguide.settings import Settings
 
 
@@ -27,7 +27,7 @@ def _natural_voice() -> str:
 
     audio = PiperSynthesizer().synthesize("Hello.")
     if audio.duration < 0.2:
-        raise VoiceguideError("The natural voice produced no sound.")
+        raise EngineError("The natural voice produced no sound.")
     return f"piper {VOICE_NAME} at {bundled_voice_dir()}, hash verified"
 
 
@@ -36,7 +36,7 @@ def _voice() -> str:
 
     audio = SystemVoice().synthesize("Hello.")
     if audio.duration < 0.2:
-        raise VoiceguideError("The system voice produced no sound.")
+        raise EngineError("The system voice produced no sound.")
     return f"espeak-ng via pyttsx3 ({audio.duration:.1f} s test line)"
 
 
@@ -71,7 +71,7 @@ def _device(kind: str):  # type: ignore[no-untyped-def]
 def _ffmpeg() -> str:
     path = shutil.which("ffmpeg")
     if not path:
-        raise VoiceguideError(
+        raise AudioFileError(
             "ffmpeg is missing, so MP3 and phone recordings cannot be read.",
             hint="sudo apt-get install ffmpeg",
         )

@@ -125,3 +125,25 @@ def unique_path(
         candidate = folder / f"{stem}-{n}{suffix}"
         n += 1
     return candidate
+
+
+def check_output_path(out: Path, *, force: bool = True) -> None:
+    """An output file is a new path, or (with `force`) a regular file to replace: never a
+    link, a device, a pipe or a folder, which replacing would break."""
+    import stat
+
+    from voiceguide.errors import UsageError
+
+    if out.is_dir() and not out.is_symlink():
+        raise UsageError(f"{out} is a folder; give a file name such as {out / 'meditation.wav'}.")
+    if not out.parent.is_dir():
+        raise UsageError(f"The folder {out.parent} does not exist.")
+    try:
+        info = out.lstat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+        raise UsageError(f"{out} is {kind}; voiceguide only writes new files or regular ones.")
+    if not force:
+        raise UsageError(f"{out} already exists.", hint="Add --force to replace it.")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from voiceguide.audio.clip import Audio
+
+if TYPE_CHECKING:
+    from voiceguide.guidance.playback import Controls
 
 
 @runtime_checkable
@@ -16,6 +19,17 @@ class Synthesizer(Protocol):
     """Turns text into audio; it never plays it."""
 
     name: str
+
+    @property
+    def sample_rate(self) -> int | None:
+        """The sample rate of what it makes, when known before it speaks (None: see the audio)."""
+        ...
+
+    @property
+    def cache_key(self) -> str:
+        """Everything that changes how it sounds (engine, voice, pace, volume): lines said by
+        two synthesizers with the same key are the same, so a cache may keep them."""
+        ...
 
     def synthesize(self, text: str) -> Audio:
         """Speak `text` into audio."""
@@ -28,6 +42,19 @@ class Player(Protocol):
 
     def play(self, audio: Audio) -> None:
         """Play `audio` to the end; Ctrl-C stops it."""
+        ...
+
+    def play_stream(
+        self,
+        pieces: Iterable[Audio],
+        *,
+        controls: Controls | None = None,
+        on_position: Callable[[float], None] | None = None,
+    ) -> bool:
+        """Play pieces back to back as one stream, starting with the first at once. While
+        `controls.paused` is set nothing plays (and `on_position` gets minus the position);
+        `controls.quit` ends it early, returning False. `on_position` gets the seconds played
+        so far as playback goes on."""
         ...
 
 

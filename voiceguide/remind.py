@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Protocol
 
-from voiceguide.errors import UsageError, VoiceguideError
+from voiceguide.errors import SchedulerError, UsageError
 
 #: The name of the timer and service, and the tag at the end of a crontab line.
 NAME = "voiceguide-reminder"
@@ -137,7 +137,7 @@ class SystemdTimer:
             [self.systemctl, "--user", *args], capture_output=True, text=True, timeout=30
         )
         if check and result.returncode != 0:
-            raise VoiceguideError(
+            raise SchedulerError(
                 f"systemd could not set the reminder: {result.stderr.strip() or result.returncode}."
             )
 
@@ -175,7 +175,7 @@ class Crontab:
             [self.program, "-"], input=text, capture_output=True, text=True, timeout=30
         )
         if result.returncode != 0:
-            raise VoiceguideError(
+            raise SchedulerError(
                 f"The crontab could not be changed: {result.stderr.strip() or result.returncode}."
             )
 
@@ -216,12 +216,12 @@ def scheduler() -> Scheduler:
     choice = os.environ.get("VOICEGUIDE_SCHEDULER", "")
     crontab = os.environ.get("VOICEGUIDE_CRONTAB", "crontab")
     if choice == "none":
-        raise VoiceguideError("Reminders are turned off on this machine (VOICEGUIDE_SCHEDULER).")
+        raise SchedulerError("Reminders are turned off on this machine (VOICEGUIDE_SCHEDULER).")
     if choice == "systemd" or (not choice and SystemdTimer.available()):
         return SystemdTimer()
     if Crontab.available(crontab):
         return Crontab(crontab)
-    raise VoiceguideError(
+    raise SchedulerError(
         "This machine has no scheduler voiceguide can use for a reminder.",
         hint="Install cron (sudo apt-get install cron), or use a systemd user session.",
     )

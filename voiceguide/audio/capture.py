@@ -7,6 +7,7 @@ import os
 import struct
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,12 @@ class CaptureWriter:
     """
 
     def __init__(
-        self, path: Path, rate: int, *, meta: dict | None = None, sync_seconds: float = 1.0
+        self,
+        path: Path,
+        rate: int,
+        *,
+        meta: dict[str, Any] | None = None,
+        sync_seconds: float = 1.0,
     ):
         self.path = path
         self.rate = rate
@@ -130,4 +136,4 @@ def trim_capture(path: Path, seconds: float) -> float:
         handle.truncate(_HEADER.size + keep)
         handle.flush()
         os.fsync(handle.fileno())
-    return keep / 2 / rate
+    return float(keep / 2 / rate)

@@ -112,7 +112,8 @@ class Audio:
 
     def to_int16(self) -> np.ndarray:
         """Samples as 16-bit PCM, clipped."""
-        return (np.clip(self.samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
+        pcm: np.ndarray = (np.clip(self.samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
+        return pcm
 
     def slice(self, start: float, end: float | None = None) -> Audio:
         """The part between `start` and `end` seconds."""

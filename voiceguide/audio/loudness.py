@@ -7,6 +7,8 @@ applied as a long FIR in the frequency domain (its phase does not change the ene
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from voiceguide.audio.clip import Audio
@@ -50,7 +52,8 @@ def _k_weighting(rate: int, n: int) -> np.ndarray:
     cos = np.cos(w0)
     hp_b = ((1 + cos) / 2, -(1 + cos), (1 + cos) / 2)
     hp_a = (1 + alpha, -2 * cos, 1 - alpha)
-    return _biquad_response(shelf_b, shelf_a, w) * _biquad_response(hp_b, hp_a, w)
+    response: np.ndarray = _biquad_response(shelf_b, shelf_a, w) * _biquad_response(hp_b, hp_a, w)
+    return response
 
 
 def _block_powers(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -73,7 +76,8 @@ def _block_powers(samples: np.ndarray, rate: int) -> np.ndarray:
     squares = np.cumsum(np.concatenate([np.zeros((1, samples.shape[1])), filtered**2]), axis=0)
     starts = np.arange(0, samples.shape[0] - size + 1, hop)
     means = (squares[starts + size] - squares[starts]) / size
-    return means.sum(axis=1)  # channel weights are 1 for mono and stereo
+    power: np.ndarray = means.sum(axis=1)  # channel weights are 1 for mono and stereo
+    return power
 
 
 def integrated_loudness(audio: Audio) -> float:
@@ -94,7 +98,11 @@ def integrated_loudness(audio: Audio) -> float:
 def _oversampled(audio: Audio, factor: int = 4) -> np.ndarray:
     import soxr
 
-    return np.abs(soxr.resample(audio.samples, audio.rate, audio.rate * factor, quality="HQ"))
+    upsampled: np.ndarray = soxr.resample(
+        audio.samples, audio.rate, audio.rate * factor, quality="HQ"
+    )
+    peaks: np.ndarray = np.abs(upsampled)
+    return peaks
 
 
 def true_peak(audio: Audio) -> float:
@@ -129,6 +137,17 @@ def limit(audio: Audio, ceiling_db: float, block_seconds: float = 0.004) -> Audi
     return Audio(audio.samples * gain[:, None], audio.rate)
 
 
+#: Each spoken line is brought to this loudness, its true peaks kept under LINE_CEILING.
+VOICE_LUFS = TARGET_LUFS
+LINE_CEILING = -1.8
+
+
+def level_line(audio: Audio, lufs: float = VOICE_LUFS) -> Audio:
+    """A spoken line, mono, at the voice loudness (`lufs`), its true peaks under LINE_CEILING:
+    every line voiceguide says or plays between lines sounds equally loud."""
+    return normalize(audio.mono(), lufs, LINE_CEILING)
+
+
 def normalize(audio: Audio, target: float = TARGET_LUFS, ceiling: float = CEILING_DBTP) -> Audio:
     """`audio` at `target` LUFS integrated, with true peaks at or below `ceiling` dBTP."""
     out = audio
@@ -145,3 +164,8 @@ def normalize(audio: Audio, target: float = TARGET_LUFS, ceiling: float = CEILIN
             break
         out = limit(out, ceiling - margin)
     return out
+
+
+def at_volume(audio: Audio, volume: float) -> Audio:
+    """`audio` at a share of its level (1.0: as it is): a script's [volume]."""
+    return audio if volume >= 1.0 else audio.gain(20 * math.log10(volume))

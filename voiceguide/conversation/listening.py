@@ -10,6 +10,7 @@ import queue
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from voiceguide.audio.capture import HEADER_BYTES, CaptureWriter, trim_capture
 from voiceguide.audio.clip import Audio
@@ -156,7 +157,7 @@ def listen(
     stop: threading.Event | None = None,
     on_open: Callable[[], None] | None = None,
     on_check: Callable[[int], threading.Event | None] | None = None,
-    meta: dict | None = None,
+    meta: dict[str, Any] | None = None,
     hint: str | None = None,
     understand: Understand | None = None,
 ) -> Capture:

@@ -90,3 +90,71 @@ def default_transcriber(settings: Settings) -> Transcriber:
     from voiceguide.engines.whisper import WhisperTranscriber
 
     return WhisperTranscriber.bundled()
+
+
+class Engines:
+    """The four engines a voiceguide speaks, plays, records and hears through, and the voice
+    its sessions are said in. Any not passed in are built from the settings when first needed
+    (loading a voice or a speech model takes time, and many commands need neither).
+
+    An engine passed in is used exactly as a built one would be: what it says is levelled to
+    the voice loudness, and session lines go through the same cache (keyed by its `cache_key`).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        synthesizer: Synthesizer | None = None,
+        player: Player | None = None,
+        recorder: Recorder | None = None,
+        transcriber: Transcriber | None = None,
+    ) -> None:
+        self.settings = settings
+        self._synthesizer = synthesizer
+        self._given_voice = synthesizer is not None
+        self._player = player
+        self._recorder = recorder
+        self._transcriber = transcriber
+        self._session_voices: dict[str, Synthesizer] = {}
+
+    @property
+    def synthesizer(self) -> Synthesizer:
+        if self._synthesizer is None:
+            self._synthesizer = default_synthesizer(self.settings)
+        return self._synthesizer
+
+    @property
+    def player(self) -> Player:
+        if self._player is None:
+            self._player = default_player(self.settings)
+        return self._player
+
+    @property
+    def recorder(self) -> Recorder:
+        if self._recorder is None:
+            self._recorder = default_recorder(self.settings)
+        return self._recorder
+
+    @property
+    def transcriber(self) -> Transcriber:
+        if self._transcriber is None:
+            self._transcriber = default_transcriber(self.settings)
+        return self._transcriber
+
+    def session_voice(self, *, meditation: bool = False) -> Synthesizer:
+        """The voice for session scripts: each line synthesized once and kept (levelled) in the
+        voice cache; slower for meditations (a voice passed in keeps its own pace)."""
+        key = "meditation" if meditation else "speech"
+        if key not in self._session_voices:
+            from voiceguide.engines.voicecache import CachedSynthesizer
+
+            inner = (
+                default_synthesizer(self.settings, rate=self.settings.meditation_rate)
+                if meditation and not self._given_voice
+                else self.synthesizer
+            )
+            self._session_voices[key] = CachedSynthesizer(
+                inner, self.settings.home / "cache" / "voice"
+            )
+        return self._session_voices[key]

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from voiceguide.audio.clip import Audio
+
+if TYPE_CHECKING:
+    from voiceguide.guidance.playback import Controls
 
 
 class FileRecorder:
@@ -82,17 +86,38 @@ class CollectingPlayer:
         """Keep `audio`."""
         self.played.append(audio)
 
-    def play_stream(self, pieces, *, controls=None, on_position=None) -> bool:  # type: ignore[no-untyped-def]
-        """Keep the pieces, joined, as one played piece (as a speaker would sound them)."""
+    def play_stream(
+        self,
+        pieces: Iterable[Audio],
+        *,
+        controls: Controls | None = None,
+        on_position: Callable[[float], None] | None = None,
+    ) -> bool:
+        """Keep the pieces, joined, as one played piece (as a speaker would sound them); a
+        pause holds the stream (saying where, as minus the position) until it is lifted, and
+        quitting ends it early (False), as on a speaker, only without waiting in real time."""
         parts: list[Audio] = []
+        played = 0.0
+
+        def keep() -> None:
+            if parts:
+                self.played.append(Audio.concat(parts))
+
         for piece in pieces:
+            while controls is not None and controls.paused.is_set():
+                if controls.quit.is_set():
+                    break
+                if on_position is not None:
+                    on_position(-played)
+                controls.quit.wait(0.01)
             if controls is not None and controls.quit.is_set():
-                if parts:
-                    self.played.append(Audio.concat(parts))
+                keep()
                 return False
             parts.append(piece)
-        if parts:
-            self.played.append(Audio.concat(parts))
+            played += piece.duration
+            if on_position is not None:
+                on_position(played)
+        keep()
         return True
 
     @property
@@ -111,6 +136,12 @@ class ToneSynthesizer:
         self.sample_rate = rate
         self.seconds_per_word = seconds_per_word
         self.spoken: list[str] = []
+
+    @property
+    def cache_key(self) -> str:
+        # Each fake voice is a voice of its own: the lines one was asked for are never taken
+        # from the cache for another, so a test sees every line its own synthesizer said.
+        return f"tone {id(self)} {self.rate} {self.seconds_per_word}"
 
     def synthesize(self, text: str) -> Audio:
         """A tone as long as the words of `text` would take to say."""

@@ -102,6 +102,10 @@ class PiperSynthesizer:
         self.folder = folder
         self.voice = VOICE_NAME
 
+    @property
+    def cache_key(self) -> str:
+        return f"piper {self.voice} {self.rate} {self.volume}"
+
     def _voice(self) -> Any:
         return _load(self.folder or bundled_voice_dir())
 

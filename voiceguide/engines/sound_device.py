@@ -7,14 +7,17 @@ import dataclasses
 import os
 import queue
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from voiceguide.audio.clip import Audio
 from voiceguide.errors import DeviceError, NoDeviceError
+
+if TYPE_CHECKING:
+    from voiceguide.guidance.playback import Controls
 
 
 def _sd() -> Any:
@@ -124,9 +127,9 @@ class SpeakerPlayer:
 
     def play_stream(
         self,
-        pieces: Iterator[Audio],
+        pieces: Iterable[Audio],
         *,
-        controls: Any = None,
+        controls: Controls | None = None,
         on_position: Callable[[float], None] | None = None,
     ) -> bool:
         """Play pieces as they come, as one stream; pause and quit through `controls`.

@@ -20,7 +20,7 @@ _LOCK = threading.Lock()  # espeak is one engine per process
 _ENGINE = None
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Any:
     global _ENGINE
     if _ENGINE is None:
         try:
@@ -65,6 +65,10 @@ class SystemVoice:
         self.volume = volume
         self.voice = voice
         self.timeout = timeout
+
+    @property
+    def cache_key(self) -> str:
+        return f"system {self.voice} {self.rate} {self.volume}"
 
     def synthesize(self, text: str) -> Audio:
         """Speak `text` into audio (22.05 kHz mono)."""

@@ -21,17 +21,19 @@ class CachedSynthesizer:
     def __init__(self, synthesizer: Synthesizer, folder: Path, *, level: bool = True) -> None:
         self.inner = synthesizer
         self.name = synthesizer.name
-        self.sample_rate: int | None = getattr(synthesizer, "sample_rate", None)
+        self.sample_rate = synthesizer.sample_rate
         self.folder = folder
         #: Lines are kept already brought to the voice loudness (see voiceguide.guidance.render).
         self.leveled = level
         self.hits = 0
         self.misses = 0
 
+    @property
+    def cache_key(self) -> str:
+        return f"{self.inner.cache_key} leveled={self.leveled}"
+
     def key(self, text: str) -> str:
-        s = self.inner
-        parts = (s.name, getattr(s, "voice", ""), getattr(s, "rate", ""), getattr(s, "volume", ""))
-        raw = "\0".join(str(p) for p in (*parts, self.leveled, text))
+        raw = "\0".join((self.inner.cache_key, str(self.leveled), text))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     def path(self, text: str) -> Path:
@@ -49,16 +51,19 @@ class CachedSynthesizer:
                 path.unlink(missing_ok=True)  # a damaged entry is simply made again
         audio = self.inner.synthesize(text)
         if self.leveled:
-            from voiceguide.audio.loudness import normalize
-            from voiceguide.guidance.render import LINE_CEILING, VOICE_LUFS
+            from voiceguide.audio.loudness import level_line
 
-            audio = normalize(audio.mono(), VOICE_LUFS, LINE_CEILING)
+            audio = level_line(audio)
         self.misses += 1
-        private_dir(path.parent)
         pcm = audio.to_int16()
+        # Exactly what the cache gives back next time, so every render sounds the same.
+        said = Audio.from_int16(pcm, audio.rate, audio.channels)
         import soundfile
 
-        with atomic_path(path) as tmp:
-            soundfile.write(str(tmp), pcm, audio.rate, subtype="PCM_16", format="WAV")
-        # Exactly what the cache gives back next time, so every render sounds the same.
-        return Audio.from_int16(pcm, audio.rate, audio.channels)
+        try:
+            private_dir(path.parent)
+            with atomic_path(path) as tmp:
+                soundfile.write(str(tmp), pcm, audio.rate, subtype="PCM_16", format="WAV")
+        except (OSError, soundfile.LibsndfileError):
+            pass  # a full disk or a read-only folder: the line is said, just not kept
+        return said

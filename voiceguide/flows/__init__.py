@@ -1,1 +1,56 @@
-"""The journeys, one module each."""
+"""The journeys, one module each, and the parts every one of them is built from.
+
+meditation.py     meditate (played, or written to a file), during
+intention.py      set and play an intention
+sessions.py       prepare, reflect, integrate: live scripts that listen
+menu.py           the spoken menu: where the person is, and what fits
+journal_tools.py  play, edit, export, chart, recap
+care.py           the notice at first use, the daily reminder
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from voiceguide.guidance.render import Context
+
+if TYPE_CHECKING:
+    from voiceguide.clock import Clock
+    from voiceguide.conversation.conversation import Conversation
+    from voiceguide.engines import Engines
+    from voiceguide.guidance.library import Library
+    from voiceguide.guidance.script import Script
+    from voiceguide.journal.journal import Journal
+    from voiceguide.settings import Settings
+
+#: For how many days after an infusion the integration check-in brings the things to avoid.
+EARLY_DAYS = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class Parts:
+    """What a journey works with: the person's settings, the engines, the conversation, the
+    journal, the session scripts and the clock."""
+
+    settings: Settings
+    engines: Engines
+    talk: Conversation
+    journal: Journal
+    library: Library
+    clock: Clock
+    show: Callable[[str], None]
+    inform: Callable[[str], None]
+
+    def script(self, name: str) -> Script:
+        return self.library.load(name)
+
+    def context(self) -> Context:
+        """What sessions need to know today: the person's intentions, the day, early days."""
+        since = self.journal.days_since_infusion()
+        return Context(
+            intention=self.journal.intention_audio,
+            day=since if since is not None else self.clock.today().toordinal(),
+            early=since is None or since <= EARLY_DAYS,
+        )

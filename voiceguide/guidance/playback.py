@@ -135,18 +135,9 @@ def play_pieces(
     controls: Controls | None = None,
     on_position: Callable[[float], None] | None = None,
 ) -> bool:
-    """Play audio pieces back to back as one stream; False when the person quit early.
-
-    Players that can stream (`play_stream`) start with the first piece at once; others get the
-    pieces joined into one.
-    """
-    stream = getattr(player, "play_stream", None)
-    if stream is None:
-        parts = list(pieces)
-        if parts:
-            player.play(Audio.concat(parts))
-        return True
-    return bool(stream(pieces, controls=controls, on_position=on_position))
+    """Play audio pieces back to back as one stream, starting with the first at once; False
+    when the person quit early."""
+    return player.play_stream(pieces, controls=controls, on_position=on_position)
 
 
 def silence_while(ready: threading.Event, rate: int, block: float = 0.1) -> Iterator[Audio]:

@@ -8,10 +8,17 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from voiceguide.audio.clip import Audio
-from voiceguide.audio.loudness import TARGET_LUFS, integrated_loudness, limit, normalize, true_peak
+from voiceguide.audio.loudness import (
+    TARGET_LUFS,
+    VOICE_LUFS,
+    integrated_loudness,
+    level_line,
+    limit,
+    true_peak,
+)
 from voiceguide.audio.sounds import BELL_LUFS, ambient_bed, bell, mix_bed
 from voiceguide.conversation.content import minutes_phrase
-from voiceguide.errors import UsageError
+from voiceguide.errors import TooShort, UsageError
 from voiceguide.guidance.script import (
     ASKING,
     Bell,
@@ -52,11 +59,6 @@ class Context:
     early: bool = True
 
 
-#: Each spoken line is brought to this loudness, its true peaks kept under LINE_CEILING.
-VOICE_LUFS = TARGET_LUFS
-LINE_CEILING = -1.8
-
-
 class Voice:
     """Speaks through a synthesizer, each distinct text once per session, at one sample rate,
     every line at the same loudness."""
@@ -66,7 +68,7 @@ class Voice:
         self.level = level
         self._said: dict[str, Audio] = {}
         # Known up front when the synthesizer says so: a bell then needs no voice loaded.
-        self.rate: int | None = getattr(synthesizer, "sample_rate", None)
+        self.rate: int | None = synthesizer.sample_rate
 
     def __call__(self, text: str) -> Audio:
         if text not in self._said:
@@ -79,7 +81,7 @@ class Voice:
         return self._said[text]
 
     def _leveled(self, audio: Audio, lufs: float = VOICE_LUFS) -> Audio:
-        return normalize(audio, lufs, LINE_CEILING) if self.level else audio
+        return level_line(audio, lufs) if self.level else audio
 
     def fit(self, audio: Audio, *, lufs: float = VOICE_LUFS) -> Audio:
         """`audio` as mono at the voice's rate and level, so it can sit between spoken lines."""
@@ -165,12 +167,21 @@ def render_step(step: Step, voice: Voice, context: Context) -> tuple[Audio | Non
     raise TypeError(f"{type(step).__name__} cannot be rendered ahead of time")
 
 
-class TooShort(UsageError):
-    """A session that cannot be made as short as asked, even with only its plain lines."""
+def shown_words(step: Step, context: Context) -> str:
+    """The words a step says, to show as it is said ("" for a bell, or one's own voice)."""
+    if isinstance(step, Say | Early | IfLittle):
+        return step.text
+    if isinstance(step, Daily):
+        return step.texts[context.day % len(step.texts)]
+    if isinstance(step, Intention) and context.intention(step.scope) is None:
+        return step.fallback
+    return ""
 
-    def __init__(self, seconds: float) -> None:
-        self.minutes = shortest_minutes(seconds)
-        super().__init__(f"This session needs at least {minutes_phrase(self.minutes)}.")
+
+def too_short(seconds: float) -> TooShort:
+    """The error for a session asked for in fewer minutes than its plain lines need."""
+    minutes = shortest_minutes(seconds)
+    return TooShort(f"This session needs at least {minutes_phrase(minutes)}.", minutes)
 
 
 def shortest_minutes(seconds: float) -> float:
@@ -262,7 +273,7 @@ def render_session(
         chosen = candidate
     if not chosen:
         core = [i for i, s in enumerate(steps) if depth(s) == 0]
-        raise TooShort(need(core))
+        raise too_short(need(core))
     clips = [sound(i)[0] for i in chosen]
     rate = voice.rate or voice("Breathe.").rate
     fixed_frames = sum(c.frames for c in clips if c is not None)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from voiceguide.errors import JournalError
-from voiceguide.journal.entry import Entry, valid_mood
+from voiceguide.journal.entry import Entry, first_reflections, valid_mood
 
 #: Which moods are which: asked in preparation (before), in the reflection (after), and in the
 #: daily integration check-in. Colours tell them apart also for common colour blindness.
@@ -20,12 +20,7 @@ SERIES = (
 
 def infusion_days(entries: Sequence[Entry]) -> dict[int, dt.datetime]:
     """When each infusion took place, as far as the journal tells: its first reflection."""
-    days: dict[int, dt.datetime] = {}
-    for entry in entries:
-        if entry.kind == "reflection" and entry.infusion is not None:
-            if entry.infusion not in days or entry.date < days[entry.infusion]:
-                days[entry.infusion] = entry.date
-    return days
+    return {number: entry.date for number, entry in first_reflections(entries).items()}
 
 
 def moods(entries: Sequence[Entry], kind: str) -> list[tuple[dt.datetime, int]]:
@@ -61,7 +56,7 @@ def mood_chart(entries: Sequence[Entry], out: Path) -> int:
     fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
     try:
         for number, when in sorted(infusion_days(entries).items()):
-            day = mdates.date2num(when.replace(tzinfo=None))
+            day = mdates.date2num(when.replace(tzinfo=None))  # type: ignore[no-untyped-call]
             ax.axvline(day, color="#999999", linestyle="--", linewidth=1)
             ax.annotate(
                 f"Infusion {number}",
@@ -88,7 +83,7 @@ def mood_chart(entries: Sequence[Entry], out: Path) -> int:
         ax.set_ylabel("Mood (0 to 10)")
         ax.set_title("Mood before and after each infusion, and day to day", pad=22)
         ax.grid(axis="y", color="#eeeeee")
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
         ax.legend(loc="lower left", frameon=False, ncols=3)
         fig.autofmt_xdate()
         fig.tight_layout()

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from voiceguide.errors import VoiceguideError
+from voiceguide.errors import DamagedFile, JournalError, PassphraseError, WrongPassphrase
 from voiceguide.fsutil import atomic_write_text
 
 KEYFILE = "encryption.json"
@@ -18,14 +18,6 @@ PASSPHRASE_ENV = "VOICEGUIDE_PASSPHRASE"
 SUFFIX = ".enc"
 _MAGIC = b"VGE1"
 _CHECK = b"voiceguide passphrase check"
-
-
-class WrongPassphrase(VoiceguideError):
-    """The passphrase does not open this journal."""
-
-
-class DamagedFile(VoiceguideError):
-    """An encrypted file that was changed or damaged."""
 
 
 def _b64(data: bytes) -> str:
@@ -74,15 +66,15 @@ def ask_passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> st
     if env:
         return env
     if not sys.stdin or not sys.stdin.isatty():
-        raise VoiceguideError(
+        raise PassphraseError(
             "This needs your passphrase, and there is no terminal to ask for it in.",
             hint=f"Set {PASSPHRASE_ENV}, or run voiceguide in a terminal.",
         )
     first = getpass.getpass(prompt)
     if confirm and getpass.getpass("Once more, to be sure: ") != first:
-        raise VoiceguideError("The two passphrases were not the same; nothing was changed.")
+        raise PassphraseError("The two passphrases were not the same; nothing was changed.")
     if not first:
-        raise VoiceguideError("An empty passphrase cannot protect anything; nothing was changed.")
+        raise PassphraseError("An empty passphrase cannot protect anything; nothing was changed.")
     return first
 
 
@@ -110,7 +102,7 @@ def open_key(home: Path, passphrase: str) -> Cipher:
         salt, check = base64.b64decode(info["salt"]), base64.b64decode(info["check"])
         n = int(info["n"])
     except (OSError, ValueError, KeyError) as exc:
-        raise VoiceguideError(f"The key file {home / KEYFILE} cannot be read.") from exc
+        raise JournalError(f"The key file {home / KEYFILE} cannot be read.") from exc
     cipher = Cipher(_derive(passphrase, salt, n))
     try:
         cipher.open(check, KEYFILE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from voiceguide.errors import JournalError
@@ -292,3 +293,26 @@ def read_edited_answers(text: str, entry: Entry) -> list[str]:
             f"{len(entry.answers)}, so nothing was changed."
         )
     return ["" if body in (NOTHING_HEARD, PENDING) else body for _, body in sections]
+
+
+def latest_intention(
+    entries: Iterable[Entry], scope: str, infusion: int | None = None
+) -> Entry | None:
+    """The newest intention with words of `scope` ("infusion", "series", "going-forward"),
+    of infusion `infusion` when one is given; `entries` come newest first."""
+    for entry in entries:
+        if entry.kind == "intention" and entry.text and entry.get("scope", "infusion") == scope:
+            if infusion is None or entry.infusion == infusion:
+                return entry
+    return None
+
+
+def first_reflections(entries: Iterable[Entry]) -> dict[int, Entry]:
+    """Each infusion's first reflection: when it took place, as far as the journal tells."""
+    first: dict[int, Entry] = {}
+    for entry in entries:
+        if entry.kind == "reflection" and entry.infusion is not None:
+            known = first.get(entry.infusion)
+            if known is None or entry.date < known.date:
+                first[entry.infusion] = entry
+    return first

@@ -9,12 +9,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from voiceguide.errors import VoiceguideError
+from voiceguide.errors import BusyError
 from voiceguide.fsutil import FILE_MODE
-
-
-class BusyError(VoiceguideError):
-    """Another voiceguide process is writing to the same data folder."""
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from voiceguide.audio.capture import repair_capture
 from voiceguide.conversation.listening import transcribe_audio
@@ -16,7 +17,7 @@ from voiceguide.journal.entry import Answer, Entry
 from voiceguide.journal.store import JournalStore
 
 
-def _meta(path: Path) -> dict:
+def _meta(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.with_suffix(".json").read_text("utf-8"))
         return data if isinstance(data, dict) else {}
@@ -31,7 +32,9 @@ def unfinished(store: JournalStore) -> list[Path]:
     return sorted(p for p in store.recordings.glob("*.wav") if not _meta(p).get("unheard"))
 
 
-def _answer(path: Path, meta: dict, transcriber: Transcriber) -> tuple[Answer, float] | None:
+def _answer(
+    path: Path, meta: dict[str, Any], transcriber: Transcriber
+) -> tuple[Answer, float] | None:
     """The recording as an answer; None when nothing was recorded; AudioFileError when it
     cannot be read."""
     rate = meta.get("rate")
@@ -66,7 +69,7 @@ def recover(
     store: JournalStore, transcriber: Transcriber, inform: Callable[[str], None]
 ) -> list[Entry]:
     """Repair, transcribe and file every unfinished recording; answers of one session together."""
-    sessions: dict[str, list[tuple[Path, dict]]] = {}
+    sessions: dict[str, list[tuple[Path, dict[str, Any]]]] = {}
     pending = unfinished(store)
     filed_already = store.filed_recordings() if pending else set()
     for path in pending:

@@ -21,9 +21,9 @@ def current(home: Path) -> int | None:
     return number if isinstance(number, int) and number >= 1 else None
 
 
-def set_current(home: Path, number: int) -> None:
-    """Make infusion `number` the one under way."""
-    started = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
+def set_current(home: Path, number: int, when: dt.datetime | None = None) -> None:
+    """Make infusion `number` the one under way (from `when`, by default now)."""
+    started = (when or dt.datetime.now().astimezone()).replace(microsecond=0).isoformat()
     atomic_write_text(home / FILE, json.dumps({"infusion": number, "started": started}) + "\n")
 
 

@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from voiceguide.errors import JournalError
 from voiceguide.fsutil import atomic_path, atomic_write_bytes, atomic_write_text, private_dir
@@ -260,7 +260,7 @@ class JournalStore:
         for record in self.records():
             yield entry_from_dict(record)
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         """Every readable entry as its index record (`entry_to_dict` without the joined text),
         newest first, without building Entry objects: for listing and searching thousands."""
         self.skipped = []
@@ -289,7 +289,7 @@ class JournalStore:
             open_=lambda raw: cipher.open(raw, INDEX_NAME),
         )
 
-    def _record(self, stored: Path) -> dict:
+    def _record(self, stored: Path) -> dict[str, Any]:
         path = stored.with_name(stored.name[: -len(ENC)]) if stored.name.endswith(ENC) else stored
         entry = self.read(path)
         if entry is None:
@@ -298,7 +298,7 @@ class JournalStore:
 
     def read(self, path: Path) -> Entry | None:
         """One entry, dated by its folder and file name; None (and noted) if it cannot be read."""
-        from voiceguide.journal.crypto import DamagedFile
+        from voiceguide.errors import DamagedFile
 
         m = _NAME.match(path.name)
         try:

@@ -1,0 +1,63 @@
+"""The public API is what `voiceguide.__all__` says, no more and no less (as httpx guards its
+own), and the command line's table of handlers is its list of commands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import subprocess
+import sys
+
+import voiceguide
+
+
+def test_every_exported_name_is_public_and_resolves_to_where_it_is_defined() -> None:
+    public = sorted(n for n in dir(voiceguide) if not n.startswith("_") or n == "__version__")
+    public = [n for n in public if not isinstance(getattr(voiceguide, n), type(voiceguide))]
+    assert sorted(voiceguide.__all__) == public
+    for name in voiceguide.__all__:
+        if name == "__version__":
+            continue
+        value = getattr(voiceguide, name)
+        module = importlib.import_module(voiceguide._EXPORTS[name])
+        assert getattr(module, name) is value, name
+        if isinstance(value, type):
+            assert value.__module__ == module.__name__, f"{name} is defined elsewhere"
+
+
+def test_importing_voiceguide_loads_none_of_the_heavy_parts() -> None:
+    code = "import sys, voiceguide; print(','.join(sorted(sys.modules)))"
+    loaded = (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .split(",")
+    )
+    assert "numpy" not in loaded and "voiceguide.app" not in loaded
+
+
+def test_there_is_one_version_string() -> None:
+    from importlib.metadata import version
+
+    assert version("voiceguide") == voiceguide.__version__
+    shown = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "--version"], capture_output=True, text=True
+    ).stdout
+    assert shown.strip() == f"voiceguide {voiceguide.__version__}"
+
+
+def test_every_command_has_exactly_one_handler() -> None:
+    from voiceguide.cli.handlers import HANDLERS
+    from voiceguide.cli.parser import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) | {None} == set(HANDLERS)
+
+
+def test_every_directive_has_exactly_one_handler() -> None:
+    from voiceguide.guidance.parser import DIRECTIVES, HANDLERS, check
+
+    assert DIRECTIVES == tuple(HANDLERS)
+    for directive in DIRECTIVES:  # each one is known (its problems, if any, are its own)
+        problems = check(f"Hello.\n[{directive}]\n", "probe")
+        assert not any("unknown directive" in p.message for p in problems), directive

@@ -1,0 +1,74 @@
+"""Looking after the person around the journeys: the notice said once at first use, and the
+daily reminder (offered once in the days after an infusion; what the scheduler runs)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from voiceguide.audio.sounds import listening_cue
+from voiceguide.conversation import content
+from voiceguide.errors import NoDeviceError, VoiceguideError
+from voiceguide.flows import Parts
+from voiceguide.fsutil import atomic_write_text
+
+NOTICE_MARKER = "notice-acknowledged"
+REMINDER_MARKER = "reminder-offered"
+
+
+def first_run_notice(parts: Parts, *, speak: bool = True) -> bool:
+    """Say, once, that voiceguide is not a medical device or therapy; True when it was said."""
+    marker = parts.settings.home / NOTICE_MARKER
+    if marker.exists():
+        return False
+    # Shown whole first, so that nothing (not even "no speaker was found") comes between
+    # its lines; then spoken.
+    for _, text in parts.library.load("notice", builtin=True).spoken():
+        parts.show(text)
+    if speak:
+        parts.talk.speak_script("notice", builtin=True, show=False)  # safety words: never replaced
+    atomic_write_text(marker, f"{parts.clock.now().isoformat()}\n")
+    return True
+
+
+def remind_now(parts: Parts) -> None:
+    """What the scheduler runs at the reminder's time: a soft chime and one spoken sentence;
+    with no speaker, a desktop notification where one can be shown."""
+    try:
+        parts.engines.player.play(listening_cue())
+        parts.talk.say(content.REMINDER_SPOKEN)
+    except NoDeviceError:
+        parts.talk.mute = True
+        notify = shutil.which("notify-send")
+        if notify is not None:
+            subprocess.run(
+                [notify, content.REMINDER_TITLE, content.REMINDER_NOTICE],
+                capture_output=True,
+                timeout=10,
+            )
+        parts.show(content.REMINDER_NOTICE)
+
+
+def offer_reminder(parts: Parts) -> None:
+    """In the days right after an infusion, offer once to set a daily reminder."""
+    from voiceguide.remind import reminder_command, scheduler
+
+    marker = parts.settings.home / REMINDER_MARKER
+    if marker.exists():
+        return
+    try:
+        keeper = scheduler()
+        if keeper.current() is not None:
+            return
+    except VoiceguideError:
+        return  # no scheduler on this machine: nothing to offer
+    atomic_write_text(marker, f"{parts.clock.today().isoformat()}\n")
+    if not parts.talk.confirm(content.REMINDER_OFFER, meta={"transient": True}):
+        return
+    hour, minute = content.REMINDER_OFFER_TIME
+    try:
+        keeper.install(hour, minute, reminder_command(parts.settings.home))
+    except VoiceguideError as exc:
+        parts.talk.say(exc.message)
+        return
+    parts.talk.say(content.REMINDER_SET_SPOKEN)

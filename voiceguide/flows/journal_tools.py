@@ -1,0 +1,215 @@
+"""The journal's tools: play entries in the person's own voice, correct a transcript, export,
+draw the mood chart, a spoken recap before the next infusion, transcribe a file."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from voiceguide.audio.clip import Audio
+from voiceguide.conversation import content
+from voiceguide.errors import NothingHeard, NotYet, UsageError, VoiceguideError, from_os_error
+from voiceguide.flows import Parts
+from voiceguide.fsutil import check_output_path, private_dir
+from voiceguide.journal.entry import Entry
+
+
+def play_entries(parts: Parts, entries: list[Entry]) -> None:
+    """Play every answer of the entries in order, in the person's own recorded voice."""
+    from voiceguide.guidance.playback import keyboard_controls, play_pieces
+    from voiceguide.journal.export import heading
+
+    clips: list[tuple[str, Audio]] = []
+    for entry in entries:
+        for answer in entry.answers:
+            if answer.audio:
+                try:
+                    clips.append((answer.question, parts.journal.audio(entry, answer.audio)))
+                except (VoiceguideError, OSError):
+                    parts.inform(f"The recording {answer.audio} cannot be played; skipped.")
+    if not clips:
+        raise NotYet("There is no recording to play in that entry.")
+    rate = clips[0][1].rate
+    shown = {id(e): False for e in entries}
+
+    def pieces() -> Iterator[Audio]:
+        index = 0
+        for entry in entries:
+            for answer in entry.answers:
+                if not answer.audio or index >= len(clips):
+                    continue
+                if not shown[id(entry)]:
+                    parts.show(heading(entry))
+                    shown[id(entry)] = True
+                question, audio = clips[index]
+                index += 1
+                parts.show(f"  {question}")
+                yield audio.mono().resample(rate)
+                yield Audio.silence(1.0, rate)
+
+    with keyboard_controls() as controls:
+        play_pieces(parts.engines.player, pieces(), controls=controls)
+
+
+def edit(parts: Parts, ref: str, editor: str | None = None) -> Entry | None:
+    """Correct an entry's transcript in a text editor; the machine transcript is kept."""
+    import shlex
+    import shutil
+    import subprocess
+    import tempfile
+
+    from voiceguide.fsutil import FILE_MODE
+    from voiceguide.journal.entry import read_edited_answers, render_answers_for_editing
+
+    entry = parts.journal.resolve_one(ref)
+    command = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not command:
+        command = next((c for c in ("editor", "nano", "vi") if shutil.which(c)), None)
+    if not command:
+        raise UsageError("No text editor was found.", hint="Set one: export EDITOR=nano")
+    folder = private_dir(parts.settings.home / "tmp")
+    # The PID in the name lets the next start remove a copy a crash left (it is plaintext).
+    fd, name = tempfile.mkstemp(prefix=f"edit-{os.getpid()}-", suffix=".md", dir=folder)
+    path = Path(name)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(render_answers_for_editing(entry))
+        try:
+            done = subprocess.run([*shlex.split(command), str(path)], check=False)
+        except OSError as exc:
+            raise UsageError(f"The editor {command!r} could not be started: {exc}.") from exc
+        if done.returncode != 0:
+            raise UsageError(f"The editor stopped with an error; {entry.id} is unchanged.")
+        texts = read_edited_answers(path.read_text("utf-8"), entry)
+    finally:
+        path.unlink(missing_ok=True)
+    if texts == [a.text for a in entry.answers]:
+        parts.inform("Nothing was changed.")
+        return None
+    machine = entry.get("machine_transcript") or [a.text for a in entry.answers]
+    extra = dict(entry.extra)
+    extra["machine_transcript"] = machine
+    extra["edited"] = parts.clock.now().isoformat()
+    answers = tuple(
+        dataclasses.replace(a, text=t, heard=a.heard or bool(t), pending=a.pending and not t)
+        for a, t in zip(entry.answers, texts, strict=True)
+    )
+    edited = dataclasses.replace(entry, answers=answers, extra=tuple(extra.items()))
+    path = parts.journal.replace(edited)
+    parts.inform(f"Saved your correction to {path}; the machine transcript is kept in it.")
+    return edited
+
+
+def export(
+    parts: Parts, entries: list[Entry], fmt: str, out: Path | None, *, force: bool = False
+) -> str | None:
+    """Write `entries` as md (a folder), json or txt; without `out`, json/txt are returned."""
+    from voiceguide.journal import export
+
+    if fmt not in export.FORMATS:
+        raise UsageError(f"There is no export format {fmt!r}.", hint="Use md, json or txt.")
+    if not entries:
+        raise NotYet("There are no entries to export.")
+    journal = parts.journal
+    if journal.is_encrypted():
+        parts.inform("Note: the export is not encrypted.")
+    if fmt == "md":
+        folder = out or Path(f"voiceguide-journal-{parts.clock.today().isoformat()}")
+        if not folder.absolute().parent.is_dir():
+            raise UsageError(f"The folder {folder.absolute().parent} does not exist.")
+        if folder.is_symlink():
+            raise UsageError(f"{folder} is a link; choose a new folder for the export.")
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise UsageError(f"{folder} already exists; choose a new folder for the export.")
+        # Written beside it under a hidden name and renamed into place when whole; a kill
+        # leaves the hidden folder, which the next start removes (the marker says where).
+        from voiceguide.journal import sealing
+
+        store = journal.store
+        with journal.writing():  # one at a time: the next start may clean up after a crash
+            partial = sealing.begin_export(parts.settings.home, folder)
+            clips = export.to_markdown_folder(
+                entries,
+                partial,
+                lambda e, name: store.read_bytes(store.audio_path(e, name)),
+                inform=parts.inform,
+            )
+            if folder.exists():
+                folder.rmdir()  # the empty folder the person named
+            partial.rename(folder)
+            sealing.end_export(parts.settings.home)
+        parts.inform(f"Exported {len(entries)} entries and {clips} recordings to {folder}/.")
+        return None
+    text = export.to_json(entries) if fmt == "json" else export.to_text(entries)
+    if out is None:
+        return text
+    check_output_path(out, force=force)
+    from voiceguide.fsutil import atomic_write_text
+
+    try:
+        atomic_write_text(out, text)
+    except OSError as exc:
+        raise from_os_error(exc, out) from exc
+    parts.inform(f"Exported {len(entries)} entries to {out}.")
+    return None
+
+
+def chart(parts: Parts, out: Path, *, force: bool = False) -> int:
+    """Draw mood over time, with the infusions marked, to an image file."""
+    from voiceguide.journal.chart import bad_moods, mood_chart
+
+    check_output_path(out, force=force)
+    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError(f"{out.name}: give a file ending in .png, .svg or .pdf.")
+    entries = parts.journal.entries()
+    for entry in bad_moods(entries):
+        parts.inform(f"Left out the mood {entry.get('mood')!r} of {entry.id}: not 0 to 10.")
+    count = mood_chart(entries, out)
+    parts.inform(f"Drew {count} moods to {out}.")
+    return count
+
+
+def recap(parts: Parts) -> None:
+    """Before the next infusion: the intention going forward, in the person's own voice, and
+    the key lines of the last reflection."""
+    from voiceguide.journal.recap import key_lines
+
+    talk, journal = parts.talk, parts.journal
+    going = journal.current_intention(scope="going-forward", required=False)
+    last = journal.last_reflection()
+    if going is None and last is None:
+        raise NotYet(
+            "There is nothing to recap yet: reflect after an infusion first.",
+            hint="voiceguide reflect",
+        )
+    talk.say(content.RECAP_OPENING)
+    if going is not None:
+        talk.say(content.RECAP_GOING_FORWARD)
+        audio = journal.intention_audio("going-forward")
+        if audio is not None:
+            parts.show(f"  {going.text}")
+            talk.play(audio)
+        else:
+            talk.say(going.text)
+    if last is not None:
+        when = f"{last.date:%A} {last.date.day} {last.date:%B}"
+        after = f" after infusion {last.infusion}" if last.infusion is not None else ""
+        talk.say(content.RECAP_REFLECTION.format(after=after, when=when))
+        for line in key_lines(last):
+            talk.say(line)
+    talk.say(content.RECAP_CLOSING)
+
+
+def transcribe_file(parts: Parts, path: Path) -> str:
+    """The transcript of an audio file."""
+    from voiceguide.conversation.listening import transcribe_audio
+
+    audio = Audio.load(path)
+    _ = parts.journal.store.cipher  # an encrypted journal's passphrase is checked first
+    heard, text = transcribe_audio(audio, parts.engines.transcriber)
+    if not heard or not text:
+        raise NothingHeard(f"Nothing was heard in {path}.")
+    return text

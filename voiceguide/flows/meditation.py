@@ -1,0 +1,199 @@
+"""Meditate: a script rendered to an exact length, played at once (or written to a file); and
+`during`, the person's intention and long silences, quietly, looping through the infusion."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from voiceguide.audio.clip import Audio
+from voiceguide.audio.loudness import at_volume
+from voiceguide.conversation import content
+from voiceguide.errors import NoDeviceError, UsageError
+from voiceguide.flows import Parts
+from voiceguide.fsutil import check_output_path, private_dir
+from voiceguide.guidance.render import (
+    LEAD_IN,
+    Rendered,
+    Voice,
+    render_natural,
+    render_session,
+    render_step,
+    shortest_minutes,
+    shortest_seconds,
+    too_short,
+)
+from voiceguide.guidance.script import Script
+from voiceguide.interfaces import Synthesizer
+
+
+def meditate(
+    parts: Parts,
+    *,
+    minutes: float | None = None,
+    out: Path | None = None,
+    script: str = "grounding",
+    ambient: str | None = None,
+) -> Path | None:
+    """Render a meditation script; play it, or write it to `out` (returns a saved path)."""
+    from voiceguide.audio.sounds import check_ambient
+
+    ambient = check_ambient(ambient or parts.settings.ambient)
+    session = parts.script(script)
+    if session.asks:
+        raise UsageError(
+            f"The script {script!r} asks questions, so it is not a meditation.",
+            hint="Meditations are scripts without [listen], [mood] or [offer] steps.",
+        )
+    if minutes is None:  # 0 is a value (and refused below), not "not given"
+        minutes = session.minutes or 10.0
+    if not 1 <= minutes <= 180:
+        raise UsageError("--minutes must be between 1 and 180.")
+    if out is not None:
+        check_output_path(out)
+    voice = parts.engines.session_voice(meditation=True)
+    session, script = _fit_minutes(parts, session, script, minutes, voice)
+    length = minutes
+
+    def render() -> Rendered:
+        return render_session(
+            session, voice, minutes=length, context=parts.context(), ambient=ambient
+        )
+
+    title = f"voiceguide: {session.title}, {minutes:g} minutes"
+    if out is not None:
+        at_volume(render().audio, session.volume).save(out, title=title)
+        parts.inform(f"Saved the {minutes:g}-minute session to {out}.")
+        return out
+    parts.inform(
+        f"Playing {session.title.lower()}, {minutes:g} minutes. Space pauses, q stops (Ctrl-C too)."
+    )
+    try:
+        finished = _play_session(parts, session, render, minutes=minutes)
+    except NoDeviceError as exc:
+        folder = private_dir(parts.settings.home / "sessions")
+        path = folder / f"meditation-{script}-{parts.clock.now():%Y-%m-%d-%H%M%S}.flac"
+        at_volume(render().audio, session.volume).save(path, title=title)
+        parts.inform(content.SAVED_NO_SPEAKER.format(problem=exc.message, path=path))
+        return path
+    if not finished:
+        parts.inform("Stopped.")
+    return None
+
+
+def shortest(parts: Parts, session: Script) -> float:
+    """The fewest minutes a meditation can be played in (its plain lines only)."""
+    voice = parts.engines.session_voice(meditation=True)
+    seconds = shortest_seconds(session, voice, context=parts.context())
+    return max(1.0, shortest_minutes(seconds))
+
+
+def _fit_minutes(
+    parts: Parts, session: Script, script: str, minutes: float, voice: Synthesizer
+) -> tuple[Script, str]:
+    """The session to play in `minutes`: this one, or, when even its plain lines need more
+    time, the breathing space, said so (the voice is never sped up to fit)."""
+    least = shortest_seconds(session, voice, context=parts.context())
+    if minutes * 60 >= least:
+        return session, script
+    instead = parts.script(content.SHORT_PRACTICE)
+    if script == content.SHORT_PRACTICE or minutes * 60 < shortest_seconds(
+        instead, voice, context=parts.context()
+    ):
+        raise too_short(least)
+    parts.inform(
+        content.SHORTER_INSTEAD.format(
+            title=session.title.lower(),
+            least=content.minutes_phrase(shortest_minutes(least)),
+            length="one-minute" if minutes == 1 else f"{minutes:g}-minute",
+        )
+    )
+    return instead, content.SHORT_PRACTICE
+
+
+def _play_session(
+    parts: Parts, session: Script, render: Callable[[], Rendered], *, minutes: float
+) -> bool:
+    """Play a meditation, starting with its first step while the rest is prepared."""
+    from voiceguide.guidance.playback import Progress, keyboard_controls, play_pieces, silence_while
+
+    voice = Voice(parts.engines.session_voice(meditation=True))
+    lead_in = LEAD_IN  # the same as the full render's, which playback continues into
+    first, _ = render_step(session.steps[0], voice, parts.context())
+    rate = first.rate if first is not None else (voice.rate or voice("Breathe.").rate)
+    opening = [Audio.silence(lead_in, rate)] + ([first] if first is not None else [])
+    done, started = threading.Event(), threading.Event()
+    result: dict[str, Any] = {}
+
+    def prepare() -> None:
+        try:
+            result["rendered"] = render()
+        except BaseException as exc:  # shown once playback reaches it
+            result["error"] = exc
+        finally:
+            done.set()
+
+    progress = Progress(minutes * 60)
+    played = {"frames": 0}
+
+    def pieces() -> Iterator[Audio]:
+        for piece in opening:
+            played["frames"] += piece.frames
+            yield at_volume(piece, session.volume)
+            # The rest is prepared once sound is on its way: loading a voice at the same
+            # time would hold back the first sound (0.8 s instead of 0.3 s, cold, 2 cores).
+            if not started.is_set():  # after the lead-in, which always comes first
+                started.set()
+                threading.Thread(target=prepare, name="render", daemon=True).start()
+        for piece in silence_while(done, rate):
+            played["frames"] += piece.frames
+            yield piece
+        if "error" in result:
+            raise result["error"]
+        rendered: Rendered = result["rendered"]
+        audio = at_volume(rendered.audio, session.volume)
+        start = min(played["frames"], audio.frames)
+        step = audio.rate // 2
+        for at in range(start, audio.frames, step):
+            yield Audio(audio.samples[at : at + step], audio.rate)
+
+    def on_position(seconds: float) -> None:
+        rendered = result.get("rendered")
+        where = rendered.step_at(abs(seconds)) if rendered is not None else session.title
+        progress.show(abs(seconds), where, paused=seconds < 0)
+
+    with keyboard_controls() as controls:
+        try:
+            return play_pieces(
+                parts.engines.player, pieces(), controls=controls, on_position=on_position
+            )
+        finally:
+            progress.close()
+
+
+def during(parts: Parts, *, minutes: float | None = None) -> None:
+    """Quietly, for the infusion itself: the person's intention and long silences, looping."""
+    if minutes is not None and not 1 <= minutes <= 600:
+        raise UsageError("--minutes must be between 1 and 600.")
+    session = parts.script("during")
+    if session.asks:
+        raise UsageError("The 'during' script must not ask questions.")
+    voice = parts.engines.session_voice(meditation=True)
+    one = render_natural(session.steps, voice, parts.context())
+    one = at_volume(Audio.concat([Audio.silence(session.lead_in, one.rate), one]), session.volume)
+    how_long = f"for {minutes:g} minutes" if minutes else "until you press Ctrl-C"
+    parts.inform(f"Playing quietly {how_long}.")
+    words = " ".join(text for _, text in session.spoken())
+    try:
+        if minutes:
+            total = round(minutes * 60 * one.rate)
+            rounds = -(-total // one.frames)
+            audio = Audio.concat([one] * rounds)
+            parts.talk.play(Audio(audio.samples[:total], one.rate), words=words)
+        else:
+            while parts.talk.play(one, words=words):
+                pass
+    except KeyboardInterrupt:
+        parts.inform("Stopped.")

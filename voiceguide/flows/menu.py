@@ -1,0 +1,76 @@
+"""The spoken menu: a greeting that fits where the person is in their infusion, what fits that
+moment offered by voice, the choice understood in natural words and run, and again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from voiceguide.conversation import content
+from voiceguide.errors import Recoverable
+from voiceguide.flows import Parts
+
+
+def moment(parts: Parts) -> tuple[str, int | None]:
+    """Where the person is in their infusion: before, on the day, right after (a reflection
+    filed today), or in the following days; and days since the infusion."""
+    days = parts.journal.days_since_infusion()
+    if days is not None:
+        return ("after" if days == 0 else "following"), days
+    if parts.journal.infusion_started_today():
+        return "day", 0
+    return "before", None
+
+
+def menu(parts: Parts, actions: dict[str, Callable[[], object]]) -> None:
+    """Greet, offer what fits the moment, understand the spoken choice and run it (`actions`,
+    by menu key); again after each, until the person says stop or stays silent."""
+    from voiceguide.conversation.commands import match_choice
+
+    talk = parts.talk
+    talk.speak_script("menu")  # the first time, what voiceguide is and how to answer
+    where, days = moment(parts)
+    greeting = content.MENU_MOMENT[where].format(days="a day" if days == 1 else f"{days} days")
+    offered = content.MENU_MOMENTS[where]
+    question = f"{greeting} {content.MENU_OFFER.format(options=spoken_list(offered))}"
+    unclear = 0
+    while True:
+        capture = talk.reply(question, label="menu", hint=content.MENU_HINT, wait=20.0)
+        if not capture.heard or not capture.text:
+            talk.say(content.MENU_SILENT)
+            return
+        # Anything can be asked for by name, not only what was offered.
+        choice = match_choice(capture.text, content.MENU_WORDS)
+        if choice is None:
+            unclear += 1
+            if unclear > 1:
+                talk.say(content.MENU_GOODBYE)
+                return
+            names = [content.MENU_LABELS[k] for k in offered] + ["something else", "stop"]
+            question = content.MENU_UNCLEAR.format(options=spoken_list(names, raw=True))
+            continue
+        unclear = 0
+        if choice == "stop":
+            talk.say(content.MENU_GOODBYE)
+            return
+        if choice == "explain":
+            talk.explain_again(parts.script("menu"))
+            continue
+        if choice == "else":
+            offered = tuple(content.MENU_LABELS)
+            question = content.MENU_EVERYTHING.format(options=spoken_list(offered))
+            continue
+        try:
+            actions[choice]()
+        except Recoverable as exc:  # e.g. no intention yet: say so, and offer again
+            talk.say(exc.message)
+        where, days = moment(parts)
+        offered = content.MENU_MOMENTS[where]
+        question = content.MENU_AGAIN.format(options=spoken_list(offered))
+
+
+def spoken_list(items: Iterable[str], *, raw: bool = False) -> str:
+    """'a, b, or c' from menu keys (or, with raw, from words as they are)."""
+    words = list(items) if raw else [content.MENU_LABELS[k] for k in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + ", or " + words[-1]

@@ -1,0 +1,367 @@
+"""The journal as the rest of voiceguide sees it: entries in, entries out, nothing lost.
+
+`Journal` is a façade over the store (files and paths), the data folder's lock, the series of
+infusions and encryption at rest. Callers get `Entry`s; the index beside the files stays the
+store's private cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voiceguide.errors import BusyError, NotYet, UsageError, VoiceguideError
+from voiceguide.fsutil import private_dir
+from voiceguide.journal import series
+from voiceguide.journal.entry import Answer, Entry, first_reflections, latest_intention
+from voiceguide.journal.lock import data_lock
+from voiceguide.journal.query import EVERYTHING, Filters
+from voiceguide.journal.store import JournalStore
+
+if TYPE_CHECKING:
+    from voiceguide.audio.clip import Audio
+    from voiceguide.clock import Clock
+    from voiceguide.conversation.listening import Capture
+    from voiceguide.interfaces import Transcriber
+    from voiceguide.journal.search import Hit
+
+INTENTION_SCOPES = ("infusion", "series", "going-forward")
+_NOT_SET = {
+    "infusion": ("an intention", ""),
+    "series": ("an intention for the series", " --series"),
+    "going-forward": ("an intention going forward", " --going-forward"),
+}
+
+
+class Journal:
+    """One person's journal in their data folder."""
+
+    def __init__(
+        self,
+        home: Path,
+        *,
+        clock: Clock,
+        transcriber: Callable[[], Transcriber],
+        inform: Callable[[str], None] = print,
+    ) -> None:
+        from voiceguide.journal.crypto import cipher_for
+
+        self.home = home
+        self.clock = clock
+        self._transcriber = transcriber
+        self.inform = inform
+        private_dir(home)
+        self.store = JournalStore(home, cipher=lambda: cipher_for(home))
+
+    @property
+    def transcriber(self) -> Transcriber:
+        return self._transcriber()
+
+    # -- one writer at a time --------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the data folder's lock (waiting a little for another voiceguide to finish)."""
+        with data_lock(self.home, inform=self.inform):
+            # Whether the journal is encrypted is decided under the lock: another voiceguide
+            # may have turned encryption on while this one waited.
+            self.store.check_cipher()
+            yield
+
+    # -- reading ---------------------------------------------------------------------------------
+    def entries(self, filters: Filters = EVERYTHING) -> list[Entry]:
+        """Entries, newest first, that pass `filters`."""
+        return filters.apply(self.store.entries())
+
+    def filters(self, **words: Any) -> Filters:
+        """Filters from words as people type them ("last week"), dated by this journal's clock."""
+        return Filters.parse(**words, today=self.clock.today())
+
+    def search(self, query: str, *, limit: int | None = None) -> list[Hit]:
+        """Entries holding every word of `query`, best first."""
+        from voiceguide.journal.search import search_entries
+
+        return search_entries(self.store.records(), query, limit)
+
+    def resolve(self, ref: str) -> list[Entry]:
+        """The entries `ref` names, oldest first: an id (or the start of one), "last", a day
+        ("2026-11-20", "yesterday") or a day and time as `journal list` shows it."""
+        from voiceguide.journal.dates import parse_day
+
+        phrase = " ".join(ref.split())
+        entries = list(self.store.entries())
+        if phrase.lower() in ("last", "latest"):
+            return entries[:1] or _no_entry(ref)
+        exact = [e for e in entries if e.id == phrase]
+        if exact:
+            return exact
+        timed = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", phrase)
+        if timed:
+            day, hour, minute, second = timed.groups()
+            at = [
+                e
+                for e in entries
+                if e.date.date().isoformat() == day
+                and (e.date.hour, e.date.minute) == (int(hour), int(minute))
+                and (second is None or e.date.second == int(second))
+            ]
+            return sorted(at, key=lambda e: e.date) or _no_entry(ref)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}-\d+.*", phrase):  # the start of an id
+            start = [e for e in entries if e.id.startswith(phrase)]
+            return sorted(start, key=lambda e: e.date) or _no_entry(ref)
+        day = parse_day(phrase, self.clock.today())
+        on_day = [e for e in entries if e.date.date() == day]
+        return sorted(on_day, key=lambda e: e.date) or _no_entry(ref)
+
+    def resolve_one(self, ref: str) -> Entry:
+        """The single entry `ref` names (UsageError listing the choices when it names several)."""
+        found = self.resolve(ref)
+        if len(found) > 1:
+            raise UsageError(
+                f"{len(found)} entries match {ref!r}.",
+                hint="Give one of: " + ", ".join(e.id for e in found),
+            )
+        return found[0]
+
+    def audio(self, entry: Entry, name: str) -> Audio:
+        """One of an entry's recordings, decrypted if need be."""
+        return self.store.load_audio(entry, name)
+
+    def last_reflection(self) -> Entry | None:
+        """The newest reflection with words."""
+        return next((e for e in self.store.entries() if e.kind == "reflection" and e.text), None)
+
+    # -- intentions ------------------------------------------------------------------------------
+    def intention(self, scope: str, infusion: int | None = None) -> Entry | None:
+        """The newest intention of `scope` (of infusion `infusion` when given)."""
+        return latest_intention(self.store.entries(), scope, infusion)
+
+    def current_intention(self, *, scope: str = "infusion", required: bool = True) -> Entry | None:
+        """The intention of `scope` that applies now.
+
+        For an infusion: the one set for the current infusion, else the series intention, else
+        the latest one set for any infusion.
+        """
+        if scope == "infusion":
+            entry = (
+                self.intention("infusion", self.current_infusion())
+                or self.intention("series")
+                or self.intention("infusion")
+            )
+        else:
+            entry = self.intention(scope)
+        if entry is None and required:
+            what, flag = _NOT_SET[scope]
+            raise NotYet(
+                f"You have not set {what} yet.",
+                hint=f"Set one with: voiceguide intention set{flag}",
+            )
+        return entry
+
+    def intention_audio(self, scope: str) -> Audio | None:
+        """The person's own recorded intention of `scope` that applies now, if there is one."""
+        entry = self.current_intention(scope=scope, required=False)
+        if entry is None or not entry.audio:
+            return None
+        try:
+            return self.store.load_audio(entry, entry.audio[0])
+        except VoiceguideError:
+            return None
+
+    # -- the series of infusions -----------------------------------------------------------------
+    def current_infusion(self) -> int:
+        """The infusion now under way: set by `infusion next`, else the journal's latest."""
+        state = series.current(self.home)
+        if state is not None:
+            return state
+        for entry in self.store.entries():
+            if entry.infusion is not None:
+                return entry.infusion
+        return 1
+
+    def next_infusion(self) -> int:
+        """Start the next infusion of the series; entries from now on carry its number."""
+        with self.writing():
+            number = self.current_infusion() + 1
+            series.set_current(self.home, number, self.clock.now())
+        return number
+
+    def follow_infusion(self, number: int) -> None:
+        """Entries from now on belong to infusion `number` (a reflection said to follow it)."""
+        if number > self.current_infusion():
+            series.set_current(self.home, number, self.clock.now())
+
+    def days_since_infusion(self) -> int | None:
+        """Days since the current infusion (from its first reflection), or None if not known."""
+        first = first_reflections(self.store.entries()).get(self.current_infusion())
+        if first is None:
+            return None
+        return (self.clock.today() - first.date.date()).days
+
+    def infusion_started_today(self) -> bool:
+        """Whether `infusion next` was used today (the infusion is today)."""
+        return series.started(self.home) == self.clock.today()
+
+    # -- writing ---------------------------------------------------------------------------------
+    def file(
+        self,
+        kind: str,
+        answers: Sequence[tuple[str, Capture]],
+        *,
+        infusion: int | None = None,
+        extra: tuple[tuple[str, Any], ...] = (),
+    ) -> Entry:
+        """File the answers heard (question, capture) as one entry; their recordings go in it."""
+        transcriber = self.transcriber
+        failed = any(c.error and not c.text and c.heard for _, c in answers)
+        entry = Entry(
+            date=self.clock.now(),
+            kind=kind,
+            answers=tuple(
+                Answer(
+                    question=q,
+                    text=c.text,
+                    heard=c.heard,
+                    pending=bool(c.heard and not c.text and c.error),
+                )
+                for q, c in answers
+            ),
+            infusion=infusion,
+            duration=sum(c.duration for _, c in answers),
+            engine=transcriber.engine,
+            model=transcriber.model,
+            extra=extra,
+        )
+        entry, md = self.store.add(entry, [c.path for _, c in answers])
+        for _, capture in answers:
+            self.store.discard_capture(capture.path)
+        self.inform(f"Saved to {md}.")
+        if failed:
+            self.inform("Transcription failed, so the audio was saved without its text.")
+        return entry
+
+    def discard(self, capture: Capture) -> None:
+        """Let go of a recording that is not to be kept (a command, a cancelled answer)."""
+        self.store.discard_capture(capture.path)
+
+    def import_audio(self, path: Path, *, kind: str = "memo") -> Entry:
+        """File an existing recording (a voice memo, say) as an entry of `kind`."""
+        from voiceguide.audio.clip import Audio
+        from voiceguide.conversation.listening import transcribe_audio
+        from voiceguide.journal.entry import KINDS
+
+        if kind not in KINDS:
+            raise UsageError(
+                f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}."
+            )
+        audio = Audio.load(path)
+        _ = self.store.cipher  # an encrypted journal's passphrase is checked before anything
+        transcriber = self.transcriber
+        heard, text = transcribe_audio(audio, transcriber)
+        answer = Answer(question=f"Recording: {path.name}", text=text, heard=heard and bool(text))
+        entry = Entry(
+            date=self.clock.now(),
+            kind=kind,
+            answers=(answer,),
+            infusion=self.current_infusion() if kind != "memo" else None,
+            duration=audio.duration,
+            engine=transcriber.engine,
+            model=transcriber.model,
+            extra=(("imported_from", path.name),),
+        )
+        with self.writing():
+            entry, md = self.store.add(entry, [audio.for_speech(16000)])
+        self.inform(f"Saved to {md}.")
+        return entry
+
+    def replace(self, entry: Entry) -> Path:
+        """Rewrite an entry (its corrected words); its recordings stay as they are."""
+        with self.writing():
+            return self.store.replace(entry)
+
+    # -- nothing lost ----------------------------------------------------------------------------
+    def recover(self, *, quiet: bool = False) -> list[Entry]:
+        """Finish what a crash interrupted: an encryption change, plaintext temporary files,
+        unfinished recordings. `quiet` (every start) skips when another voiceguide is writing."""
+        from voiceguide.journal import sealing
+        from voiceguide.journal.recovery import recover, unfinished
+
+        changing = sealing.pending(self.home) is not None
+        changing = changing or (self.home / sealing.EXPORT_MARKER).exists()
+        leftovers = sealing.stray_temporaries(self.store)
+        if not unfinished(self.store) and not changing and not leftovers:
+            if not quiet:
+                self.inform("There are no unfinished recordings.")
+            return []
+        try:
+            with data_lock(self.home, wait=0.0 if quiet else 10.0, inform=self.inform):
+                sealing.finish(self.store, self.inform)
+                sealing.undo_export(self.home)
+                for path in sealing.stray_temporaries(self.store):
+                    path.unlink(missing_ok=True)
+                return recover(self.store, self.transcriber, self.inform)
+        except BusyError:
+            if quiet:
+                return []  # the other voiceguide is recording them right now
+            raise
+
+    def retry(self) -> list[Entry]:
+        """Transcribe entries that were filed without their text."""
+        from voiceguide.journal.recovery import retry_pending
+
+        with self.writing():
+            done = retry_pending(self.store, self.transcriber, self.inform)
+        if not done:
+            self.inform("Every entry already has its transcript.")
+        return done
+
+    def encrypt(self) -> int:
+        """Turn on encryption at rest and encrypt every transcript and recording already kept.
+
+        Resumable: an encryption (or decryption) that was interrupted is finished instead."""
+        from voiceguide.journal import crypto, sealing
+
+        with self.writing():
+            if sealing.pending(self.home) is not None:
+                return sealing.finish(self.store, self.inform)
+            if crypto.is_enabled(self.home):
+                raise UsageError("Your journal is already encrypted.")
+            self.inform(
+                "Choose a passphrase. Without it nobody, not even you, can open your journal: "
+                "a lost passphrase cannot be recovered."
+            )
+            passphrase = crypto.ask_passphrase("New passphrase: ", confirm=True)
+            sealing.begin(self.home, "encrypt")
+            self.store.use_cipher(crypto.create_key(self.home, passphrase))
+            count = sealing.encrypt_files(self.store)
+        self.inform(f"Encrypted {count} files. New entries will be encrypted too.")
+        return count
+
+    def decrypt(self) -> int:
+        """Turn encryption at rest off again, leaving every file readable (resumable too)."""
+        from voiceguide.journal import crypto, sealing
+
+        with self.writing():
+            if sealing.pending(self.home) == "decrypt":
+                return sealing.finish(self.store, self.inform)
+            if sealing.pending(self.home) == "encrypt":
+                sealing.finish(self.store, self.inform)
+            if not crypto.is_enabled(self.home):
+                raise UsageError("Your journal is not encrypted.")
+            if self.store.cipher is None:  # asks for (and checks) the passphrase first
+                raise UsageError("Your journal is not encrypted.")
+            sealing.begin(self.home, "decrypt")
+            count = sealing.decrypt_files(self.store)
+        self.inform(f"Decrypted {count} files; encryption is off.")
+        return count
+
+    def is_encrypted(self) -> bool:
+        from voiceguide.journal import crypto
+
+        return crypto.is_enabled(self.home)
+
+
+def _no_entry(ref: str) -> list[Entry]:
+    raise UsageError(f"No entry matches {ref!r}.", hint="See them with: voiceguide journal list")
