@@ -354,7 +354,16 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+#: Fixtures that mean a test is slow: it runs the installed command (a new process that loads
+#: the speech engines, and may speak), or loads a real voice or speech model in this one.
+SLOW_FIXTURES = {"run", "virtual_audio", "whisper", "piper_voice"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The device tests first: they take longest, mostly waiting in real time, so parallel workers
-    start them early and the quick tests fill the gaps."""
+    """Tests that run the installed command or load a real engine are marked slow (so that
+    `scripts/test --fast` leaves them out). The device tests go first: they take longest, mostly
+    waiting in real time, so parallel workers start them early and the quick ones fill the gaps."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("devices") is None)

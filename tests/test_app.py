@@ -5,27 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import fake_app
+from conftest import Turns, fake_app
 
 from voiceguide.app import Voiceguide
 from voiceguide.audio.clip import Audio
 from voiceguide.engines.fakes import (
     CollectingPlayer,
-    FileRecorder,
 )
 from voiceguide.errors import NothingHeard, VoiceguideError
-
-
-class Recorders:
-    """Hands out one FileRecorder per listening turn, in order."""
-
-    rate = 16000
-
-    def __init__(self, *sources: Audio | Path) -> None:
-        self.sources = list(sources)
-
-    def stream(self):  # type: ignore[no-untyped-def]
-        return FileRecorder(self.sources.pop(0)).stream()
 
 
 def make_app(tmp_path: Path, recorder, answers=()) -> tuple[Voiceguide, CollectingPlayer]:  # type: ignore[no-untyped-def]
@@ -36,7 +23,7 @@ def make_app(tmp_path: Path, recorder, answers=()) -> tuple[Voiceguide, Collecti
 def test_reflect_files_each_answer_under_its_question(tmp_path: Path, speech: Path) -> None:
     app, player = make_app(
         tmp_path,
-        Recorders(
+        Turns(
             speech / "jfk.flac",
             Audio.silence(1, 16000),
             speech / "one_two_three.wav",
@@ -59,7 +46,7 @@ def test_reflect_files_each_answer_under_its_question(tmp_path: Path, speech: Pa
 
 
 def test_intention_set_show_and_play_the_recording(tmp_path: Path, speech: Path) -> None:
-    app, player = make_app(tmp_path, Recorders(speech / "one_two_three.wav"), ["Being at peace."])
+    app, player = make_app(tmp_path, Turns(speech / "one_two_three.wav"), ["Being at peace."])
     app.set_intention()
     assert app.current_intention().text == "Being at peace."
     player.played.clear()
@@ -71,7 +58,7 @@ def test_intention_set_show_and_play_the_recording(tmp_path: Path, speech: Path)
 
 
 def test_silence_saves_no_intention_but_keeps_the_recording(tmp_path: Path) -> None:
-    app, _ = make_app(tmp_path, Recorders(Audio.silence(1, 16000)), ["invented"])
+    app, _ = make_app(tmp_path, Turns(Audio.silence(1, 16000)), ["invented"])
     with pytest.raises(NothingHeard) as caught:
         app.set_intention()
     kept = list((tmp_path / "home" / "recordings").glob("*.wav"))
@@ -80,7 +67,7 @@ def test_silence_saves_no_intention_but_keeps_the_recording(tmp_path: Path) -> N
 
 
 def test_meditate_to_a_file_and_to_the_player(tmp_path: Path) -> None:
-    app, player = make_app(tmp_path, Recorders())
+    app, player = make_app(tmp_path, Turns())
     out = app.meditate(minutes=3, out=tmp_path / "m.ogg")
     assert out is not None and Audio.load(out).duration == pytest.approx(180, abs=0.5)
     assert app.meditate(minutes=2) is None
@@ -88,7 +75,7 @@ def test_meditate_to_a_file_and_to_the_player(tmp_path: Path) -> None:
 
 
 def test_import_and_transcribe_a_recording(tmp_path: Path, speech: Path) -> None:
-    app, _ = make_app(tmp_path, Recorders(), ["ask not what your country"])
+    app, _ = make_app(tmp_path, Turns(), ["ask not what your country"])
     entry = app.import_recording(speech / "jfk.flac", kind="reflection")
     assert entry.text == "ask not what your country"
     assert entry.get("imported_from") == "jfk.flac"
@@ -98,7 +85,7 @@ def test_import_and_transcribe_a_recording(tmp_path: Path, speech: Path) -> None
 
 
 def test_the_not_medical_notice_is_said_once(tmp_path: Path) -> None:
-    app, player = make_app(tmp_path, Recorders())
+    app, player = make_app(tmp_path, Turns())
     said: list[str] = []
     app.show = said.append
     assert app.first_run_notice() is True

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import record_speaker, references, speak_into_microphone, speech_seconds, wer
+from conftest import (
+    record_speaker,
+    references,
+    speak_into_microphone,
+    speech_seconds,
+    wait_until,
+    wer,
+)
 
 from voiceguide.audio.clip import Audio
 from voiceguide.engines.fakes import (
@@ -33,7 +42,13 @@ def _piper() -> Synthesizer:
     return PiperSynthesizer()
 
 
-@pytest.fixture(params=["tone", "system", "piper"])
+@pytest.fixture(
+    params=[
+        "tone",
+        pytest.param("system", marks=pytest.mark.slow),
+        pytest.param("piper", marks=pytest.mark.slow),
+    ]
+)
 def synthesizer(request: pytest.FixtureRequest) -> Synthesizer:
     return {"tone": ToneSynthesizer, "system": _system_voice, "piper": _piper}[request.param]()
 
@@ -49,6 +64,7 @@ def test_synthesizer_returns_audio_whose_length_follows_the_text(synthesizer: Sy
     assert -40 < long.rms_dbfs() < 0 and long.peak() <= 1.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("voice", "limit"), [("system", 0.25), ("piper", 0.10)])
 def test_the_real_voices_are_intelligible_to_whisper(voice: str, limit: float) -> None:
     from voiceguide.engines.whisper import WhisperTranscriber
@@ -60,7 +76,12 @@ def test_the_real_voices_are_intelligible_to_whisper(voice: str, limit: float) -
 
 
 # -- Transcriber ---------------------------------------------------------------------------------
-@pytest.fixture(params=["whisper", "sphinx"])
+@pytest.fixture(
+    params=[
+        pytest.param("whisper", marks=pytest.mark.slow),
+        pytest.param("sphinx", marks=pytest.mark.slow),
+    ]
+)
 def transcriber(request: pytest.FixtureRequest) -> Transcriber:
     if request.param == "whisper":
         from voiceguide.engines.whisper import WhisperTranscriber
@@ -96,74 +117,132 @@ def test_scripted_transcriber_keeps_the_contract() -> None:
 
 
 # -- Player --------------------------------------------------------------------------------------
-def _chime() -> Audio:
-    t = np.arange(int(22050 * 2.0)) / 22050
+def _chime(seconds: float = 2.0) -> Audio:
+    t = np.arange(int(22050 * seconds)) / 22050
     return Audio((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), 22050)
 
 
-def test_collecting_player_keeps_what_it_plays() -> None:
-    player = CollectingPlayer()
-    assert isinstance(player, Player)
-    player.play(_chime())
-    assert player.seconds == pytest.approx(2.0)
+class Heard:
+    """A player, and how many seconds of sound it has put out so far."""
+
+    def __init__(self, player: Player, seconds: Callable[[], float]) -> None:
+        self.player = player
+        self.seconds = seconds
 
 
-@pytest.mark.devices
-def test_speaker_player_plays_on_the_virtual_speaker(virtual_audio: None, tmp_path: Path) -> None:
+@pytest.fixture(params=["collecting", pytest.param("speaker", marks=pytest.mark.devices)])
+def heard(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Heard]:
+    if request.param == "collecting":
+        collecting = CollectingPlayer()
+        yield Heard(collecting, lambda: collecting.seconds)
+        return
+    request.getfixturevalue("virtual_audio")
     from voiceguide.engines.sound_device import SpeakerPlayer
 
-    player = SpeakerPlayer()
-    assert isinstance(player, Player)
-    with record_speaker(tmp_path / "heard.wav") as heard:
-        started = time.monotonic()
-        player.play(_chime())
-        elapsed = time.monotonic() - started
-    assert 1.9 <= elapsed <= 4.0  # it blocks until played, in real time
-    assert 1.7 <= speech_seconds(heard) <= 2.5
+    with record_speaker(tmp_path / "heard.wav") as recording:
+        yield Heard(SpeakerPlayer(), lambda: speech_seconds(recording))
+
+
+def test_a_player_plays_all_of_the_audio_and_returns_when_it_has(heard: Heard) -> None:
+    assert isinstance(heard.player, Player)
+    started = time.monotonic()
+    heard.player.play(_chime(2.0))
+    elapsed = time.monotonic() - started
+    if not isinstance(heard.player, CollectingPlayer):
+        assert 1.9 <= elapsed <= 4.0  # it blocks until played, in real time
+        wait_until(lambda: heard.seconds() >= 1.7, 5, "the chime to be recorded")
+    assert 1.7 <= heard.seconds() <= 2.5
+
+
+def test_a_stream_plays_its_pieces_back_to_back_and_says_where_it_is(heard: Heard) -> None:
+    positions: list[float] = []
+    pieces = [_chime(0.5) for _ in range(4)]
+    done = heard.player.play_stream(iter(pieces), on_position=positions.append)
+    assert done is True
+    assert positions == sorted(positions) and positions[-1] == pytest.approx(2.0, abs=0.05)
+    if not isinstance(heard.player, CollectingPlayer):
+        wait_until(lambda: heard.seconds() >= 1.7, 5, "the stream to be recorded")
+    assert 1.7 <= heard.seconds() <= 2.5
+
+
+def test_a_stream_holds_while_paused_and_ends_early_when_quit(heard: Heard) -> None:
+    from voiceguide.guidance.playback import Controls
+
+    controls = Controls()
+    positions: list[float] = []
+
+    def on_position(seconds: float) -> None:
+        positions.append(seconds)
+        if seconds >= 0.5 and not controls.paused.is_set() and not controls.quit.is_set():
+            controls.paused.set()  # half a second in: pause
+        if seconds < 0 and sum(1 for p in positions if p < 0) >= 5:
+            controls.quit.set()  # paused for a while: quit
+
+    pieces = (_chime(0.25) for _ in range(16))  # four seconds in all
+    done = heard.player.play_stream(pieces, controls=controls, on_position=on_position)
+    assert done is False
+    held = [p for p in positions if p < 0]
+    assert held and all(abs(p) == abs(held[0]) for p in held)  # nothing advanced while paused
+    assert 0.5 <= abs(held[0]) <= 1.0
+    assert max(positions) < 1.5
+    assert heard.seconds() < 2.0
 
 
 # -- Recorder ------------------------------------------------------------------------------------
-def _record(recorder: Recorder, seconds: float) -> np.ndarray:
+@pytest.fixture(params=["file", pytest.param("microphone", marks=pytest.mark.devices)])
+def recorder(request: pytest.FixtureRequest, speech: Path, tmp_path: Path) -> Iterator[Recorder]:
+    """A recorder that hears "one, two, three" once it is listening."""
+    source = speech / "one_two_three.wav"
+    if request.param == "file":
+        yield FileRecorder(source, realtime=True)
+        return
+    request.getfixturevalue("virtual_audio")
+    from voiceguide.engines.sound_device import MicrophoneRecorder
+
+    class Spoken(MicrophoneRecorder):
+        @contextlib.contextmanager
+        def stream(self) -> Iterator[Iterator[np.ndarray]]:
+            with super().stream() as blocks:
+                speaker = threading.Thread(target=speak_into_microphone, args=(source, tmp_path))
+                speaker.start()
+                try:
+                    yield blocks
+                finally:
+                    speaker.join()
+
+    yield Spoken()
+
+
+@pytest.mark.slow  # five seconds in real time, and Whisper
+def test_a_recorder_hands_over_mono_int16_blocks_in_real_time(recorder: Recorder) -> None:
+    assert isinstance(recorder, Recorder)
     got: list[np.ndarray] = []
+    first = 0.0
     with recorder.stream() as blocks:
         for block in blocks:
             assert block.dtype == np.int16 and block.ndim == 1
-            got.append(block)
-            if sum(len(b) for b in got) >= seconds * recorder.rate:
-                break
-    return np.concatenate(got)
-
-
-def test_file_recorder_hears_its_file_then_silence(speech: Path) -> None:
-    recorder = FileRecorder(speech / "one_two_three.wav")
-    assert isinstance(recorder, Recorder)
-    pcm = _record(recorder, 5.0)
-    audio = Audio.from_int16(pcm, recorder.rate)
-    assert audio.slice(0, 2.7).rms_dbfs() > -40
-    assert audio.slice(3.0).peak() == 0.0
-
-
-@pytest.mark.devices
-def test_microphone_recorder_hears_the_virtual_microphone(
-    virtual_audio: None, speech: Path, tmp_path: Path
-) -> None:
-    from voiceguide.engines.sound_device import MicrophoneRecorder
-    from voiceguide.engines.whisper import WhisperTranscriber
-
-    recorder = MicrophoneRecorder()
-    assert isinstance(recorder, Recorder)
-    player = threading.Thread(
-        target=speak_into_microphone, args=(speech / "one_two_three.wav", tmp_path)
-    )
-    got: list[np.ndarray] = []
-    with recorder.stream() as blocks:
-        for block in blocks:
             if not got:
-                player.start()
+                first = time.monotonic()
             got.append(block)
             if sum(len(b) for b in got) >= 5 * recorder.rate:
                 break
-    player.join()
+    elapsed = time.monotonic() - first
+    assert 4.0 <= elapsed <= 6.0  # five seconds of sound take five seconds to hear
+    from voiceguide.engines.whisper import WhisperTranscriber
+
     audio = Audio.from_int16(np.concatenate(got), recorder.rate)
     heard = WhisperTranscriber.bundled().transcribe(audio)
     assert wer("one two three", heard) == 0.0, heard
+
+
+def test_the_file_recorder_hears_its_file_then_silence(speech: Path) -> None:
+    recorder = FileRecorder(speech / "one_two_three.wav")
+    got: list[np.ndarray] = []
+    with recorder.stream() as blocks:
+        for block in blocks:
+            got.append(block)
+            if sum(len(b) for b in got) >= 5 * recorder.rate:
+                break
+    audio = Audio.from_int16(np.concatenate(got), recorder.rate)
+    assert audio.slice(0, 2.7).rms_dbfs() > -40
+    assert audio.slice(3.0).peak() == 0.0

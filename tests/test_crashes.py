@@ -19,6 +19,9 @@ from voiceguide.audio.clip import Audio
 from voiceguide.journal.entry import Answer, Entry
 from voiceguide.journal.store import JournalStore
 
+#: Each runs the installed command once for every file-system step it takes.
+pytestmark = pytest.mark.slow
+
 CRASHPOINT = Path(__file__).resolve().parent / "crashpoint"
 ENTRIES = 3
 PASS = "correct horse"

@@ -186,6 +186,7 @@ def test_an_audio_name_that_leaves_the_entry_folder_is_refused_and_named(
 
 
 # -- D11, M8: the data folder ----------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_data_folder_voiceguide_did_not_create_is_never_changed(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()

@@ -216,6 +216,7 @@ def test_transcribe_audio_uses_the_same_segments(tmp_path: Path, speech: Path) -
     assert not heard and text == ""
 
 
+@pytest.mark.slow
 def test_streaming_is_as_accurate_as_the_whole_file_at_once(tmp_path: Path, speech: Path) -> None:
     """Phrases transcribed while the person speaks read as well as the recording done at once."""
     from voiceguide.engines.whisper import WhisperTranscriber

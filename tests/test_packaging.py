@@ -6,9 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_the_package_builds_without_warnings(tmp_path: Path) -> None:
     """The wheel pip builds (as scripts/setup does) holds the session scripts, and setuptools
     has nothing to warn about: no deprecated license table, no undeclared package."""

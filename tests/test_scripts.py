@@ -11,10 +11,11 @@ import pytest
 from conftest import Run
 
 from voiceguide.engines.fakes import ToneSynthesizer
+from voiceguide.errors import ScriptError
 from voiceguide.guidance.library import Library
 from voiceguide.guidance.parser import check, parse
 from voiceguide.guidance.render import render_session
-from voiceguide.guidance.script import ScriptError, parse_duration
+from voiceguide.guidance.script import parse_duration
 
 DATA = Path(__file__).parent / "data" / "scripts"
 
