@@ -61,3 +61,22 @@ def test_every_directive_has_exactly_one_handler() -> None:
     for directive in DIRECTIVES:  # each one is known (its problems, if any, are its own)
         problems = check(f"Hello.\n[{directive}]\n", "probe")
         assert not any("unknown directive" in p.message for p in problems), directive
+
+
+def test_the_readme_map_names_every_folder_and_module_of_the_package() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text("utf-8")
+    section = readme[readme.index("## For developers") :]
+    tree = section[section.index("```") + 3 :]
+    tree = tree[: tree.index("```")]
+    package = root / "voiceguide"
+    for folder in sorted(p for p in package.iterdir() if p.is_dir() and p.name[0] != "_"):
+        assert f"{folder.name}/" in tree, f"the map does not show {folder.name}/"
+    for module in sorted(package.rglob("*.py")):
+        if module.name in ("__init__.py", "__main__.py") and module.parent != package:
+            continue
+        if module.name == "__main__.py":
+            continue
+        assert module.stem in tree, f"the map does not name {module.relative_to(root)}"

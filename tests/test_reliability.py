@@ -58,10 +58,10 @@ def test_kill_9_mid_answer_then_recover(
     wait_for_line(proc.stderr, "Listening")
     speaker = threading.Thread(target=speak_into_microphone, args=(speech / "jfk.flac", tmp_path))
     speaker.start()
-    # Mid-sentence: once six seconds of the answer are on disk.
+    # Mid-sentence: once eight seconds of the answer are on disk.
     recordings = run.home / "recordings"
     wait_until(
-        lambda: any(wav_seconds(p) >= 6 for p in recordings.glob("*.wav")), 60, "6 s recorded"
+        lambda: any(wav_seconds(p) >= 8 for p in recordings.glob("*.wav")), 60, "8 s recorded"
     )
     proc.send_signal(signal.SIGKILL)
     proc.wait()

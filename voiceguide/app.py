@@ -13,22 +13,24 @@ Its methods are the Python API, each one line handing over to the room that does
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from voiceguide import flows
 from voiceguide.clock import Clock, SystemClock
-from voiceguide.conversation.conversation import Conversation
 from voiceguide.engines import Engines
-from voiceguide.flows import Parts, care, intention, journal_tools, meditation, menu, sessions
+from voiceguide.flows import Parts
 from voiceguide.guidance.library import Library
-from voiceguide.guidance.script import Script
 from voiceguide.journal.journal import Journal
 
 if TYPE_CHECKING:
+    from voiceguide.conversation.conversation import Conversation
     from voiceguide.conversation.miccheck import MicReport
+    from voiceguide.guidance.script import Script
     from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
     from voiceguide.journal.entry import Entry
     from voiceguide.journal.search import Hit
@@ -78,19 +80,31 @@ class Voiceguide:
             transcriber=lambda: self.engines.transcriber,
             inform=self._inform,
         )
-        self.talk = Conversation(
-            settings,
+        self._stop = stop
+
+    @functools.cached_property
+    def talk(self) -> Conversation:
+        """The conversation every journey speaks through (built when first needed: the journal
+        tools need none of the audio code it brings)."""
+        from voiceguide.conversation.conversation import Conversation
+
+        return Conversation(
+            self.settings,
             self.engines,
             self.journal.store,
             self.library,
             clock=self.clock,
             context=lambda: self.parts.context(),
-            stop=stop,
+            stop=self._stop,
             show=self._show,
             inform=self._inform,
         )
-        self.parts = Parts(
-            settings, self.engines, self.talk, self.journal, self.library, self.clock,
+
+    @functools.cached_property
+    def parts(self) -> Parts:
+        """What the journeys are built from."""
+        return Parts(
+            self.settings, self.engines, self.talk, self.journal, self.library, self.clock,
             show=self._show, inform=self._inform,
         )  # fmt: skip
 
@@ -114,7 +128,7 @@ class Voiceguide:
             self.first_run_notice(speak=speak_notice)
 
     def first_run_notice(self, *, speak: bool = True) -> bool:
-        return care.first_run_notice(self.parts, speak=speak)
+        return flows.care.first_run_notice(self.parts, speak=speak)
 
     # -- the journeys --------------------------------------------------------------------------
     def menu(self) -> None:
@@ -130,10 +144,10 @@ class Voiceguide:
             "hear-going-forward": lambda: self.play_intention(scope="going-forward"),
             "recap": self.recap,
         }
-        menu.menu(self.parts, actions)
+        flows.menu.menu(self.parts, actions)
 
     def moment(self) -> tuple[str, int | None]:
-        return menu.moment(self.parts)
+        return flows.menu.moment(self.parts)
 
     def meditate(
         self,
@@ -151,43 +165,43 @@ class Voiceguide:
             from voiceguide.settings import save_setting
 
             save_setting(self.settings.home, "ambient", check_ambient(ambient))
-        return meditation.meditate(
+        return flows.meditation.meditate(
             self.parts, minutes=minutes, out=out, script=script, ambient=ambient
         )
 
     def shortest_minutes(self, session: Script) -> float:
-        return meditation.shortest(self.parts, session)
+        return flows.meditation.shortest(self.parts, session)
 
     def during(self, *, minutes: float | None = None) -> None:
-        meditation.during(self.parts, minutes=minutes)
+        flows.meditation.during(self.parts, minutes=minutes)
 
     def set_intention(self, *, scope: str = "infusion") -> Entry:
-        return intention.set_intention(self.parts, scope=scope)
+        return flows.intention.set_intention(self.parts, scope=scope)
 
     def play_intention(self, *, scope: str = "infusion", tts: bool = False) -> Entry:
-        return intention.play_intention(self.parts, scope=scope, tts=tts)
+        return flows.intention.play_intention(self.parts, scope=scope, tts=tts)
 
     def current_intention(self, *, scope: str = "infusion", required: bool = True) -> Entry | None:
         return self.journal.current_intention(scope=scope, required=required)
 
     def prepare(self) -> Entry | None:
-        return sessions.run_session(self.parts, "prepare")
+        return flows.sessions.run_session(self.parts, "prepare")
 
     def reflect(self, *, quick: bool = False, infusion: int | None = None) -> Entry | None:
         name = "reflect-quick" if quick else "reflect"
-        return sessions.run_session(self.parts, name, infusion=infusion)
+        return flows.sessions.run_session(self.parts, name, infusion=infusion)
 
     def integrate(self) -> Entry | None:
-        return sessions.integrate(self.parts)
+        return flows.sessions.integrate(self.parts)
 
     def run_session(self, name: str, *, infusion: int | None = None) -> Entry | None:
-        return sessions.run_session(self.parts, name, infusion=infusion)
+        return flows.sessions.run_session(self.parts, name, infusion=infusion)
 
     def recap(self) -> None:
-        journal_tools.recap(self.parts)
+        flows.journal_tools.recap(self.parts)
 
     def remind_now(self) -> None:
-        care.remind_now(self.parts)
+        flows.care.remind_now(self.parts)
 
     def check_microphone(self) -> MicReport:
         return self.talk.check_microphone()
@@ -222,21 +236,21 @@ class Voiceguide:
         return self.journal.search(query, limit=limit)
 
     def play_entries(self, entries: list[Entry]) -> None:
-        journal_tools.play_entries(self.parts, entries)
+        flows.journal_tools.play_entries(self.parts, entries)
 
     def edit(self, ref: str, editor: str | None = None) -> Entry | None:
-        return journal_tools.edit(self.parts, ref, editor)
+        return flows.journal_tools.edit(self.parts, ref, editor)
 
     def export(
         self, entries: list[Entry], fmt: str, out: Path | None, *, force: bool = False
     ) -> str | None:
-        return journal_tools.export(self.parts, entries, fmt, out, force=force)
+        return flows.journal_tools.export(self.parts, entries, fmt, out, force=force)
 
     def chart(self, out: Path, *, force: bool = False) -> int:
-        return journal_tools.chart(self.parts, out, force=force)
+        return flows.journal_tools.chart(self.parts, out, force=force)
 
     def transcribe_file(self, path: Path) -> str:
-        return journal_tools.transcribe_file(self.parts, path)
+        return flows.journal_tools.transcribe_file(self.parts, path)
 
     def import_recording(self, path: Path, *, kind: str = "memo") -> Entry:
         return self.journal.import_audio(path, kind=kind)

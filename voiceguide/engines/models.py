@@ -29,3 +29,18 @@ def verify_file(path: Path, expected: str, *, what: str, hint: str | None = None
             hint=hint or "Reinstall voiceguide's packages: scripts/setup",
         )
     _VERIFIED.add((path, expected))
+
+
+def packaged_folder(package: str, folder: str, needs: str, *, what: str, install: str) -> Path:
+    """A data folder inside an installed package, found without importing the package's code
+    (only its files are used); ModelError, with how to install it, when it is missing.
+    `needs`: a file that must be in the folder."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"The {what} is not installed.", hint=f"Install it with: {install}")
+    found = Path(next(iter(spec.submodule_search_locations))) / folder
+    if not (found / needs).is_file():
+        raise ModelError(f"The {what} is missing from {found}.")
+    return found

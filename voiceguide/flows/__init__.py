@@ -11,19 +11,32 @@ care.py           the notice at first use, the daily reminder
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING
-
-from voiceguide.guidance.render import Context
 
 if TYPE_CHECKING:
     from voiceguide.clock import Clock
     from voiceguide.conversation.conversation import Conversation
     from voiceguide.engines import Engines
+    from voiceguide.flows import care, intention, journal_tools, meditation, menu, sessions
     from voiceguide.guidance.library import Library
+    from voiceguide.guidance.render import Context
     from voiceguide.guidance.script import Script
     from voiceguide.journal.journal import Journal
     from voiceguide.settings import Settings
+
+__all__ = [
+    "EARLY_DAYS",
+    "Parts",
+    "care",
+    "intention",
+    "journal_tools",
+    "meditation",
+    "menu",
+    "sessions",
+]
 
 #: For how many days after an infusion the integration check-in brings the things to avoid.
 EARLY_DAYS = 3
@@ -48,9 +61,22 @@ class Parts:
 
     def context(self) -> Context:
         """What sessions need to know today: the person's intentions, the day, early days."""
+        from voiceguide.guidance.render import Context
+
         since = self.journal.days_since_infusion()
         return Context(
             intention=self.journal.intention_audio,
             day=since if since is not None else self.clock.today().toordinal(),
             early=since is None or since <= EARLY_DAYS,
         )
+
+
+JOURNEYS = ("care", "intention", "journal_tools", "meditation", "menu", "sessions")
+
+
+def __getattr__(name: str) -> ModuleType:
+    """A journey's module, imported when first used (listing the journal needs none of them,
+    and they bring the audio code with them)."""
+    if name in JOURNEYS:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -77,11 +77,14 @@ def check_audio_name(name: str) -> str:
     return name
 
 
+#: Control characters (C0, DEL and C1) and the Unicode line and paragraph separators.
+_NOT_ON_ONE_LINE = {c: " " for c in (*range(32), *range(127, 160), 0x2028, 0x2029)}
+
+
 def one_line(text: str) -> str:
     """Text that stays on one line in Markdown: control characters and line breaks become
     spaces (a file name with a newline must not split an entry into made-up sections)."""
-    cleaned = "".join(" " if (ord(c) < 32 or 127 <= ord(c) < 160) else c for c in str(text))
-    return " ".join(cleaned.replace("\u2028", " ").replace("\u2029", " ").split())
+    return " ".join(str(text).translate(_NOT_ON_ONE_LINE).split())
 
 
 def render_markdown(entry: Entry) -> str:
