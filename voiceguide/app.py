@@ -132,19 +132,7 @@ class Voiceguide:
 
     # -- the journeys --------------------------------------------------------------------------
     def menu(self) -> None:
-        actions: dict[str, Callable[[], object]] = {
-            "prepare": self.prepare,
-            "meditate": lambda: self.meditate(),
-            "intention": lambda: self.set_intention(scope="infusion"),
-            "practice": lambda: self.meditate(script="return-to-intention"),
-            "play": lambda: self.play_intention(scope="infusion"),
-            "reflect": self.reflect,
-            "going-forward": lambda: self.set_intention(scope="going-forward"),
-            "integrate": self.integrate,
-            "hear-going-forward": lambda: self.play_intention(scope="going-forward"),
-            "recap": self.recap,
-        }
-        flows.menu.menu(self.parts, actions)
+        flows.menu.menu(self.parts)
 
     def moment(self) -> tuple[str, int | None]:
         return flows.menu.moment(self.parts)
@@ -158,15 +146,8 @@ class Voiceguide:
         ambient: str | None = None,
         remember: bool = False,
     ) -> Path | None:
-        """A meditation (see flows.meditation); `remember`: the ambient bed chosen is kept as
-        the person's setting."""
-        if remember and ambient is not None:
-            from voiceguide.audio.sounds import check_ambient
-            from voiceguide.settings import save_setting
-
-            save_setting(self.settings.home, "ambient", check_ambient(ambient))
         return flows.meditation.meditate(
-            self.parts, minutes=minutes, out=out, script=script, ambient=ambient
+            self.parts, minutes=minutes, out=out, script=script, ambient=ambient, remember=remember
         )
 
     def shortest_minutes(self, session: Script) -> float:
@@ -193,9 +174,6 @@ class Voiceguide:
 
     def integrate(self) -> Entry | None:
         return flows.sessions.integrate(self.parts)
-
-    def run_session(self, name: str, *, infusion: int | None = None) -> Entry | None:
-        return flows.sessions.run_session(self.parts, name, infusion=infusion)
 
     def recap(self) -> None:
         flows.journal_tools.recap(self.parts)

@@ -36,10 +36,16 @@ def meditate(
     out: Path | None = None,
     script: str = "grounding",
     ambient: str | None = None,
+    remember: bool = False,
 ) -> Path | None:
-    """Render a meditation script; play it, or write it to `out` (returns a saved path)."""
+    """Render a meditation script; play it, or write it to `out` (returns a saved path).
+    `remember`: the ambient bed asked for is kept as the person's setting."""
     from voiceguide.audio.sounds import check_ambient
 
+    if remember and ambient is not None:
+        from voiceguide.settings import save_setting
+
+        save_setting(parts.settings.home, "ambient", check_ambient(ambient))
     ambient = check_ambient(ambient or parts.settings.ambient)
     session = parts.script(script)
     if session.asks:

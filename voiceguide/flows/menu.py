@@ -21,11 +21,32 @@ def moment(parts: Parts) -> tuple[str, int | None]:
     return "before", None
 
 
-def menu(parts: Parts, actions: dict[str, Callable[[], object]]) -> None:
-    """Greet, offer what fits the moment, understand the spoken choice and run it (`actions`,
-    by menu key); again after each, until the person says stop or stays silent."""
+def actions(parts: Parts) -> dict[str, Callable[[], object]]:
+    """What each choice on the menu runs, by its key."""
+    from voiceguide.flows import journal_tools, sessions
+    from voiceguide.flows.intention import play_intention, set_intention
+    from voiceguide.flows.meditation import meditate
+
+    return {
+        "prepare": lambda: sessions.run_session(parts, "prepare"),
+        "meditate": lambda: meditate(parts),
+        "intention": lambda: set_intention(parts, scope="infusion"),
+        "practice": lambda: meditate(parts, script="return-to-intention"),
+        "play": lambda: play_intention(parts, scope="infusion"),
+        "reflect": lambda: sessions.run_session(parts, "reflect"),
+        "going-forward": lambda: set_intention(parts, scope="going-forward"),
+        "integrate": lambda: sessions.integrate(parts),
+        "hear-going-forward": lambda: play_intention(parts, scope="going-forward"),
+        "recap": lambda: journal_tools.recap(parts),
+    }
+
+
+def menu(parts: Parts) -> None:
+    """Greet, offer what fits the moment, understand the spoken choice and run it; again after
+    each, until the person says stop or stays silent."""
     from voiceguide.conversation.commands import match_choice
 
+    run = actions(parts)
     talk = parts.talk
     talk.speak_script("menu")  # the first time, what voiceguide is and how to answer
     where, days = moment(parts)
@@ -60,7 +81,7 @@ def menu(parts: Parts, actions: dict[str, Callable[[], object]]) -> None:
             question = content.MENU_EVERYTHING.format(options=spoken_list(offered))
             continue
         try:
-            actions[choice]()
+            run[choice]()
         except Recoverable as exc:  # e.g. no intention yet: say so, and offer again
             talk.say(exc.message)
         where, days = moment(parts)
