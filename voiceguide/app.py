@@ -216,6 +216,9 @@ class Voiceguide:
     def play_entries(self, entries: list[Entry]) -> None:
         flows.journal_tools.play_entries(self.parts, entries)
 
+    def play_moment(self, entry: Entry, words: str) -> None:
+        flows.journal_tools.play_moment(self.parts, entry, words)
+
     def edit(self, ref: str, editor: str | None = None) -> Entry | None:
         return flows.journal_tools.edit(self.parts, ref, editor)
 

@@ -85,6 +85,15 @@ class Transcriber(Protocol):
 
 
 @runtime_checkable
+class TimedTranscriber(Protocol):
+    """A transcriber that can also say when each part of what it heard was said."""
+
+    def timed(self, audio: Audio) -> list[tuple[float, float, str]]:
+        """(start, end, text) of each segment heard, in seconds from the start of `audio`."""
+        ...
+
+
+@runtime_checkable
 class CommandScorer(Protocol):
     """A transcriber that can also say how well given phrases fit a short utterance."""
 

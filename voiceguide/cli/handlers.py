@@ -167,7 +167,7 @@ def _journal_show(app: Voiceguide, args: argparse.Namespace) -> int:
 
     app.start(journey=False)
     for n, entry in enumerate(app.resolve(" ".join(args.entry))):
-        print(("\n" if n else "") + to_text([entry]).rstrip())
+        print(("\n" if n else "") + to_text([entry], times=args.times).rstrip())
         print(f"id: {entry.id}")
         if entry.get("machine_transcript"):
             day = str(entry.get("edited", ""))[:10]
@@ -177,6 +177,9 @@ def _journal_show(app: Voiceguide, args: argparse.Namespace) -> int:
 
 def _journal_play(app: Voiceguide, args: argparse.Namespace) -> int:
     app.start(journey=False)
+    if args.at is not None:
+        app.play_moment(app.journal.resolve_one(" ".join(args.entry)), args.at)
+        return 0
     app.play_entries(app.resolve(" ".join(args.entry)))
     return 0
 
@@ -211,6 +214,8 @@ def _journal_import(app: Voiceguide, args: argparse.Namespace) -> int:
 def _journal_retry(app: Voiceguide, args: argparse.Namespace) -> int:
     app.start(journey=False)
     app.retry()
+    if args.timestamps:
+        app.journal.retry_moments()
     return 0
 
 

@@ -199,10 +199,16 @@ def build_parser() -> argparse.ArgumentParser:
     entry_help = "an entry: its id, 'last', a day (2026-11-20, yesterday) or a day and time"
     jp = jsub.add_parser("show", help="print an entry (or every entry of a day)", parents=[common])
     jp.add_argument("entry", nargs="+", help=entry_help)
+    jp.add_argument("--times", action="store_true", help="when each part was said (m:ss)")
     jp = jsub.add_parser(
         "play", help="hear an entry again, every answer in order", parents=[common]
     )
     jp.add_argument("entry", nargs="+", help=entry_help)
+    jp.add_argument(
+        "--at",
+        metavar="WORDS",
+        help="only the moment these words were said, from a second before",
+    )
     jp = jsub.add_parser("search", help="find entries by the words said", parents=[common])
     jp.add_argument("words", nargs="+", help="every one of these words must be in the entry")
     jp.add_argument(
@@ -226,8 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     jp.add_argument("--out", type=Path, metavar="FILE", required=True, help="a .png, .svg or .pdf")
     jp.add_argument("--force", action="store_true", help="replace an existing file")
-    jsub.add_parser(
+    jp = jsub.add_parser(
         "retry", help="transcribe entries that were saved without their text", parents=[common]
+    )
+    jp.add_argument(
+        "--timestamps",
+        action="store_true",
+        help="also find when each part was said, for entries kept before voiceguide knew",
     )
 
     command(

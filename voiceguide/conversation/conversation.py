@@ -342,7 +342,7 @@ class Conversation:
             rest = tuple((t, s) for t, s in capture.without_command if t)
             text = " ".join(t for t, _ in rest).strip()
             capture = dataclasses.replace(
-                capture, text=text, heard=bool(text), phrases=rest, command_sure=True
+                capture, text=text, heard=bool(text), phrases=rest, timed=rest, command_sure=True
             )
         self.inform(f"(Heard the command: {command}.)")
         return command, capture

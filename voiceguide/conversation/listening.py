@@ -131,6 +131,9 @@ class Capture:
     command_sure: bool = True
     #: The phrases without the possible command, for when the person says it was one.
     without_command: tuple[tuple[str, float], ...] = ()
+    #: The phrases as heard while the person spoke (text, seconds), tiling the recording from
+    #: its start: when each part was said, even after the answer is heard again as a whole.
+    timed: tuple[tuple[str, float], ...] = ()
     #: How many times listening checked in after a long pause.
     checks: int = 0
     #: How long the turn lasted, in seconds of audio (the quiet after a patient ending is not
@@ -251,6 +254,7 @@ def listen(
     phrases: tuple[tuple[str, float], ...] = ()
     command: Understood | None = None
     without: tuple[tuple[str, float], ...] = ()
+    timed: tuple[tuple[str, float], ...] = ()
     if worker is not None:
         try:
             text = worker.finish()
@@ -263,6 +267,7 @@ def listen(
                     phrases = without
                     text = " ".join(t for t, _ in phrases if t).strip()
                     heard = bool(text)
+            timed = phrases
             if transcriber is not None and len(phrases) >= 2 and heard:
                 whole = _whole_answer(phrases, reader, rate, transcriber, hint)
                 if whole is not None:
@@ -291,6 +296,7 @@ def listen(
         command=command.command if command is not None else None,
         command_sure=command.sure if command is not None else True,
         without_command=without,
+        timed=timed,
         checks=turn.checks,
         listened=listened,
     )

@@ -118,6 +118,28 @@ class WhisperTranscriber:
             raise EngineError("Whisper could not transcribe the recording.") from exc
         return " ".join(t for t in texts if t).strip()
 
+    def timed(self, audio: Audio) -> list[tuple[float, float, str]]:
+        """The words spoken in `audio` as segments: (start, end, text), in seconds from its
+        start, as Whisper divides them (a sentence or a clause each)."""
+        model = _load(self.folder, self.threads)
+        samples = audio.for_speech(16000).samples[:, 0]
+        try:
+            segments, _info = model.transcribe(
+                samples,
+                language="en",
+                beam_size=self.beam_size,
+                vad_filter=True,
+                condition_on_previous_text=False,
+            )
+            found = [
+                (round(float(s.start), 2), round(float(s.end), 2), s.text.strip())
+                for s in segments
+                if s.no_speech_prob < 0.8 or s.avg_logprob > -0.7
+            ]
+        except Exception as exc:
+            raise EngineError("Whisper could not transcribe the recording.") from exc
+        return [m for m in found if m[2]]
+
     def command_scores(
         self, audio: Audio, phrases: tuple[str, ...]
     ) -> tuple[str, dict[str, float]]:

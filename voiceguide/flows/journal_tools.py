@@ -53,6 +53,28 @@ def play_entries(parts: Parts, entries: list[Entry]) -> None:
         play_pieces(parts.engines.player, pieces(), controls=controls)
 
 
+def play_moment(parts: Parts, entry: Entry, words: str) -> None:
+    """Play the moment `words` were said in `entry`, in the person's own voice, from a second
+    before they began (the moments are found first when the entry has none yet)."""
+    from voiceguide.journal import moments
+
+    if not moments.has_moments(entry):
+        entry = parts.journal.add_moments(entry)
+    found = moments.find(entry, words)
+    if found is None:
+        raise NotYet(
+            f"Those words were not found in {entry.id}.",
+            hint=f"See what was said with: voiceguide journal show {entry.id} --times",
+        )
+    index, moment = found
+    name = entry.answers[index].audio
+    assert name is not None  # a moment is only ever found in an answer with its recording
+    audio = parts.journal.audio(entry, name)
+    start = max(0.0, moment.start - moments.LEAD)
+    parts.show(f"{moments.clock(moment.start)}  {moment.text}")
+    parts.talk.play(audio.slice(start, min(audio.duration, moment.end + 0.3)), words=moment.text)
+
+
 def edit(parts: Parts, ref: str, editor: str | None = None) -> Entry | None:
     """Correct an entry's transcript in a text editor; the machine transcript is kept."""
     import shlex

@@ -55,8 +55,11 @@ def from_json(text: str) -> list[Entry]:
 
 
 # -- plain text ---------------------------------------------------------------------------------
-def to_text(entries: Sequence[Entry], width: int = 78) -> str:
-    """Entries as plain text for printing, oldest first, like pages of a notebook."""
+def to_text(entries: Sequence[Entry], width: int = 78, *, times: bool = False) -> str:
+    """Entries as plain text for printing, oldest first, like pages of a notebook. `times`:
+    each part of an answer on its own line, after when it was said (m:ss into the recording)."""
+    from voiceguide.journal.moments import clock, of
+
     out: list[str] = []
     for entry in sorted(entries, key=lambda e: e.date):
         title = heading(entry)
@@ -64,12 +67,19 @@ def to_text(entries: Sequence[Entry], width: int = 78) -> str:
         notes = entry.get("notes")
         if notes:
             out += [textwrap.fill(str(notes), width), ""]
-        for answer in entry.answers:
+        for answer, moments in zip(entry.answers, of(entry), strict=True):
             out += textwrap.wrap(answer.question, width) + [""]
             for paragraph in _answer_text(answer).split("\n\n"):
                 out += textwrap.wrap(
                     paragraph, width, initial_indent="    ", subsequent_indent="    "
                 )
+                out.append("")
+            if times and moments:  # when each part was said, as heard then
+                for m in moments:
+                    stamp = f"    {clock(m.start):>5}  "
+                    out += textwrap.wrap(
+                        m.text, width, initial_indent=stamp, subsequent_indent=" " * len(stamp)
+                    )
                 out.append("")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -113,6 +123,7 @@ def _write_markdown_folder(
     from voiceguide.errors import VoiceguideError
     from voiceguide.fsutil import atomic_write_bytes, atomic_write_text, private_dir
     from voiceguide.journal.entry import one_line
+    from voiceguide.journal.moments import clock, of
 
     private_dir(folder / "audio")
     clips = 0
@@ -127,8 +138,14 @@ def _write_markdown_folder(
         body += ["", f"# {heading(entry)}", ""]
         if entry.get("notes"):
             body += [str(entry.get("notes")), ""]
-        for answer in entry.answers:
+        for answer, moments in zip(entry.answers, of(entry), strict=True):
             body += [f"## {one_line(answer.question)}", "", _answer_text(answer), ""]
+            if moments and answer.audio:
+                # Each part, as heard then, linked to its moment in the recording (#t=).
+                for m in moments:
+                    link = f"audio/{answer.audio}#t={m.start:.1f}"
+                    body.append(f"- [\u25b6 {clock(m.start)}]({link}) {one_line(m.text)}")
+                body.append("")
             if answer.audio:
                 try:
                     data = audio(entry, answer.audio)

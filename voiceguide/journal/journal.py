@@ -234,6 +234,9 @@ class Journal:
             model=transcriber.model,
             extra=extra,
         )
+        from voiceguide.journal.moments import from_phrases, with_moments
+
+        entry = with_moments(entry, [from_phrases(c.timed or c.phrases) for _, c in answers])
         entry, md = self.store.add(entry, [c.path for _, c in answers])
         for _, capture in answers:
             self.store.discard_capture(capture.path)
@@ -271,10 +274,60 @@ class Journal:
             model=transcriber.model,
             extra=(("imported_from", path.name),),
         )
+        if text:
+            from voiceguide.journal.moments import Moment, with_moments
+
+            entry = with_moments(entry, [[Moment(*m) for m in self._timed(audio)]])
         with self.writing():
             entry, md = self.store.add(entry, [audio.for_speech(16000)])
         self.inform(f"Saved to {md}.")
         return entry
+
+    def _timed(self, audio: Audio) -> list[tuple[float, float, str]]:
+        """When each part of `audio` was said, if the transcriber can tell (else nothing)."""
+        from voiceguide.interfaces import TimedTranscriber
+
+        transcriber = self.transcriber
+        if not isinstance(transcriber, TimedTranscriber):
+            return []
+        return transcriber.timed(audio)
+
+    def add_moments(self, entry: Entry) -> Entry:
+        """`entry` with the moments of its answers found from their recordings, and kept (an
+        entry filed before there were moments, or imported without them)."""
+        from voiceguide.journal.moments import Moment, of, with_moments
+
+        found = []
+        for answer, known in zip(entry.answers, of(entry), strict=True):
+            if known or not answer.audio or not answer.text:
+                found.append(known)
+                continue
+            audio = self.store.load_audio(entry, answer.audio)
+            found.append(tuple(Moment(*m) for m in self._timed(audio)))
+        timed = with_moments(entry, found)
+        if timed != entry:
+            self.replace(timed)
+        return timed
+
+    def retry_moments(self) -> list[Entry]:
+        """Find the moments of every entry that has recordings with words but no moments."""
+        from voiceguide.journal.moments import of
+
+        done = []
+        for entry in self.store.entries():
+            missing = [
+                a
+                for a, m in zip(entry.answers, of(entry), strict=True)
+                if a.audio and a.text and not m
+            ]
+            if missing:
+                done.append(self.add_moments(entry))
+        self.inform(
+            f"Added the moments of {len(done)} entries."
+            if done
+            else "Every entry already knows when each part was said."
+        )
+        return done
 
     def replace(self, entry: Entry) -> Path:
         """Rewrite an entry (its corrected words); its recordings stay as they are."""
