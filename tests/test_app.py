@@ -30,6 +30,7 @@ def test_reflect_files_each_answer_under_its_question(tmp_path: Path, speech: Pa
             Audio.silence(1, 16000),
             speech / "one_two_three.wav",  # the mood
             Audio.silence(1, 16000),  # no answer to the offer of an intention going forward
+            Audio.silence(1, 16000),  # nor to the offer of a note for the therapist
         ),
         answers=["And so my fellow Americans", "one two three", "Seven."],
     )

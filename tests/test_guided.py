@@ -95,6 +95,7 @@ def test_reflect_then_yes_sets_the_intention_going_forward_by_voice(
             spoken("About a six.", tmp_path),
             spoken("Yes, please.", tmp_path),
             one_two_three,  # the intention going forward
+            spoken("No, thank you.", tmp_path),  # nothing for the therapist this time
         ],
         tmp_path,
     )
@@ -117,7 +118,8 @@ def test_integrate_in_a_series_files_an_integration_entry_under_the_infusion(
     assert nxt.returncode == 0 and "Infusion 2" in nxt.stdout
     assert run("infusion", "show").stdout.strip() == "2"
     proc = run.start("integrate", "--silence", "2.5")
-    printed = answer_each(proc, [speech / "jfk.flac", speech / "one_two_three.wav"], tmp_path)
+    replies = [speech / "jfk.flac", speech / "one_two_three.wav", spoken("No.", tmp_path)]
+    printed = answer_each(proc, replies, tmp_path)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     talk = out + "".join(printed)

@@ -129,16 +129,16 @@ def test_integrate_offers_a_reminder_once_in_the_days_after_an_infusion(
 ) -> None:
     said = Audio.load(speech / "one_two_three.wav").for_speech(16000)
 
-    answers = ["Rest.", "I went for a walk.", "Seven.", "Yes, please."]
-    app, _, synth = fake_app(
-        tmp_path / "home", Turns(said, said, said, said), answers, silence=1.5, wait_seconds=2
-    )
+    answers = ["Rest.", "I went for a walk.", "Seven.", "No.", "Yes, please."]
+    turns = Turns(said, said, said, said, said)  # ... no note for the therapist; a reminder: yes
+    app, _, synth = fake_app(tmp_path / "home", turns, answers, silence=1.5, wait_seconds=2)
     app.reflect(quick=True)  # the infusion was today
     app.integrate()
     assert any("reminder" in line for line in synth.spoken)
     assert [line for line in cron.read_text().splitlines() if TAG in line]
     # Asked once: the next check-in does not ask again.
-    app, _, synth = fake_app(tmp_path / "home", Turns(said, said), ["A walk.", "Six."], silence=1.5)
+    turns = Turns(said, said, said)
+    app, _, synth = fake_app(tmp_path / "home", turns, ["A walk.", "Six.", "No."], silence=1.5)
     app.integrate()
     assert not any("Would you like a gentle reminder" in line for line in synth.spoken)
 

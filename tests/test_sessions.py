@@ -83,8 +83,15 @@ def test_prepare_files_a_preparation_entry_with_mood_then_sets_the_intention(
 def test_reflect_offers_patience_when_little_came_up_and_leaves_an_unclear_mood_empty(
     tmp_path: Path, said: Path
 ) -> None:
-    turns = Turns(said, QUIET, QUIET, said, said, said, said)
-    answers = ["Nothing really.", "I want to remember the light.", "Purple.", "Hmm.", "No thanks."]
+    turns = Turns(said, QUIET, QUIET, said, said, said, said, said)
+    answers = [
+        "Nothing really.",
+        "I want to remember the light.",
+        "Purple.",
+        "Hmm.",
+        "No thanks.",  # no intention going forward now
+        "No.",  # and no note for the therapist
+    ]
     app, synth, _, _ = make(tmp_path, turns, answers)
     entry = app.reflect()
     assert entry is not None and entry.kind == "reflection"
@@ -93,6 +100,7 @@ def test_reflect_offers_patience_when_little_came_up_and_leaves_an_unclear_mood_
     assert any("Some infusions bring little insight" in s for s in synth.spoken)
     assert content.MOOD_AGAIN in synth.spoken and content.MOOD_SKIPPED in synth.spoken
     assert content.OFFER_LATER["going-forward"] in synth.spoken
+    assert content.OFFER_LATER["therapist"] in synth.spoken
     assert not list((tmp_path / "home" / "recordings").glob("*.wav"))
 
 
@@ -128,8 +136,8 @@ def test_integrate_brings_a_different_practice_each_day_and_drops_the_early_remi
     tmp_path: Path, said: Path
 ) -> None:
     clock = FixedClock(dt.datetime.now())
-    turns = Turns(said, said, said)
-    app, synth, _, _ = make(tmp_path, turns, ["Rest.", "Nothing much.", "Five."], clock)
+    turns = Turns(said, said, said, said)
+    app, synth, _, _ = make(tmp_path, turns, ["Rest.", "Nothing much.", "Five.", "No."], clock)
     app.reflect(quick=True)
     clock.advance(days=5)
     assert app.days_since_infusion() == 5
@@ -207,3 +215,24 @@ def test_yes_and_no_and_little() -> None:
     assert says_little("Not much.") and says_little("Little came up.")
     assert not says_little("A little scary at first, then I saw my grandmother in a garden.")
     assert not says_little("I felt very calm and I saw colours moving like water.")
+
+
+def test_a_note_for_the_therapist_by_voice_at_any_time_and_offered_after_a_check_in(
+    tmp_path: Path, said: Path
+) -> None:
+    turns = Turns(said, said, said, said, said)
+    answers = [
+        "Can we talk about sleep?",  # voiceguide note
+        "A walk by the river.",  # the check-in
+        "Six.",
+        "Yes.",  # something for the therapist
+        "Why the dreams came back.",
+    ]
+    app, synth, _, _ = make(tmp_path, turns, answers)
+    first = app.note()
+    assert first is not None and first.kind == "therapist"
+    assert first.answers[0].text == "Can we talk about sleep?"
+    app.integrate()
+    notes = app.find(kind="therapist")
+    assert [n.text for n in notes] == ["Why the dreams came back.", "Can we talk about sleep?"]
+    assert "What would you like to bring to your therapist?" in synth.spoken

@@ -172,6 +172,9 @@ class Voiceguide:
         name = "reflect-quick" if quick else "reflect"
         return flows.sessions.run_session(self.parts, name, infusion=infusion)
 
+    def note(self) -> Entry | None:
+        return flows.sessions.run_session(self.parts, "note")
+
     def integrate(self) -> Entry | None:
         return flows.sessions.integrate(self.parts)
 

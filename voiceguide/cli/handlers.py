@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace], int]
 #: The journeys, before which the notice is said once, at first use.
-JOURNEYS = ("prepare", "meditate", "intention", "during", "reflect", "integrate")
+JOURNEYS = ("prepare", "meditate", "intention", "during", "reflect", "integrate", "note")
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -114,6 +114,11 @@ def reflect(args: argparse.Namespace) -> int:
 
 def integrate(args: argparse.Namespace) -> int:
     _app(args).integrate()
+    return 0
+
+
+def note(args: argparse.Namespace) -> int:
+    _app(args).note()
     return 0
 
 
@@ -374,6 +379,7 @@ HANDLERS: dict[str | None, Handler] = {
     "during": during,
     "reflect": reflect,
     "integrate": integrate,
+    "note": note,
     "infusion": infusion,
     "scripts": scripts,
     "transcribe": transcribe,

@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--infusion", type=int, metavar="N", help="which infusion this follows")
 
     command("integrate", "a short daily check-in in the days and weeks after an infusion")
+    command("note", "say something you want to bring to your therapist; it is kept for them")
 
     p = command("infusion", "a series of infusions: which one is under way")
     fsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)

@@ -38,6 +38,10 @@ MOOD_HEARD = "Thank you. {mood} out of ten."
 MOOD_SKIPPED = "That is all right; we will leave it for today."
 
 OFFER_LATER = {
+    "therapist": (
+        "All right. Whenever something comes up that you want to bring to your therapist, say "
+        "it to voiceguide note, and it will be kept for your next session."
+    ),
     "intention": (
         "All right. Whenever you are ready, you can set it with: voiceguide intention set."
     ),
@@ -106,9 +110,11 @@ MENU_LABELS = {
     "integrate": "do your daily check-in",
     "hear-going-forward": "hear your intention going forward",
     "recap": "hear a recap of your last reflection",
+    "note": "keep a note for your therapist",
 }
 #: What each choice may be called, in a few words (see conversation.commands.match_choice).
 MENU_WORDS = {
+    "note": ("note for my therapist", "therapist", "note", "question for my therapist"),
     "prepare": ("prepare", "preparation", "get ready", "preparing"),
     "meditate": ("meditate", "meditation", "grounding", "relax"),
     "intention": (

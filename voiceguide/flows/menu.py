@@ -38,6 +38,7 @@ def actions(parts: Parts) -> dict[str, Callable[[], object]]:
         "integrate": lambda: sessions.integrate(parts),
         "hear-going-forward": lambda: play_intention(parts, scope="going-forward"),
         "recap": lambda: journal_tools.recap(parts),
+        "note": lambda: sessions.run_session(parts, "note"),
     }
 
 

@@ -40,8 +40,11 @@ def run_session(parts: Parts, name: str, *, infusion: int | None = None) -> Entr
 
 
 def offer(parts: Parts, step: Offer) -> Entry | None:
-    """Offer, by voice, to set an intention now; set it when the answer is yes."""
+    """Offer, by voice, to set an intention (or keep a note for the therapist) now; do it when
+    the answer is yes."""
     capture = parts.talk.reply(step.question, label="offer", hint=content.YES_NO_HINT)
+    if says_yes(capture.text) and step.what == "therapist":
+        return run_session(parts, "note")
     if says_yes(capture.text):
         scope = "going-forward" if step.what == "going-forward" else "infusion"
         return set_intention(parts, scope=scope)
