@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from voiceguide import flows
 from voiceguide.clock import Clock, SystemClock
@@ -177,6 +177,10 @@ class Voiceguide:
 
     def integrate(self) -> Entry | None:
         return flows.sessions.integrate(self.parts)
+
+    def brief(self, out: Path, **options: Any) -> Path:
+        """A brief for the therapist (see flows.journal_tools.brief for the options)."""
+        return flows.journal_tools.brief(self.parts, out, **options)
 
     def recap(self) -> None:
         flows.journal_tools.recap(self.parts)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voiceguide.cli.output import print_hits, print_list, print_skipped
+from voiceguide.cli.output import print_hits, print_list, print_skipped, print_themes
 from voiceguide.errors import UsageError, VoiceguideError
 
 if TYPE_CHECKING:
@@ -119,6 +119,28 @@ def integrate(args: argparse.Namespace) -> int:
 
 def note(args: argparse.Namespace) -> int:
     _app(args).note()
+    return 0
+
+
+def themes(args: argparse.Namespace) -> int:
+    app = _app(args, start=False)
+    filters = app.journal.filters(since=args.since, until=args.until)
+    if args.limit < 1:
+        raise UsageError("--limit must be 1 or more.")
+    app.start(journey=False)
+    found = app.journal.themes(filters, limit=args.limit)
+    if not found:
+        print(
+            "Nothing comes back yet: a theme is words said in two entries or more.", file=sys.stderr
+        )
+    print_themes(found)
+    return 0
+
+
+def brief(args: argparse.Namespace) -> int:
+    _app(args).brief(
+        args.out, since=args.since, until=args.until, with_audio=args.with_audio, force=args.force
+    )
     return 0
 
 
@@ -380,6 +402,8 @@ HANDLERS: dict[str | None, Handler] = {
     "reflect": reflect,
     "integrate": integrate,
     "note": note,
+    "themes": themes,
+    "brief": brief,
     "infusion": infusion,
     "scripts": scripts,
     "transcribe": transcribe,

@@ -9,6 +9,7 @@ from voiceguide.errors import UsageError
 from voiceguide.journal.entry import Entry, one_line, valid_mood
 from voiceguide.journal.search import Hit
 from voiceguide.journal.store import JournalStore
+from voiceguide.journal.themes import Theme
 
 
 def print_list(entries: Iterable[Entry]) -> None:
@@ -47,3 +48,16 @@ def print_skipped(store: JournalStore) -> None:
     """Every journal file that could not be read, and why."""
     for skipped in store.skipped:
         print(f"voiceguide: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+
+
+def print_themes(themes: Sequence[Theme]) -> None:
+    """Each theme, in how many entries, and the sentence it was said in, in each."""
+    for n, theme in enumerate(themes):
+        count = f"{theme.entries} entries"
+        print(("\n" if n else "") + f"{theme.phrase}  ({count})")
+        for where in theme.evidence:
+            e = where.entry
+            sentence = (
+                where.sentence if len(where.sentence) <= 90 else where.sentence[:89] + "\u2026"
+            )
+            print(f"  {e.date:%Y-%m-%d %H:%M}  {e.kind:<12} {sentence}")

@@ -163,6 +163,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("integrate", "a short daily check-in in the days and weeks after an infusion")
     command("note", "say something you want to bring to your therapist; it is kept for them")
+    p = command("brief", "one or two pages to bring to your therapist: PDF, HTML or Markdown")
+    p.add_argument("--out", type=Path, metavar="FILE", required=True, help="a .pdf, .html or .md")
+    p.add_argument("--since", metavar="WHEN", help="from this day (default: 30 days ago)")
+    p.add_argument("--until", metavar="WHEN", help="up to and including this day (default today)")
+    p.add_argument(
+        "--with-audio",
+        action="store_true",
+        help="HTML: put a clip of your own voice beside each sentence (else you are asked)",
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p = command("themes", "what keeps coming back across your reflections and check-ins")
+    p.add_argument("--since", metavar="WHEN", help="from this day: 2026-11-01, last month")
+    p.add_argument("--until", metavar="WHEN", help="up to and including this day")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N (default 10)")
 
     p = command("infusion", "a series of infusions: which one is under way")
     fsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)

@@ -56,6 +56,16 @@ INFUSION_NEXT = "Infusion {number} begins. From now on, your entries are filed u
 RECAP_OPENING = "Before your next infusion, here is what you carried away from the last one."
 RECAP_GOING_FORWARD = "Your intention going forward, in your own words."
 RECAP_REFLECTION = "And from your reflection{after}, on {when}, you said:"
+BRIEF_NOT_SAFE = (
+    "The file is not encrypted, so keep it somewhere safe. Nothing is sent anywhere: you "
+    "decide who sees it."
+)
+BRIEF_AUDIO_ASK = (
+    "Would you like short clips of your own voice in it, one beside each of your sentences, "
+    "so your therapist can hear how you said them? Say yes, or no."
+)
+BRIEF_WRITTEN = "Your brief is ready: {path}."
+RECAP_THEMES = "Across your journal, some words keep coming back: {themes}."
 RECAP_CLOSING = "Take a moment with these words. They are yours to bring with you."
 
 # -- voice commands while answering --------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from voiceguide.audio.clip import Audio
@@ -13,6 +13,7 @@ from voiceguide.conversation import content
 from voiceguide.errors import NothingHeard, NotYet, UsageError, VoiceguideError, from_os_error
 from voiceguide.flows import Parts
 from voiceguide.fsutil import check_output_path, private_dir
+from voiceguide.journal.brief import KeySentence
 from voiceguide.journal.entry import Entry
 
 
@@ -222,6 +223,11 @@ def recap(parts: Parts) -> None:
         talk.say(content.RECAP_REFLECTION.format(after=after, when=when))
         for line in key_lines(last):
             talk.say(line)
+    found = journal.themes(limit=3)
+    if found:
+        from voiceguide.journal.themes import spoken_list
+
+        talk.say(content.RECAP_THEMES.format(themes=spoken_list([t.phrase for t in found])))
     talk.say(content.RECAP_CLOSING)
 
 
@@ -235,3 +241,75 @@ def transcribe_file(parts: Parts, path: Path) -> str:
     if not heard or not text:
         raise NothingHeard(f"Nothing was heard in {path}.")
     return text
+
+
+BRIEF_FORMATS = (".pdf", ".html", ".md")
+
+
+def brief(
+    parts: Parts,
+    out: Path,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    with_audio: bool = False,
+    force: bool = False,
+) -> Path:
+    """A one- or two-page brief of the period (by default the last 30 days) to bring to the
+    therapist, as PDF, HTML or Markdown. Before writing, what it will hold is said and shown;
+    the person's voice goes into the HTML only with their yes (or `with_audio`)."""
+    from voiceguide.journal import brief as briefs
+    from voiceguide.journal.themes import themes
+
+    kind = out.suffix.lower()
+    if kind not in BRIEF_FORMATS:
+        raise UsageError(f"{out.name}: give a file ending in .pdf, .html or .md.")
+    check_output_path(out, force=force)
+    journal, today = parts.journal, parts.clock.today()
+    filters = journal.filters(since=since or "30 days ago", until=until)
+    first = filters.since or today
+    period = journal.entries(filters)
+    if not period:
+        raise NotYet(f"There are no entries from {first} to {filters.until or today}.")
+    found = themes(period, limit=briefs.THEMES)
+    made = briefs.gather(journal.entries(), period, found, first=first, last=filters.until or today)
+    parts.talk.say(f"{made.summary()} {content.BRIEF_NOT_SAFE}")
+    if kind == ".pdf":
+        from voiceguide.journal.brief_pdf import to_pdf
+
+        data = to_pdf(made)
+    elif kind == ".md":
+        data = briefs.to_markdown(made).encode("utf-8")
+    else:
+        voice = with_audio or parts.talk.confirm(content.BRIEF_AUDIO_ASK, meta={"transient": True})
+        data = briefs.to_html(made, _clip(parts) if voice else None).encode("utf-8")
+    from voiceguide.fsutil import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(out, data)
+    except OSError as exc:
+        raise from_os_error(exc, out) from exc
+    parts.talk.say(content.BRIEF_WRITTEN.format(path=out))
+    return out
+
+
+def _clip(parts: Parts) -> Callable[[KeySentence], bytes | None]:
+    """A key sentence's moment in the person's own voice, as WAV bytes (None without one)."""
+    from voiceguide.journal import moments
+    from voiceguide.journal.brief import wav_bytes
+
+    def clip(key: KeySentence) -> bytes | None:
+        if key.moment is None or key.answer is None:
+            return None
+        name = key.entry.answers[key.answer].audio
+        if not name:
+            return None
+        try:
+            audio = parts.journal.audio(key.entry, name).mono()
+        except (VoiceguideError, OSError):
+            return None
+        start = max(0.0, key.moment.start - moments.LEAD)
+        part = audio.slice(start, min(audio.duration, key.moment.end + 0.3))
+        return wav_bytes((part.samples, part.rate))
+
+    return clip

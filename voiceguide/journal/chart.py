@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from voiceguide.errors import JournalError
 from voiceguide.journal.entry import Entry, first_reflections, valid_mood
@@ -38,8 +39,20 @@ def bad_moods(entries: Sequence[Entry]) -> list[Entry]:
     return [e for e in entries if e.get("mood") is not None and valid_mood(e.get("mood")) is None]
 
 
-def mood_chart(entries: Sequence[Entry], out: Path) -> int:
-    """Draw the chart to `out` (PNG, SVG or PDF by its extension); the number of moods drawn."""
+def mood_chart_png(entries: Sequence[Entry], *, width: float = 10, height: float = 5) -> bytes:
+    """The chart as PNG image bytes, drawn in memory (for a document that holds it)."""
+    import io
+
+    buffer = io.BytesIO()
+    mood_chart(entries, buffer, size=(width, height))
+    return buffer.getvalue()
+
+
+def mood_chart(
+    entries: Sequence[Entry], out: Path | BinaryIO, *, size: tuple[float, float] = (10, 5)
+) -> int:
+    """Draw the chart to `out` (PNG, SVG or PDF by its extension; PNG into an open binary file);
+    the number of moods drawn."""
     points = {kind: moods(entries, kind) for kind, *_ in SERIES}
     count = sum(len(p) for p in points.values())
     if count == 0:
@@ -53,7 +66,7 @@ def mood_chart(entries: Sequence[Entry], out: Path) -> int:
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
+    fig, ax = plt.subplots(figsize=size, dpi=120)
     try:
         for number, when in sorted(infusion_days(entries).items()):
             day = mdates.date2num(when.replace(tzinfo=None))  # type: ignore[no-untyped-call]
@@ -87,6 +100,9 @@ def mood_chart(entries: Sequence[Entry], out: Path) -> int:
         ax.legend(loc="lower left", frameon=False, ncols=3)
         fig.autofmt_xdate()
         fig.tight_layout()
+        if not isinstance(out, Path):
+            fig.savefig(out, format="png")
+            return count
         from voiceguide.fsutil import atomic_path
 
         with atomic_path(out) as tmp:

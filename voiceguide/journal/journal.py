@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from voiceguide.conversation.listening import Capture
     from voiceguide.interfaces import Transcriber
     from voiceguide.journal.search import Hit
+    from voiceguide.journal.themes import Theme
 
 INTENTION_SCOPES = ("infusion", "series", "going-forward")
 _NOT_SET = {
@@ -128,6 +129,12 @@ class Journal:
     def audio(self, entry: Entry, name: str) -> Audio:
         """One of an entry's recordings, decrypted if need be."""
         return self.store.load_audio(entry, name)
+
+    def themes(self, filters: Filters = EVERYTHING, *, limit: int = 10) -> list[Theme]:
+        """What keeps coming back in the entries that pass `filters` (see journal.themes)."""
+        from voiceguide.journal.themes import themes
+
+        return themes(self.entries(filters), limit=limit)
 
     def last_reflection(self) -> Entry | None:
         """The newest reflection with words."""

@@ -1,0 +1,251 @@
+"""The brief: one or two pages to bring to a session with the therapist.
+
+It holds only what the person said and chose: the infusions in the period, their intentions,
+their moods (the chart), up to three of their own sentences from each reflection (with when
+they were said), the themes that keep coming back and where, and their questions for the
+therapist. No scores, labels or advice. Markdown and HTML are made here; PDF in brief_pdf.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import html
+import io
+from collections.abc import Callable, Sequence
+
+from voiceguide.journal.entry import Entry, first_reflections, latest_intention
+from voiceguide.journal.moments import Moment, clock
+from voiceguide.journal.themes import Theme
+
+QUESTIONS = "questions for your therapist"
+#: At most this many reflections (the latest) and sentences from each: the brief stays short.
+REFLECTIONS = 6
+SENTENCES = 3
+THEMES = 6
+CHART = "Mood before and after each infusion"
+INTENTION_LABELS = {
+    "series": "For the series",
+    "going-forward": "Going forward",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class KeySentence:
+    """One of the person's own sentences, and where in the recording it was said."""
+
+    entry: Entry
+    text: str
+    answer: int | None = None
+    moment: Moment | None = None
+
+    @property
+    def play(self) -> str:
+        """The command that plays it in their own voice."""
+        words = " ".join(self.text.split()[:6]).replace('"', "")
+        return f'voiceguide journal play {self.entry.id} --at "{words}"'
+
+
+@dataclasses.dataclass(frozen=True)
+class Brief:
+    """What goes in the brief, gathered from the journal."""
+
+    first: dt.date
+    last: dt.date
+    infusions: tuple[tuple[int, dt.date], ...]
+    intentions: tuple[tuple[str, Entry], ...]
+    chart: bytes | None  # PNG
+    reflections: tuple[tuple[Entry, tuple[KeySentence, ...]], ...]
+    themes: tuple[Theme, ...]
+    questions: tuple[Entry, ...]
+
+    def summary(self) -> str:
+        """What it holds, in one sentence to say and show."""
+        sentences = sum(len(k) for _, k in self.reflections)
+        parts = [
+            _count(len(self.infusions), "infusion"),
+            _count(len(self.intentions), "intention"),
+            "your mood chart" if self.chart else "",
+            _count(sentences, "of your own sentence", "of your own sentences"),
+            _count(len(self.themes), "theme"),
+            _count(len(self.questions), "question for your therapist", QUESTIONS),
+        ]  # fmt: skip
+        held = [p for p in parts if p]
+        listed = ", ".join(held[:-1]) + (" and " if len(held) > 1 else "") + held[-1]
+        period = f"from {_day(self.first)} to {_day(self.last)}"
+        return f"Your brief {period} will hold {listed}."
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    if n == 0:
+        return ""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def gather(
+    everything: Sequence[Entry],
+    period: Sequence[Entry],
+    themes: Sequence[Theme],
+    *,
+    first: dt.date,
+    last: dt.date,
+) -> Brief:
+    """The brief of `period` (entries, newest first), with `everything` for the intentions."""
+    from voiceguide.journal import moments
+    from voiceguide.journal.chart import mood_chart_png, moods
+    from voiceguide.journal.recap import key_lines
+
+    oldest_first = sorted(period, key=lambda e: e.date)
+    infusions = tuple(
+        (number, e.date.date()) for number, e in sorted(first_reflections(period).items())
+    )
+    intentions: list[tuple[str, Entry]] = []
+    for number, _ in infusions:
+        entry = latest_intention(everything, "infusion", number)
+        if entry is not None:
+            intentions.append((f"Infusion {number}", entry))
+    for scope, label in INTENTION_LABELS.items():
+        entry = latest_intention(everything, scope)
+        if entry is not None:
+            intentions.append((label, entry))
+    has_moods = any(
+        moods(oldest_first, kind) for kind in ("preparation", "reflection", "integration")
+    )
+    chart = mood_chart_png(oldest_first, width=9, height=3.2) if has_moods else None
+    reflections = [e for e in oldest_first if e.kind == "reflection" and e.text]
+    chosen = []
+    for entry in reflections[-REFLECTIONS:]:
+        keys = []
+        for text in key_lines(entry, limit=SENTENCES):
+            found = moments.find(entry, text)
+            answer, moment = found if found is not None else (None, None)
+            keys.append(KeySentence(entry, text, answer, moment))
+        if keys:
+            chosen.append((entry, tuple(keys)))
+    questions = tuple(e for e in oldest_first if e.kind == "therapist" and e.text)
+    return Brief(
+        first, last, infusions, tuple(intentions), chart, tuple(chosen), tuple(themes[:THEMES]),
+        questions,
+    )  # fmt: skip
+
+
+# -- Markdown ------------------------------------------------------------------------------------
+def to_markdown(brief: Brief) -> str:
+    """The brief as Markdown, the chart inside it (a data URI): one file."""
+    out = [f"# For my therapist: {_day(brief.first)} to {_day(brief.last)}", ""]
+    if brief.infusions:
+        out += ["## Infusions", ""]
+        out += [f"- Infusion {n}: {_day(day)}" for n, day in brief.infusions] + [""]
+    if brief.intentions:
+        out += ["## Intentions", ""]
+        out += [f"- {label}: {entry.text}" for label, entry in brief.intentions] + [""]
+    if brief.chart:
+        data = base64.b64encode(brief.chart).decode("ascii")
+        out += [
+            "## Mood",
+            "",
+            f"![{CHART}](data:image/png;base64,{data})",
+            "",
+        ]
+    if brief.reflections:
+        out += ["## In my own words", ""]
+        for entry, keys in brief.reflections:
+            out += [f"**{_when(entry)}**", ""]
+            for key in keys:
+                out += [f"> {key.text}", ">", f"> {_at(key)}`{key.play}`", ""]
+    if brief.themes:
+        out += ["## What keeps coming back", ""]
+        for theme in brief.themes:
+            out.append(f"- **{theme.phrase}**: {_where(theme)}")
+        out.append("")
+    if brief.questions:
+        out += ["## Questions for my therapist", ""]
+        out += [f"- {q.text} ({_day(q.date.date())})" for q in brief.questions] + [""]
+    return "\n".join(out)
+
+
+def _when(entry: Entry) -> str:
+    after = f", after infusion {entry.infusion}" if entry.infusion is not None else ""
+    return f"{entry.date:%A} {_day(entry.date.date())}, {entry.date:%H:%M}{after}"
+
+
+def _at(key: KeySentence) -> str:
+    return f"at {clock(key.moment.start)} of the recording: " if key.moment else ""
+
+
+def _where(theme: Theme) -> str:
+    days = ", ".join(f"{e.entry.date:%d %b}" for e in theme.evidence)
+    return f"in {theme.entries} entries ({days})"
+
+
+# -- HTML ----------------------------------------------------------------------------------------
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 46em; margin: 2em auto; padding: 0 1em;
+       color: #222; line-height: 1.45; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.4em; color: #444; }
+blockquote { margin: 0.4em 0 0.8em 0; padding-left: 0.8em; border-left: 3px solid #ccc; }
+.when { color: #666; font-size: 0.9em; } audio { height: 2em; vertical-align: middle; }
+img { max-width: 100%; }
+"""
+
+
+def to_html(brief: Brief, clip: Callable[[KeySentence], bytes | None] | None = None) -> str:
+    """The brief as one self-contained HTML file. `clip`: a key sentence's short recording
+    (WAV bytes), embedded beside it with a play button; None: no audio at all."""
+    e = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8" />',
+        f"<title>For my therapist: {e(_day(brief.first))} to {e(_day(brief.last))}</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        f"<h1>For my therapist: {e(_day(brief.first))} to {e(_day(brief.last))}</h1>",
+    ]
+    if brief.infusions:
+        out.append("<h2>Infusions</h2><ul>")
+        out += [f"<li>Infusion {n}: {e(_day(day))}</li>" for n, day in brief.infusions]
+        out.append("</ul>")
+    if brief.intentions:
+        out.append("<h2>Intentions</h2><ul>")
+        out += [f"<li>{e(label)}: {e(entry.text)}</li>" for label, entry in brief.intentions]
+        out.append("</ul>")
+    if brief.chart:
+        data = base64.b64encode(brief.chart).decode("ascii")
+        out.append("<h2>Mood</h2>")
+        out.append(f'<img alt="{CHART}" src="data:image/png;base64,{data}" />')
+    if brief.reflections:
+        out.append("<h2>In my own words</h2>")
+        for entry, keys in brief.reflections:
+            out.append(f'<p class="when">{e(_when(entry))}</p>')
+            for key in keys:
+                sound = clip(key) if clip is not None else None
+                player = ""
+                if sound:
+                    data = base64.b64encode(sound).decode("ascii")
+                    source = f"data:audio/wav;base64,{data}"
+                    player = f' <audio controls="controls" preload="none" src="{source}"></audio>'
+                out.append(f"<blockquote>{e(key.text)}{player}</blockquote>")
+    if brief.themes:
+        out.append("<h2>What keeps coming back</h2><ul>")
+        out += [f"<li><b>{e(t.phrase)}</b>: {e(_where(t))}</li>" for t in brief.themes]
+        out.append("</ul>")
+    if brief.questions:
+        out.append("<h2>Questions for my therapist</h2><ul>")
+        out += [f"<li>{e(q.text)} ({e(_day(q.date.date()))})</li>" for q in brief.questions]
+        out.append("</ul>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def wav_bytes(samples_and_rate: tuple[object, int]) -> bytes:
+    """16-bit mono WAV bytes (what an <audio> element plays everywhere)."""
+    import soundfile
+
+    samples, rate = samples_and_rate
+    buffer = io.BytesIO()
+    soundfile.write(buffer, samples, rate, subtype="PCM_16", format="WAV")
+    return buffer.getvalue()
