@@ -1,0 +1,187 @@
+"""Bring it to your therapist: themes across the journal and a one-page brief, made from a
+journal of real recordings (the shared speech, and lines said by the natural voice)."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from conftest import Run, Turns, normalise
+
+from voiceguide.app import Voiceguide
+from voiceguide.audio.clip import Audio
+from voiceguide.clock import FixedClock
+from voiceguide.engines.fakes import CollectingPlayer, ScriptedTranscriber, ToneSynthesizer
+from voiceguide.journal.entry import Answer, Entry
+from voiceguide.journal.themes import themes
+from voiceguide.settings import load_settings
+
+SAID = {
+    "second": "I really saw the sea again. I felt my father near me, and I was not afraid.",
+    "third": "The sea was calm and really wide. I want to remember being held by my father.",
+    "note": "Why do the dreams come back at night?",
+    "intention": "To meet my fear with kindness.",
+}
+
+
+def _text_entry(day: int, text: str, kind: str = "reflection") -> Entry:
+    return Entry(
+        date=dt.datetime(2026, 11, day, 19, tzinfo=dt.UTC),
+        kind=kind,
+        answers=(Answer(question="How was it?", text=text),),
+        id=f"2026-11-{day:02d}-190000-{kind}",
+    )
+
+
+def test_themes_are_distinctive_phrases_said_in_two_entries_with_their_sentences() -> None:
+    entries = [
+        _text_entry(2, "I really saw the sea. It was really calm, and my father was there."),
+        _text_entry(4, "Really, the sea came back again. I think about my father."),
+        _text_entry(5, "Something about the light, really.", kind="integration"),
+        _text_entry(6, "Light everywhere."),
+    ]
+    found = {t.phrase: t for t in themes(entries)}
+    assert {"the sea", "my father", "light"} <= set(found)
+    assert not {"really", "something", "think", "the", "sea"} & set(found)  # fillers, and no echo
+    sea = found["the sea"]
+    assert sea.entries == 2
+    assert [e.sentence for e in sea.evidence] == [
+        "I really saw the sea.",
+        "Really, the sea came back again.",
+    ]
+    assert list(found)[0] == "the sea"  # said more often than anything as telling
+
+
+@pytest.fixture(scope="module")
+def journal(tmp_path_factory: pytest.TempPathFactory, speech: Path) -> Path:
+    """A month of a person's journal from real recordings: reflections on three days (the
+    shared JFK recording, and two said by the natural voice), moods, an intention and a
+    question for the therapist, each imported as a person would import a voice memo."""
+    from voiceguide.engines.piper import PiperSynthesizer
+
+    folder = tmp_path_factory.mktemp("brief")
+    piper = PiperSynthesizer()
+    recorded = {}
+    for name, text in SAID.items():
+        recorded[name] = folder / f"{name}.wav"
+        piper.synthesize(text).save(recorded[name])
+    clock = FixedClock(dt.datetime.now().astimezone() - dt.timedelta(days=20))
+    home = folder / "home"
+    app = Voiceguide(
+        load_settings(home=home),
+        player=CollectingPlayer(),
+        clock=clock,
+        synthesizer=ToneSynthesizer(),
+        show=lambda _: None,
+        inform=lambda _: None,
+    )
+    app.import_recording(recorded["intention"], kind="intention")
+    moods = []
+    for name, mood in (("jfk", 4), ("second", 6), ("third", 8)):
+        source = speech / "jfk.flac" if name == "jfk" else recorded[name]
+        moods.append((app.import_recording(source, kind="reflection"), mood))
+        clock.advance(days=3)
+    app.import_recording(recorded["note"], kind="therapist")
+    for entry, mood in moods:
+        app.journal.replace(dataclasses.replace(entry, extra=(*entry.extra, ("mood", mood))))
+    return home
+
+
+@pytest.mark.slow
+def test_the_themes_command_finds_what_keeps_coming_back(journal: Path) -> None:
+    shown = Run(journal)("themes")
+    assert shown.returncode == 0, shown.stderr
+    assert "the sea  (2 entries)" in shown.stdout and "my father  (2 entries)" in shown.stdout
+    assert "really" not in [line.split("  (")[0] for line in shown.stdout.splitlines()]
+    assert "I really saw the sea again." in shown.stdout  # the sentence, as it was said
+
+
+@pytest.mark.devices
+def test_a_brief_as_pdf_holds_everything_asked_for_in_two_pages(
+    journal: Path, tmp_path: Path, virtual_audio: None
+) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "brief.pdf"
+    made = Run(journal)("brief", "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    said = made.stdout
+    assert "will hold" in said and "3 infusion" not in said and "not encrypted" in said
+    reader = PdfReader(out)
+    assert 1 <= len(reader.pages) <= 2
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "meet my fear with kindness" in text.lower(), text  # the intention
+    assert "fellow Americans" in text  # a key sentence of the recorded reflection
+    assert "I want to remember being held by my father." in text
+    assert "the sea: in 2 entries" in text and "my father: in 2 entries" in text
+    assert "dreams come back at night" in text
+    assert "--at" in text  # each key sentence says how to hear it in their own voice
+    assert sum(len(page.images) for page in reader.pages) == 1  # the mood chart
+
+
+@pytest.mark.devices
+def test_a_brief_as_html_is_one_well_formed_file_whose_clips_are_their_own_voice(
+    journal: Path, tmp_path: Path, virtual_audio: None
+) -> None:
+    from voiceguide.engines.whisper import WhisperTranscriber
+
+    out = tmp_path / "brief.html"
+    made = Run(journal)("brief", "--out", str(out), "--with-audio")
+    assert made.returncode == 0, made.stderr
+    page = out.read_text("utf-8")
+    root = ET.fromstring(page)  # well formed
+    assert "http" not in page.replace("http-equiv", "")  # nothing fetched from anywhere
+    sources = [a.get("src", "") for a in root.iter("audio")]
+    assert len(sources) >= 4
+    whisper = WhisperTranscriber.bundled()
+    for source in sources:
+        data, rate = soundfile.read(io.BytesIO(base64.b64decode(source.split(",", 1)[1])))
+        assert 1.0 < len(data) / rate < 15.0  # a moment, not the whole recording
+    quotes = [q for q in root.iter("blockquote")]
+    spoken = {(q.text or "").strip(): q.find("audio") for q in quotes}
+    key = "I want to remember being held by my father."
+    clip = spoken[key]
+    assert clip is not None
+    data, rate = soundfile.read(io.BytesIO(base64.b64decode(clip.get("src", "").split(",", 1)[1])))
+    heard = whisper.transcribe(Audio(np.asarray(data, np.float32), rate))
+    assert " ".join(normalise(key)) in " ".join(normalise(heard)), heard  # their own voice
+
+
+def test_the_voice_goes_in_only_with_a_yes(tmp_path: Path, speech: Path) -> None:
+    """Asked by voice whether to put clips of their voice in the HTML: silence is a no."""
+    from voiceguide.journal.moments import Moment, with_moments
+    from voiceguide.journal.store import JournalStore
+
+    home = tmp_path / "home"
+    said = "I saw the sea and my father. It was a long way from home."
+    reflection = Entry(
+        date=dt.datetime.now().astimezone().replace(microsecond=0),
+        kind="reflection",
+        answers=(Answer(question="How was it?", text=said),),
+    )
+    timed = with_moments(reflection, [[Moment(0.5, 4.0, said)]])
+    JournalStore(home).add(timed, [Audio.load(speech / "jfk.flac")])
+    app = Voiceguide(
+        load_settings(home=home, silence=1.0, wait_seconds=2.0),
+        synthesizer=ToneSynthesizer(),
+        player=CollectingPlayer(),
+        recorder=Turns(Audio.silence(1, 16000), speech / "one_two_three.wav"),
+        transcriber=ScriptedTranscriber(["Yes."]),
+        show=lambda _: None,
+        inform=lambda _: None,
+    )
+    app.brief(tmp_path / "silence.html")  # silence: no
+    page = (tmp_path / "silence.html").read_text("utf-8")
+    ET.fromstring(page)
+    assert "<audio" not in page and "I saw the sea and my father." in page
+    app.brief(tmp_path / "yes.html")  # "Yes."
+    page = (tmp_path / "yes.html").read_text("utf-8")
+    assert len(list(ET.fromstring(page).iter("audio"))) >= 1  # beside each key sentence
