@@ -185,3 +185,49 @@ def test_the_voice_goes_in_only_with_a_yes(tmp_path: Path, speech: Path) -> None
     app.brief(tmp_path / "yes.html")  # "Yes."
     page = (tmp_path / "yes.html").read_text("utf-8")
     assert len(list(ET.fromstring(page).iter("audio"))) >= 1  # beside each key sentence
+
+
+def test_a_busy_month_still_fits_on_two_pages(tmp_path: Path) -> None:
+    """Six infusions, long reflections, a check-in a day and ten questions: the brief keeps
+    fewer sentences of each reflection rather than run onto a third page."""
+    from pypdf import PdfReader
+
+    from voiceguide.journal.brief import gather
+    from voiceguide.journal.brief_pdf import fitted, to_pdf
+
+    said = (
+        "I kept seeing the sea and my father at the door of the old house, and I felt that I "
+        "could finally let go of the fear I carried for so many years. "
+    )
+    start = dt.datetime(2026, 11, 1, 19, tzinfo=dt.UTC)
+    entries = []
+
+    def add(day: int, kind: str, text: str, answers: int = 1, **extra: object) -> None:
+        entries.append(
+            Entry(
+                date=start + dt.timedelta(days=day, hours=1 if kind == "reflection" else 0),
+                kind=kind,
+                answers=tuple(Answer(question=f"Q{k}?", text=text) for k in range(answers)),
+                infusion=day // 5 + 1,
+                extra=tuple(extra.items()),
+                id=f"{kind}-{day}",
+            )
+        )
+
+    for day in range(30):
+        if day % 5 == 0:
+            add(day, "intention", "To meet my fear with kindness and patience.")
+            add(day, "reflection", said * 2, answers=4, mood=5)
+        else:
+            add(day, "integration", "A walk by the sea. I thought of my father.", mood=day % 10)
+        if day % 3 == 0:
+            add(day, "therapist", f"Question {day}: why do the dreams come back at night?")
+    entries.sort(key=lambda e: e.date, reverse=True)
+    made = gather(entries, entries, themes(entries), first=start.date(), last=start.date())
+    out = tmp_path / "busy.pdf"
+    out.write_bytes(to_pdf(fitted(made)))
+    reader = PdfReader(out)
+    assert len(reader.pages) <= 2
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert text.count("why do the dreams come back") == 10  # every question is kept
+    assert "the sea" in text and "meet my fear with kindness" in text

@@ -273,6 +273,9 @@ def brief(
         raise NotYet(f"There are no entries from {first} to {filters.until or today}.")
     found = themes(period, limit=briefs.THEMES)
     made = briefs.gather(journal.entries(), period, found, first=first, last=filters.until or today)
+    from voiceguide.journal.brief_pdf import fitted
+
+    made = fitted(made)  # one or two pages, whatever the format
     parts.talk.say(f"{made.summary()} {content.BRIEF_NOT_SAFE}")
     if kind == ".pdf":
         from voiceguide.journal.brief_pdf import to_pdf

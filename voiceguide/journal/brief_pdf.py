@@ -61,6 +61,10 @@ class _Page:
 
 def to_pdf(brief: Brief) -> bytes:
     """The brief as PDF bytes."""
+    return _render(brief).bytes()
+
+
+def _render(brief: Brief) -> _Page:
     page = _Page(f"For my therapist: {_day(brief.first)} to {_day(brief.last)}")
     if brief.infusions:
         page.heading("Infusions")
@@ -87,4 +91,25 @@ def to_pdf(brief: Brief) -> bytes:
         page.heading("Questions for my therapist")
         for question in brief.questions:
             page.line(f"\u2022 {question.text} ({_day(question.date.date())})")
-    return page.bytes()
+    return page
+
+
+def fitted(brief: Brief, pages: int = 2) -> Brief:
+    """The brief, shortened until its PDF fits on `pages` A4 pages: fewer sentences from each
+    reflection first, then only the latest reflections. The intentions, the chart, the themes
+    and the questions are always kept."""
+    import dataclasses
+
+    trims = [(len(brief.reflections), 3), (len(brief.reflections), 2)]
+    trims += [(n, 2) for n in range(len(brief.reflections) - 1, 0, -1)]
+    trims += [(1, 1), (0, 0)]
+    for count, each in trims:
+        kept = tuple((e, keys[:each]) for e, keys in brief.reflections[-count:]) if count else ()
+        shorter = dataclasses.replace(brief, reflections=kept)
+        if _pages(shorter) <= pages:
+            return shorter
+    return dataclasses.replace(brief, reflections=())
+
+
+def _pages(brief: Brief) -> int:
+    return int(_render(brief).pdf.pages_count)
