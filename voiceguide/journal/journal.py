@@ -74,7 +74,7 @@ class Journal:
     # -- reading ---------------------------------------------------------------------------------
     def entries(self, filters: Filters = EVERYTHING) -> list[Entry]:
         """Entries, newest first, that pass `filters`."""
-        return filters.apply(self.store.entries())
+        return filters.apply(self.store.entries(filters.admits))
 
     def filters(self, **words: Any) -> Filters:
         """Filters from words as people type them ("last week"), dated by this journal's clock."""
@@ -346,12 +346,11 @@ class Journal:
         """Finish what a crash interrupted: an encryption change, plaintext temporary files,
         unfinished recordings. `quiet` (every start) skips when another voiceguide is writing."""
         from voiceguide.journal import sealing
-        from voiceguide.journal.recovery import recover, unfinished
 
         changing = sealing.pending(self.home) is not None
         changing = changing or (self.home / sealing.EXPORT_MARKER).exists()
         leftovers = sealing.stray_temporaries(self.store)
-        if not unfinished(self.store) and not changing and not leftovers:
+        if not self.store.unfinished() and not changing and not leftovers:
             if not quiet:
                 self.inform("There are no unfinished recordings.")
             return []
@@ -361,6 +360,8 @@ class Journal:
                 sealing.undo_export(self.home)
                 for path in sealing.stray_temporaries(self.store):
                     path.unlink(missing_ok=True)
+                from voiceguide.journal.recovery import recover
+
                 return recover(self.store, self.transcriber, self.inform)
         except BusyError:
             if quiet:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from voiceguide.errors import UsageError
 from voiceguide.journal.entry import KINDS, Entry
+
+if TYPE_CHECKING:
+    from voiceguide.journal.store import Glance
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -50,8 +54,8 @@ class Filters:
             raise UsageError(f"--since ({first}) is after --until ({last}).")
         return cls(kind=kind, infusion=infusion, since=first, until=last, limit=limit)
 
-    def admits(self, entry: Entry) -> bool:
-        """Whether `entry` passes every filter (the limit aside)."""
+    def admits(self, entry: Entry | Glance) -> bool:
+        """Whether `entry` (or the glance of one) passes every filter (the limit aside)."""
         if self.kind is not None and entry.kind != self.kind:
             return False
         if self.infusion is not None and entry.infusion != self.infusion:

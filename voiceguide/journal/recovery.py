@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,22 +13,16 @@ from voiceguide.conversation.listening import transcribe_audio
 from voiceguide.errors import AudioFileError, VoiceguideError
 from voiceguide.interfaces import Transcriber
 from voiceguide.journal.entry import Answer, Entry
-from voiceguide.journal.store import JournalStore
+from voiceguide.journal.store import JournalStore, capture_note
 
 
 def _meta(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.with_suffix(".json").read_text("utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    return capture_note(path)
 
 
 def unfinished(store: JournalStore) -> list[Path]:
     """Recordings left in the in-progress folder (by a crash, power loss or kill)."""
-    if not store.recordings.is_dir():
-        return []
-    return sorted(p for p in store.recordings.glob("*.wav") if not _meta(p).get("unheard"))
+    return store.unfinished()
 
 
 def _answer(

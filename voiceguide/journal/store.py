@@ -35,6 +35,21 @@ _NAME = re.compile(r"^(\d{6})-([a-z-]+?)(?:-(\d+))?\.md$")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Glance:
+    """What a filter looks at, read from an index record without building the entry."""
+
+    kind: str
+    infusion: int | None
+    date: dt.datetime
+
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> Glance:
+        return cls(
+            record["kind"], record.get("infusion"), dt.datetime.fromisoformat(record["date"])
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Skipped:
     """A journal file that could not be read, and why."""
 
@@ -156,6 +171,15 @@ class JournalStore:
                 return path
             n += 1
 
+    def unfinished(self) -> list[Path]:
+        """Recordings left in the in-progress folder (by a crash, power loss or kill), except
+        those known to hold no speech."""
+        if not self.recordings.is_dir():
+            return []
+        return sorted(
+            p for p in self.recordings.glob("*.wav") if not capture_note(p).get("unheard")
+        )
+
     def mark_unheard(self, path: Path) -> None:
         """Note that a kept recording held no speech, so recovery leaves it alone."""
         meta = path.with_suffix(".json")
@@ -252,13 +276,15 @@ class JournalStore:
         day = md_path.parent
         return f"{day.parent.parent.name}-{day.parent.name}-{day.name}-{md_path.stem}"
 
-    def entries(self) -> Iterator[Entry]:
-        """Every readable entry, newest first; unreadable ones are noted in `skipped`.
+    def entries(self, where: Callable[[Glance], bool] | None = None) -> Iterator[Entry]:
+        """Every readable entry, newest first; unreadable ones are noted in `skipped`. `where`:
+        only entries whose kind, infusion and date pass it (decided before each is built).
 
         Served from the index beside the files, which reads again only what changed.
         """
         for record in self.records():
-            yield entry_from_dict(record)
+            if where is None or where(Glance.of(record)):
+                yield entry_from_dict(record)
 
     def records(self) -> list[dict[str, Any]]:
         """Every readable entry as its index record (`entry_to_dict` without the joined text),
@@ -336,6 +362,15 @@ class JournalStore:
             if entry.kind == kind and all(entry.get(k) == v for k, v in fields.items()):
                 return entry
         return None
+
+
+def capture_note(path: Path) -> dict[str, Any]:
+    """What was kept beside a recording in progress (its question, session, ...)."""
+    try:
+        data = json.loads(path.with_suffix(".json").read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def _newest_first(path: Path) -> tuple[str, str, int]:
