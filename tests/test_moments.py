@@ -142,3 +142,18 @@ def test_play_at_plays_the_moment_the_words_were_said(
 
     missing = run("journal", "play", "last", "--at", "lighthouse")
     assert missing.returncode == 1 and "not found" in missing.stderr
+
+
+def test_the_markdown_export_links_each_part_to_its_moment(tmp_path: Path) -> None:
+    from voiceguide.journal.export import to_markdown_folder
+
+    timed = moments.with_moments(
+        dataclasses.replace(_entry(), id="2026-11-20-183000-reflection"),
+        [[Moment(0.0, 4.0, "I saw the sea."), Moment(12.4, 18.0, "Then my father, at the door.")]],
+    )
+    to_markdown_folder([timed], tmp_path / "export", lambda entry, name: b"RIFF")
+    [note] = [p for p in (tmp_path / "export").glob("*.md") if p.name != "index.md"]
+    text = note.read_text("utf-8")
+    assert "I saw the sea. Then my father, at the door." in text  # the answer, as kept
+    assert "(audio/x-1.flac#t=0.0) I saw the sea." in text
+    assert "(audio/x-1.flac#t=12.4) Then my father, at the door." in text
