@@ -157,18 +157,14 @@ def record_speaker(path: Path) -> Iterator[Path]:
         ]
     )
     try:
-        # Recording has begun once samples reach the file (parecord's stream is connected).
-        wait_until(lambda: wav_seconds(path) >= 0.05, 10, "parecord to start recording")
+        # Recording has begun once parecord's stream is connected to the sound server.
+        wait_until(lambda: recording(proc.pid), 10, "parecord to start recording")
         yield path
-        # What is still on its way through the sound server is kept: the speaker is done once
-        # the last 0.3 s recorded after the caller finished are quiet (at most a few seconds).
-        end = wav_seconds(path) + 0.3
+        # What is still on its way through the sound server is kept: half a second more of
+        # the recording, counted in what reached the file.
+        end = wav_seconds(path) + 0.5
         with contextlib.suppress(AssertionError):
-            wait_until(
-                lambda: wav_seconds(path) >= end and wav_tail_peak(path, 0.3) < 0.003,
-                5,
-                "the speaker to go quiet",
-            )
+            wait_until(lambda: wav_seconds(path) >= end, 5, "the speaker's last half second")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -326,16 +322,10 @@ def wav_seconds(path: Path, rate: int = 16000) -> float:
         return 0.0
 
 
-def wav_tail_peak(path: Path, seconds: float, rate: int = 16000) -> float:
-    """The loudest sample of the last `seconds` of a 16-bit mono WAV file being written."""
-    size = int(seconds * rate) * 2
-    try:
-        with open(path, "rb") as f:
-            f.seek(max(44, path.stat().st_size - size))
-            data = np.frombuffer(f.read(size // 2 * 2), np.int16)
-    except FileNotFoundError:
-        return 0.0
-    return float(np.abs(data).max() / 32768) if data.size else 0.0
+def recording(pid: int) -> bool:
+    """Whether process `pid` has a recording stream open on the sound server."""
+    listed = subprocess.run(["pactl", "list", "source-outputs"], capture_output=True, text=True)
+    return f'application.process.id = "{pid}"' in listed.stdout
 
 
 def playing(pid: int) -> bool:
