@@ -160,11 +160,10 @@ def record_speaker(path: Path) -> Iterator[Path]:
         # Recording has begun once parecord's stream is connected to the sound server.
         wait_until(lambda: recording(proc.pid), 10, "parecord to start recording")
         yield path
-        # What is still on its way through the sound server is kept: half a second more of
-        # the recording, counted in what reached the file.
-        end = wav_seconds(path) + 0.5
-        with contextlib.suppress(AssertionError):
-            wait_until(lambda: wav_seconds(path) >= end, 5, "the speaker's last half second")
+        # What is still on its way through the sound server is kept. Nothing on disk tells
+        # when it has arrived (the monitor's audio reaches the file in fragments of a second
+        # or two), so this is the one wait by the clock: the server's latency, with margin.
+        time.sleep(0.5)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

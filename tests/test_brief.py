@@ -104,16 +104,29 @@ def test_the_themes_command_finds_what_keeps_coming_back(journal: Path) -> None:
     assert "I really saw the sea again." in shown.stdout  # the sentence, as it was said
 
 
-@pytest.mark.devices
+def _guide(home: Path) -> tuple[Voiceguide, list[str]]:
+    """The person's voiceguide, its speaker a stand-in (what it says is kept, as shown)."""
+    shown: list[str] = []
+    app = Voiceguide(
+        load_settings(home=home),
+        synthesizer=ToneSynthesizer(),
+        player=CollectingPlayer(),
+        show=shown.append,
+        inform=shown.append,
+    )
+    return app, shown
+
+
+@pytest.mark.slow
 def test_a_brief_as_pdf_holds_everything_asked_for_in_two_pages(
-    journal: Path, tmp_path: Path, virtual_audio: None
+    journal: Path, tmp_path: Path
 ) -> None:
     from pypdf import PdfReader
 
     out = tmp_path / "brief.pdf"
-    made = Run(journal)("brief", "--out", str(out))
-    assert made.returncode == 0, made.stderr
-    said = made.stdout
+    app, shown = _guide(journal)
+    app.brief(out)
+    said = "\n".join(shown)
     assert "will hold" in said and "3 infusion" not in said and "not encrypted" in said
     reader = PdfReader(out)
     assert 1 <= len(reader.pages) <= 2
@@ -127,15 +140,15 @@ def test_a_brief_as_pdf_holds_everything_asked_for_in_two_pages(
     assert sum(len(page.images) for page in reader.pages) == 1  # the mood chart
 
 
-@pytest.mark.devices
+@pytest.mark.slow
 def test_a_brief_as_html_is_one_well_formed_file_whose_clips_are_their_own_voice(
-    journal: Path, tmp_path: Path, virtual_audio: None
+    journal: Path, tmp_path: Path
 ) -> None:
     from voiceguide.engines.whisper import WhisperTranscriber
 
     out = tmp_path / "brief.html"
-    made = Run(journal)("brief", "--out", str(out), "--with-audio")
-    assert made.returncode == 0, made.stderr
+    app, _ = _guide(journal)
+    app.brief(out, with_audio=True)
     page = out.read_text("utf-8")
     root = ET.fromstring(page)  # well formed
     assert "http" not in page.replace("http-equiv", "")  # nothing fetched from anywhere
