@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import io
 import re
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -188,6 +189,7 @@ def test_the_voice_goes_in_only_with_a_yes(tmp_path: Path, speech: Path) -> None
         player=CollectingPlayer(),
         recorder=Turns(Audio.silence(1, 16000), speech / "one_two_three.wav"),
         transcriber=ScriptedTranscriber(["Yes."]),
+        stop=threading.Event(),  # never the keyboard: other tests in this process read it
         show=lambda _: None,
         inform=lambda _: None,
     )
