@@ -98,29 +98,25 @@ class WhisperTranscriber:
         self, audio: Audio, *, prompt: str | None = None, hotwords: str | None = None
     ) -> str:
         """The words spoken in `audio`; voice-activity filtering keeps silence wordless."""
-        model = _load(self.folder, self.threads)
-        samples = audio.for_speech(16000).samples[:, 0]
-        try:
-            segments, _info = model.transcribe(
-                samples,
-                language="en",
-                beam_size=self.beam_size,
-                vad_filter=True,
-                condition_on_previous_text=False,
-                initial_prompt=prompt or None,
-                hotwords=hotwords or None,
-                without_timestamps=True,
-            )
-            texts = [
-                s.text.strip() for s in segments if s.no_speech_prob < 0.8 or s.avg_logprob > -0.7
-            ]
-        except Exception as exc:
-            raise EngineError("Whisper could not transcribe the recording.") from exc
-        return " ".join(t for t in texts if t).strip()
+        segments = self._segments(
+            audio,
+            initial_prompt=prompt or None,
+            hotwords=hotwords or None,
+            without_timestamps=True,
+        )
+        return " ".join(t for s in segments if (t := s.text.strip())).strip()
 
     def timed(self, audio: Audio) -> list[tuple[float, float, str]]:
         """The words spoken in `audio` as segments: (start, end, text), in seconds from its
         start, as Whisper divides them (a sentence or a clause each)."""
+        return [
+            (round(float(s.start), 2), round(float(s.end), 2), text)
+            for s in self._segments(audio)
+            if (text := s.text.strip())
+        ]
+
+    def _segments(self, audio: Audio, **options: Any) -> list[Any]:
+        """Whisper's segments of `audio` that hold speech (voice-activity filtered)."""
         model = _load(self.folder, self.threads)
         samples = audio.for_speech(16000).samples[:, 0]
         try:
@@ -130,15 +126,11 @@ class WhisperTranscriber:
                 beam_size=self.beam_size,
                 vad_filter=True,
                 condition_on_previous_text=False,
+                **options,
             )
-            found = [
-                (round(float(s.start), 2), round(float(s.end), 2), s.text.strip())
-                for s in segments
-                if s.no_speech_prob < 0.8 or s.avg_logprob > -0.7
-            ]
+            return [s for s in segments if s.no_speech_prob < 0.8 or s.avg_logprob > -0.7]
         except Exception as exc:
             raise EngineError("Whisper could not transcribe the recording.") from exc
-        return [m for m in found if m[2]]
 
     def command_scores(
         self, audio: Audio, phrases: tuple[str, ...]
