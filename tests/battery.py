@@ -197,6 +197,71 @@ def long_speech(seconds: float = LONG_SECONDS) -> Sample:
     return Sample("long", Audio.concat(parts), " ".join(said), spoken)
 
 
+#: Pieces of the shared speech that long answers are joined from: (clip, start, end, words).
+PIECES: dict[str, tuple[str, float, float, str]] = {
+    "jfk": ("jfk.flac", 0.0, 11.0, ""),
+    "123": ("one_two_three.wav", 0.0, 99.0, ""),
+    "so ask not what": ("jfk.flac", 0.0, 7.95, "And so, my fellow Americans, ask not what your "
+                        "country can do for you,"),
+    "so": ("jfk.flac", 0.0, 2.7, "And so, my fellow Americans,"),
+    "ask not": ("jfk.flac", 2.7, 7.95, "ask not what your country can do for you,"),
+    "ask what": ("jfk.flac", 7.95, 11.0, "ask what you can do for your country."),
+    "so ask not": ("jfk.flac", 0.0, 4.9, "And so, my fellow Americans, ask not"),
+    "what": ("jfk.flac", 4.9, 11.0, "what your country can do for you, ask what you can do for "
+             "your country."),
+}  # fmt: skip
+#: The pieces a fluent reader says whole: sentences and clauses, never cut mid-thought.
+SENTENCES = ("jfk", "123", "so ask not what", "ask what")
+#: Long answers, 30 to 90 seconds: (seconds at least, tempo, gain in dB, pauses between the
+#: pieces, seed of the order). Clean ones are read as recorded, in whole sentences; the others
+#: slower, faster, 15 to 30 dB softer, and in pieces cut where JFK pauses. Pauses of 2 to 8 s
+#: are the breaks people take mid-answer; the fluent one has only breaths, so that Whisper's
+#: 30-second windows fall inside sentences.
+LONG_ANSWERS: dict[str, tuple[float, float, float, tuple[float, ...], int]] = {
+    "clean, 40 s": (40.0, 1.0, 0.0, (2.0, 3.0, 2.5), 1),
+    "clean, 60 s": (60.0, 1.0, 0.0, (2.0, 8.0, 3.0, 5.0), 2),
+    "clean, 85 s": (85.0, 1.0, 0.0, (3.0, 2.0, 6.0, 4.0, 8.0), 3),
+    "clean and fluent, 45 s": (45.0, 1.0, 0.0, (0.4, 0.7, 0.5), 4),
+    "slow, 60 s": (60.0, 0.8, 0.0, (2.5, 5.0, 3.5), 5),
+    "fast, 45 s": (45.0, 1.2, 0.0, (2.0, 3.0), 6),
+    "15 dB softer, 45 s": (45.0, 1.0, -15.0, (2.0, 4.0, 3.0), 7),
+    "30 dB softer, 45 s": (45.0, 1.0, -30.0, (3.0, 2.0, 5.0), 8),
+    "slow and 25 dB softer, 60 s": (60.0, 0.85, -25.0, (4.0, 8.0, 2.0), 9),
+}
+
+
+def piece(name: str) -> tuple[Audio, str]:
+    """One piece of shared speech and its words."""
+    refs = references()
+    source, start, end, words = PIECES[name]
+    audio = clip(source)
+    return audio.slice(start, min(end, audio.duration)), words or refs[source]
+
+
+@functools.cache
+def long_answer(name: str) -> Sample:
+    """One of LONG_ANSWERS: the pieces in a seeded order, joined with its pauses (room tone)."""
+    seconds, tempo, gain, pauses, seed = LONG_ANSWERS[name]
+    rng = np.random.default_rng(seed)
+    names = list(SENTENCES if name.startswith("clean") else PIECES)
+    parts: list[Audio] = []
+    said: list[str] = []
+    spoken = 0.0
+    while True:
+        audio, words = piece(names[int(rng.integers(len(names)))])
+        if tempo != 1.0:
+            audio = slowed(audio, tempo)
+        pause = room_tone(pauses[len(said) % len(pauses)], seed=seed * 100 + len(said))
+        if sum(p.duration for p in parts) + pause.duration + audio.duration > seconds + 3:
+            break
+        if parts:
+            parts.append(pause)
+        parts.append(audio.gain(gain) if gain else audio)
+        said.append(words)
+        spoken += audio.duration
+    return Sample(f"long answer, {name}", Audio.concat(parts), " ".join(said), spoken)
+
+
 @functools.cache
 def command(kind: str, voice: str) -> Audio:
     """A command ("stop" is "That's all.") said alone in one of COMMAND_VOICES."""

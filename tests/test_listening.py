@@ -15,9 +15,11 @@ from conftest import references, wer
 from voiceguide.audio.capture import CaptureWriter, repair_capture
 from voiceguide.audio.clip import Audio
 from voiceguide.audio.segmenter import Segmenter
-from voiceguide.conversation.listening import listen, read_pcm, transcribe_audio
+from voiceguide.conversation.listening import listen, read_pcm
 from voiceguide.engines.fakes import FileRecorder, ScriptedTranscriber
 from voiceguide.errors import DeviceError
+from voiceguide.hearing.passes import merge
+from voiceguide.hearing.phrases import transcribe_recording
 
 RATE = 16000
 
@@ -126,13 +128,16 @@ def test_listen_stops_after_closing_silence_and_keeps_everything(
     assert spoken_until + 4 - 0.3 < capture.duration < spoken_until + 4 + 0.3
     # Phrases reached the transcriber while recording went on (each one closed at a pause, none
     # longer than the forced cut); together they hold it all. When it ended, the answer was heard
-    # once more as a whole (a phrase alone loses words), and its text is that last hearing's.
+    # once more as a whole (a phrase alone loses words), and its text is the two hearings merged:
+    # where they disagree (these scripted ones always do) no word either heard is lost.
     *streamed, whole = transcriber.heard
     count = len(streamed)
     assert count >= 2 and all(a.duration <= 15.1 for a in streamed)
     assert sum(a.duration for a in streamed) >= 22
     assert whole.duration == pytest.approx(sum(a.duration for a in streamed), abs=0.05)
-    assert capture.text == f"part {count + 1}"
+    phrases = [f"part {i}" for i in range(1, count + 1)]
+    assert capture.text == " ".join(merge(phrases, f"part {count + 1}"))
+    assert all(p in capture.text for p in phrases)
     with wave.open(str(tmp_path / "a.wav")) as w:
         assert w.getframerate() == RATE and w.getnframes() == round(capture.duration * RATE)
     assert (tmp_path / "a.json").exists()
@@ -202,18 +207,22 @@ def test_a_capture_cut_off_mid_write_is_repaired(tmp_path: Path) -> None:
     assert Audio.load(path).duration == pytest.approx(3.0)
 
 
-def test_transcribe_audio_uses_the_same_segments(tmp_path: Path, speech: Path) -> None:
+def test_a_recording_is_heard_as_a_live_answer_is(tmp_path: Path, speech: Path) -> None:
     live = ScriptedTranscriber([f"p{i}" for i in range(10)])
-    listen(FileRecorder(two_phrases(speech)), tmp_path / "a.wav", transcriber=live, silence=4.0)
+    capture = listen(
+        FileRecorder(two_phrases(speech)), tmp_path / "a.wav", transcriber=live, silence=4.0
+    )
     transcriber = ScriptedTranscriber([f"p{i}" for i in range(10)])
-    heard, text = transcribe_audio(two_phrases(speech), transcriber)
-    # The same phrases, then the whole answer heard again: the same text as live.
-    assert heard and text == f"p{len(live.heard) - 1}"
+    heard = transcribe_recording(two_phrases(speech), transcriber)
+    # The same phrases, then the whole answer heard again and merged: the same text as live,
+    # with a moment for each phrase.
+    assert heard.heard and heard.text == capture.text
     assert [round(a.duration, 2) for a in transcriber.heard] == [
         round(a.duration, 2) for a in live.heard
     ]
-    heard, text = transcribe_audio(Audio.silence(3, RATE), ScriptedTranscriber(["x"]))
-    assert not heard and text == ""
+    assert [m.text for m in heard.moments] == [t for t, _ in capture.phrases if t]
+    silent = transcribe_recording(Audio.silence(3, RATE), ScriptedTranscriber(["x"]))
+    assert not silent.heard and silent.text == "" and silent.moments == ()
 
 
 @pytest.mark.slow

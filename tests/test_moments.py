@@ -10,6 +10,7 @@ import pytest
 from conftest import Run, heard_words, record_speaker, wer
 
 from voiceguide.audio.clip import Audio
+from voiceguide.hearing.phrases import moments_of
 from voiceguide.journal import moments
 from voiceguide.journal.entry import Answer, Entry, parse_markdown, render_markdown
 from voiceguide.journal.export import to_text
@@ -34,7 +35,7 @@ def _entry(**extra: object) -> Entry:
 
 def test_moments_tile_the_recording_from_the_phrases_heard() -> None:
     phrases = [("I saw the sea.", 4.0), ("", 2.5), ("Then my father, at the door.", 6.0)]
-    assert moments.from_phrases(phrases) == (
+    assert moments_of(phrases) == (
         Moment(0.0, 4.0, "I saw the sea."),
         Moment(6.5, 12.5, "Then my father, at the door."),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -102,4 +102,14 @@ class CommandScorer(Protocol):
     ) -> tuple[str, dict[str, float]]:
         """What it hears with `phrases` as hotwords, and the mean log-probability per token of
         each phrase and of what it heard, given the audio."""
+        ...
+
+
+@runtime_checkable
+class ReadingScorer(Protocol):
+    """A transcriber that can weigh readings of the same audio against each other."""
+
+    def support(self, audio: Audio, texts: Sequence[str]) -> list[float]:
+        """How well each text fits `audio` as its transcript (higher is better: the sum of
+        its tokens' log-probabilities)."""
         ...

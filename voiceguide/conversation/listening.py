@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import errno
 import os
-import queue
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,84 +16,13 @@ from voiceguide.audio.clip import Audio
 from voiceguide.audio.segmenter import Segmenter
 from voiceguide.conversation.commands import HOTWORDS, Understood
 from voiceguide.errors import DeviceError, EngineError
+from voiceguide.hearing.phrases import (
+    StreamingTranscription,
+    hear_again,
+    joined,
+    level_phrase,
+)
 from voiceguide.interfaces import Recorder, Transcriber
-
-#: Each phrase is brought up to this peak before it is transcribed: Whisper (and its own voice
-#: filter) drops words of soft speech that it hears at once at a good level (a soft, halting
-#: reflection through the virtual microphone: 23% WER as recorded, 4.5% levelled).
-PHRASE_PEAK_DBFS = -6.0
-MAX_PHRASE_GAIN_DB = 45.0
-
-
-def level_phrase(audio: Audio) -> Audio:
-    """Soft speech raised to a good level for transcription (never lowered, never clipped)."""
-    peak = audio.peak()
-    if peak <= 0:
-        return audio
-    import math
-
-    gain = min(MAX_PHRASE_GAIN_DB, PHRASE_PEAK_DBFS - 20 * math.log10(peak))
-    return audio.gain(gain) if gain > 0.5 else audio
-
-
-class StreamingTranscription:
-    """Transcribes finished segments in the background, in order, while recording goes on."""
-
-    def __init__(self, transcriber: Transcriber, *, hint: str | None = None) -> None:
-        self.transcriber = transcriber
-        #: Words that prime the first segment (the kind of answer expected), e.g. numbers.
-        self.hint = hint
-        self._queue: queue.Queue[tuple[object, Audio | Callable[[], Audio]] | None]
-        self._queue = queue.Queue()
-        self._texts: list[str] = []
-        #: Each phrase as it was transcribed, with its length in seconds.
-        self.phrases: list[tuple[str, float]] = []
-        #: Transcripts of audio submitted with a key: heard, but not part of the transcript.
-        self.probes: dict[object, tuple[str, float]] = {}
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._work, name="transcriber", daemon=True)
-        self._thread.start()
-
-    def submit(self, audio: Audio | Callable[[], Audio]) -> None:
-        """Queue a finished segment: its audio, or a way to read it when its turn comes."""
-        self._queue.put((None, audio))
-
-    def probe(self, key: object, audio: Audio | Callable[[], Audio]) -> None:
-        """Queue audio to be transcribed on its own, into `probes[key]` (not the transcript)."""
-        self._queue.put((key, audio))
-
-    def finish(self) -> str:
-        """Wait for every queued segment and return the whole transcript."""
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None:
-            raise EngineError(
-                f"The recording was kept, but transcription failed: {self._error}"
-            ) from self._error
-        return " ".join(t for t in self._texts if t).strip()
-
-    def _work(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if self._error is not None:
-                continue
-            key, source = item
-            try:
-                audio = level_phrase(source() if callable(source) else source)
-                if key is not None:
-                    heard = self.transcriber.transcribe(audio, hotwords=HOTWORDS).strip()
-                    self.probes[key] = (heard, audio.duration)
-                    continue
-                # Each phrase on its own (with the answer's hint, if any): given the phrases
-                # before it as a prompt, Whisper tiny.en was seen to drop a short phrase that
-                # opened the next segment ("One, two, three." before a long sentence).
-                text = self.transcriber.transcribe(audio, prompt=self.hint).strip()
-                self._texts.append(text)
-                self.phrases.append((text, audio.duration))
-            except BaseException as exc:  # kept and re-raised by finish()
-                self._error = exc
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -178,7 +106,11 @@ def listen(
     rate = recorder.rate
     writer = CaptureWriter(path, rate, meta=meta)
     segmenter = Segmenter(rate)
-    worker = StreamingTranscription(transcriber, hint=hint) if transcriber is not None else None
+    worker = (
+        StreamingTranscription(transcriber, hint=hint, probe_hotwords=HOTWORDS)
+        if transcriber is not None
+        else None
+    )
     # Phrases are read back from the file being written when the transcriber gets to them, so
     # an hour of speech is never held in memory, even if transcription falls behind.
     reader = os.open(path, os.O_RDONLY) if worker is not None else -1
@@ -267,11 +199,15 @@ def listen(
                     phrases = without
                     text = " ".join(t for t, _ in phrases if t).strip()
                     heard = bool(text)
+            if transcriber is not None and heard:
+                phrases = hear_again(
+                    phrases,
+                    lambda a, b: read_pcm(reader, int(a * rate), int(b * rate), rate),
+                    transcriber,
+                    hint=hint,
+                )
+                text = joined(phrases)
             timed = phrases
-            if transcriber is not None and len(phrases) >= 2 and heard:
-                whole = _whole_answer(phrases, reader, rate, transcriber, hint)
-                if whole is not None:
-                    phrases, text = whole, whole[0][0]
         except EngineError as exc:
             error = error or exc.message
         except Exception as exc:  # a failed transcriber: the recording is kept
@@ -334,31 +270,6 @@ class _Turn:
         if self._check_end is None:
             return False
         return now - max(self._check_end, spoke) >= self.patience.after_check
-
-
-#: An answer of more than one phrase, up to this long, is heard again as a whole when it ends.
-#: A phrase alone loses words that the sentence around it keeps: "ask not" after a 10-second
-#: pause, or "ask not" split off by a fan's noise at a breath ("And not."). Whisper's own voice
-#: filter leaves the pauses out, so this costs about a tenth of the speech's length (about a
-#: second for a 12-second answer); longer answers keep their phrases as heard while speaking.
-MAX_WHOLE_SECONDS = 90.0
-
-
-def _whole_answer(
-    phrases: tuple[tuple[str, float], ...],
-    reader: int,
-    rate: int,
-    transcriber: Transcriber,
-    hint: str | None,
-) -> tuple[tuple[str, float], ...] | None:
-    """An answer of several phrases transcribed once more as a whole, levelled: the one phrase
-    it becomes; None when it is too long."""
-    seconds = sum(d for _, d in phrases)  # the phrases tile the answer from its start
-    if seconds > MAX_WHOLE_SECONDS:
-        return None
-    audio = level_phrase(read_pcm(reader, 0, int(seconds * rate), rate))
-    text = transcriber.transcribe(audio, prompt=hint).strip()
-    return ((text, seconds),) if text else None
 
 
 #: Quiet after a short utterance before it is heard as a possible command, while listening.
@@ -429,28 +340,3 @@ def read_pcm(fd: int, start: int, end: int, rate: int) -> Audio:
     """Samples [start, end) of a capture being written (16-bit mono after a 44-byte header)."""
     data = os.pread(fd, (end - start) * 2, HEADER_BYTES + start * 2)
     return Audio.from_int16(data[: len(data) // 2 * 2], rate)
-
-
-def transcribe_audio(
-    audio: Audio, transcriber: Transcriber, *, block_seconds: float = 1.0
-) -> tuple[bool, str]:
-    """Transcribe a whole recording phrase by phrase, as live listening does, and heard again as
-    a whole when it is of several phrases and short enough (as an answer is); (heard, text)."""
-    speech = audio.for_speech(16000)
-    pcm = speech.to_int16()[:, 0]
-    segmenter = Segmenter(speech.rate)
-    worker = StreamingTranscription(transcriber)
-    block = int(speech.rate * block_seconds)
-    spans: list[tuple[int, int]] = []
-    for i in range(0, len(pcm), block):
-        for start, end in segmenter.feed(pcm[i : i + block]):
-            spans.append((start, end))
-            worker.submit(Audio.from_int16(pcm[start:end], speech.rate))
-    if (flushed := segmenter.flush()) is not None:
-        spans.append(flushed)
-        worker.submit(Audio.from_int16(pcm[flushed[0] : flushed[1]], speech.rate))
-    text = worker.finish()
-    if len(spans) >= 2 and spans[-1][1] <= MAX_WHOLE_SECONDS * speech.rate:
-        whole = level_phrase(Audio.from_int16(pcm[: spans[-1][1]], speech.rate))
-        text = transcriber.transcribe(whole).strip() or text
-    return segmenter.speech_started, text

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from voiceguide.audio.clip import Audio
 from voiceguide.engines.models import packaged_folder, verify_file
@@ -126,6 +129,12 @@ class WhisperTranscriber:
                 beam_size=self.beam_size,
                 vad_filter=True,
                 condition_on_previous_text=False,
+                # Beam search only, never the fallback to sampling: speech as regular as a
+                # litany ("It was the best of times, it was the worst of times...") compresses
+                # so well that every correct reading of its 30-second window failed Whisper's
+                # repetition check, and the random, shorter one sampled at temperature 1.0
+                # was kept: a third of the words, and a different text on every run.
+                temperature=0.0,
                 **options,
             )
             return [s for s in segments if s.no_speech_prob < 0.8 or s.avg_logprob > -0.7]
@@ -137,31 +146,45 @@ class WhisperTranscriber:
     ) -> tuple[str, dict[str, float]]:
         """What Whisper hears with `phrases` as hotwords, and how likely each phrase and that
         text are given the audio (mean log-probability per token, by forced alignment)."""
-        import ctranslate2
-        import numpy as np
-        from faster_whisper.tokenizer import Tokenizer
-
         heard = self.transcribe(audio, hotwords=", ".join(p.rstrip(".") for p in phrases))
-        model = _load(self.folder, self.threads)
-        samples = audio.for_speech(16000).samples[:, 0]
+        texts = sorted({*phrases, heard})
         try:
-            features = model.feature_extractor(samples)
-            frames = min(features.shape[-1], 3000)
-            padded = np.zeros((features.shape[0], 3000), np.float32)
-            padded[:, :frames] = features[:, :frames]
-            encoded = model.model.encode(
-                ctranslate2.StorageView.from_array(padded[None]), to_cpu=False
-            )
-            tokenizer = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
-            scores: dict[str, float] = {}
-            for text in {*phrases, heard}:
-                tokens = tokenizer.encode(" " + text.strip())
-                if not tokens:
-                    scores[text] = -100.0
-                    continue
-                [result] = model.model.align(encoded, tokenizer.sot_sequence, [tokens], frames)
-                probs = np.asarray(result.text_token_probs, np.float64)
-                scores[text] = float(np.mean(np.log(probs + 1e-9)))
+            logprobs = self._align(audio, texts)
         except Exception as exc:
             raise EngineError("Whisper could not check a spoken command.") from exc
-        return heard, scores
+        return heard, {
+            text: float(np.mean(lp)) if len(lp) else -100.0
+            for text, lp in zip(texts, logprobs, strict=True)
+        }
+
+    def support(self, audio: Audio, texts: Sequence[str]) -> list[float]:
+        """How likely each text is as the transcript of `audio`: the sum of its tokens'
+        log-probabilities by forced alignment (higher is better supported)."""
+        try:
+            return [float(np.sum(lp)) for lp in self._align(audio, texts)]
+        except Exception as exc:
+            raise EngineError("Whisper could not compare two readings of a phrase.") from exc
+
+    def _align(self, audio: Audio, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's tokens' log-probabilities given the audio (its last 30 seconds)."""
+        import ctranslate2
+        from faster_whisper.tokenizer import Tokenizer
+
+        model = _load(self.folder, self.threads)
+        samples = audio.for_speech(16000).samples[-30 * 16000 :, 0]
+        features = model.feature_extractor(samples)
+        frames = min(features.shape[-1], 3000)
+        padded = np.zeros((features.shape[0], 3000), np.float32)
+        padded[:, :frames] = features[:, :frames]
+        encoded = model.model.encode(ctranslate2.StorageView.from_array(padded[None]), to_cpu=False)
+        tokenizer = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
+        found: list[np.ndarray] = []
+        for text in texts:
+            tokens = tokenizer.encode(" " + text.strip())
+            if not tokens:
+                found.append(np.zeros(0))
+                continue
+            [result] = model.model.align(encoded, tokenizer.sot_sequence, [tokens], frames)
+            probs = np.asarray(result.text_token_probs, np.float64)
+            found.append(np.log(probs + 1e-9))
+        return found

@@ -233,14 +233,14 @@ def recap(parts: Parts) -> None:
 
 def transcribe_file(parts: Parts, path: Path) -> str:
     """The transcript of an audio file."""
-    from voiceguide.conversation.listening import transcribe_audio
+    from voiceguide.hearing.phrases import transcribe_recording
 
     audio = Audio.load(path)
     _ = parts.journal.store.cipher  # an encrypted journal's passphrase is checked first
-    heard, text = transcribe_audio(audio, parts.engines.transcriber)
-    if not heard or not text:
+    heard = transcribe_recording(audio, parts.engines.transcriber)
+    if not heard.heard:
         raise NothingHeard(f"Nothing was heard in {path}.")
-    return text
+    return heard.text
 
 
 BRIEF_FORMATS = (".pdf", ".html", ".md")

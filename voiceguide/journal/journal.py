@@ -241,9 +241,10 @@ class Journal:
             model=transcriber.model,
             extra=extra,
         )
-        from voiceguide.journal.moments import from_phrases, with_moments
+        from voiceguide.hearing.phrases import moments_of
+        from voiceguide.journal.moments import with_moments
 
-        entry = with_moments(entry, [from_phrases(c.timed or c.phrases) for _, c in answers])
+        entry = with_moments(entry, [moments_of(c.timed or c.phrases) for _, c in answers])
         entry, md = self.store.add(entry, [c.path for _, c in answers])
         for _, capture in answers:
             self.store.discard_capture(capture.path)
@@ -259,7 +260,7 @@ class Journal:
     def import_audio(self, path: Path, *, kind: str = "memo") -> Entry:
         """File an existing recording (a voice memo, say) as an entry of `kind`."""
         from voiceguide.audio.clip import Audio
-        from voiceguide.conversation.listening import transcribe_audio
+        from voiceguide.hearing.phrases import transcribe_recording
         from voiceguide.journal.entry import KINDS
 
         if kind not in KINDS:
@@ -269,8 +270,8 @@ class Journal:
         audio = Audio.load(path)
         _ = self.store.cipher  # an encrypted journal's passphrase is checked before anything
         transcriber = self.transcriber
-        heard, text = transcribe_audio(audio, transcriber)
-        answer = Answer(question=f"Recording: {path.name}", text=text, heard=heard and bool(text))
+        heard = transcribe_recording(audio, transcriber)
+        answer = Answer(question=f"Recording: {path.name}", text=heard.text, heard=heard.heard)
         entry = Entry(
             date=self.clock.now(),
             kind=kind,
@@ -281,28 +282,20 @@ class Journal:
             model=transcriber.model,
             extra=(("imported_from", path.name),),
         )
-        if text:
-            from voiceguide.journal.moments import Moment, with_moments
+        if heard.moments:
+            from voiceguide.journal.moments import with_moments
 
-            entry = with_moments(entry, [[Moment(*m) for m in self._timed(audio)]])
+            entry = with_moments(entry, [heard.moments])
         with self.writing():
             entry, md = self.store.add(entry, [audio.for_speech(16000)])
         self.inform(f"Saved to {md}.")
         return entry
 
-    def _timed(self, audio: Audio) -> list[tuple[float, float, str]]:
-        """When each part of `audio` was said, if the transcriber can tell (else nothing)."""
-        from voiceguide.interfaces import TimedTranscriber
-
-        transcriber = self.transcriber
-        if not isinstance(transcriber, TimedTranscriber):
-            return []
-        return transcriber.timed(audio)
-
     def add_moments(self, entry: Entry) -> Entry:
         """`entry` with the moments of its answers found from their recordings, and kept (an
         entry filed before there were moments, or imported without them)."""
-        from voiceguide.journal.moments import Moment, of, with_moments
+        from voiceguide.hearing.phrases import transcribe_recording
+        from voiceguide.journal.moments import of, with_moments
 
         found = []
         for answer, known in zip(entry.answers, of(entry), strict=True):
@@ -310,7 +303,7 @@ class Journal:
                 found.append(known)
                 continue
             audio = self.store.load_audio(entry, answer.audio)
-            found.append(tuple(Moment(*m) for m in self._timed(audio)))
+            found.append(transcribe_recording(audio, self.transcriber).moments)
         timed = with_moments(entry, found)
         if timed != entry:
             self.replace(timed)

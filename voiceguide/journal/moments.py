@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
+from voiceguide.hearing.phrases import Moment
 from voiceguide.journal.entry import Entry
+
+__all__ = ["KEY", "LEAD", "Moment", "clock", "find", "has_moments", "of", "with_moments"]
 
 KEY = "moments"
 #: How much earlier than the words a moment is played from.
 LEAD = 1.0
-
-
-class Moment(NamedTuple):
-    start: float
-    end: float
-    text: str
 
 
 def of(entry: Entry) -> list[tuple[Moment, ...]]:
@@ -58,17 +55,6 @@ def with_moments(entry: Entry, answers: Sequence[Sequence[Moment]]) -> Entry:
     if any(value):
         extra += ((KEY, value),)
     return dataclasses.replace(entry, extra=extra)
-
-
-def from_phrases(phrases: Sequence[tuple[str, float]]) -> tuple[Moment, ...]:
-    """Moments from phrases as listening divided them: (text, seconds), tiling the recording
-    from its start."""
-    moments, at = [], 0.0
-    for text, seconds in phrases:
-        if text.strip():
-            moments.append(Moment(round(at, 2), round(at + seconds, 2), text.strip()))
-        at += seconds
-    return tuple(moments)
 
 
 def find(entry: Entry, words: str) -> tuple[int, Moment] | None:

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from voiceguide.audio.capture import repair_capture
-from voiceguide.conversation.listening import transcribe_audio
 from voiceguide.errors import AudioFileError, VoiceguideError
+from voiceguide.hearing.phrases import Moment, transcribe_recording
 from voiceguide.interfaces import Transcriber
 from voiceguide.journal.entry import Answer, Entry
+from voiceguide.journal.moments import with_moments
 from voiceguide.journal.store import JournalStore, capture_note
 
 
@@ -27,19 +28,20 @@ def unfinished(store: JournalStore) -> list[Path]:
 
 def _answer(
     path: Path, meta: dict[str, Any], transcriber: Transcriber
-) -> tuple[Answer, float] | None:
-    """The recording as an answer; None when nothing was recorded; AudioFileError when it
-    cannot be read."""
+) -> tuple[Answer, float, tuple[Moment, ...]] | None:
+    """The recording as an answer, its length and its moments; None when nothing was
+    recorded; AudioFileError when it cannot be read."""
     rate = meta.get("rate")
     audio = repair_capture(path, rate=rate if isinstance(rate, int) else None)
     if audio.frames == 0:
         return None
     question = str(meta.get("question") or "Recording")
     try:
-        heard, text = transcribe_audio(audio, transcriber)
+        heard = transcribe_recording(audio, transcriber)
     except VoiceguideError:
-        return Answer(question=question, pending=True), audio.duration
-    return Answer(question=question, text=text, heard=heard and bool(text)), audio.duration
+        return Answer(question=question, pending=True), audio.duration, ()
+    answer = Answer(question=question, text=heard.text, heard=heard.heard)
+    return answer, audio.duration, heard.moments
 
 
 def _why(exc: Exception) -> str:
@@ -77,7 +79,7 @@ def recover(
     filed = []
     for captures in sessions.values():
         captures.sort(key=lambda c: (c[1].get("index", 0), c[0].name))
-        answers, paths, seconds = [], [], 0.0
+        answers, paths, seconds, moments = [], [], 0.0, []
         for path, meta in captures:
             try:
                 found = _answer(path, meta, transcriber)
@@ -92,6 +94,7 @@ def recover(
             answers.append(found[0])
             paths.append(path)
             seconds += found[1]
+            moments.append(found[2])
         if not answers:
             continue
         meta = captures[0][1]
@@ -118,6 +121,7 @@ def recover(
             model=transcriber.model,
             extra=tuple(extra),
         )
+        entry = with_moments(entry, moments)
         entry, md = store.add(entry, list(paths))
         for path in paths:
             store.discard_capture(path)
@@ -145,9 +149,9 @@ def retry_pending(
                     failed.append(f"{entry.id}: {getattr(exc, 'message', None) or exc}")
                     answers.append(answer)
                     continue
-                heard, text = transcribe_audio(audio, transcriber)
+                heard = transcribe_recording(audio, transcriber)
                 answer = dataclasses.replace(
-                    answer, text=text, heard=heard and bool(text), pending=False
+                    answer, text=heard.text, heard=heard.heard, pending=False
                 )
             answers.append(answer)
         updated = dataclasses.replace(

@@ -1,0 +1,204 @@
+"""Phrase by phrase, then as a whole: the two passes over an answer, and over a recording.
+
+Live listening hands each phrase to a `StreamingTranscription` as soon as the person pauses, so
+the text is ready the moment they finish. When they have finished, `hear_again` hears the answer
+once more as a whole and merges the two (see `hearing.passes`): the final text keeps every word
+either pass heard, phrase by phrase, so each phrase keeps its moment in the recording.
+`transcribe_recording` does the same for a file (an import, a recovered or retried recording).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import queue
+import threading
+from collections.abc import Callable, Sequence
+
+from voiceguide.audio.clip import Audio
+from voiceguide.errors import EngineError
+from voiceguide.hearing.passes import merge
+from voiceguide.interfaces import ReadingScorer, Transcriber
+
+#: Each phrase is brought up to this peak before it is transcribed: Whisper (and its own voice
+#: filter) drops words of soft speech that it hears at once at a good level (a soft, halting
+#: reflection through the virtual microphone: 23% WER as recorded, 4.5% levelled).
+PHRASE_PEAK_DBFS = -6.0
+MAX_PHRASE_GAIN_DB = 45.0
+
+#: An answer of more than one phrase, up to this long, is heard again as a whole when it ends.
+#: A phrase alone loses words that the sentence around it keeps: "ask not" after a 10-second
+#: pause, or "ask not" split off by a fan's noise at a breath ("And not."). Whisper's own voice
+#: filter leaves the pauses out, so this costs about a tenth of the speech's length (about a
+#: second for a 12-second answer); longer answers keep their phrases as heard while speaking.
+MAX_WHOLE_SECONDS = 90.0
+
+
+def level_phrase(audio: Audio) -> Audio:
+    """Soft speech raised to a good level for transcription (never lowered, never clipped)."""
+    peak = audio.peak()
+    if peak <= 0:
+        return audio
+    gain = min(MAX_PHRASE_GAIN_DB, PHRASE_PEAK_DBFS - 20 * math.log10(peak))
+    return audio.gain(gain) if gain > 0.5 else audio
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Moment:
+    """When part of an answer was said: seconds from the start of its recording, and the words."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Transcript:
+    """What was heard in a recording: whether there was speech, the text, and its moments."""
+
+    heard: bool
+    text: str
+    moments: tuple[Moment, ...] = ()
+
+
+#: Phrases as listening divides an answer: (text, seconds), tiling the recording from its start.
+Phrases = tuple[tuple[str, float], ...]
+
+
+def moments_of(phrases: Sequence[tuple[str, float]]) -> tuple[Moment, ...]:
+    """The moments of phrases that tile a recording from its start (silent ones left out)."""
+    found, at = [], 0.0
+    for text, seconds in phrases:
+        if text.strip():
+            found.append(Moment(round(at, 2), round(at + seconds, 2), text.strip()))
+        at += seconds
+    return tuple(found)
+
+
+def joined(phrases: Sequence[tuple[str, float]]) -> str:
+    """The text of phrases, one after the other."""
+    return " ".join(t.strip() for t, _ in phrases if t.strip()).strip()
+
+
+class StreamingTranscription:
+    """Transcribes finished segments in the background, in order, while recording goes on."""
+
+    def __init__(
+        self, transcriber: Transcriber, *, hint: str | None = None, probe_hotwords: str = ""
+    ) -> None:
+        self.transcriber = transcriber
+        #: Words that prime each phrase (the kind of answer expected), e.g. numbers.
+        self.hint = hint
+        #: Words that are likely in a probe (the voice commands).
+        self.probe_hotwords = probe_hotwords
+        self._queue: queue.Queue[tuple[object, Audio | Callable[[], Audio]] | None]
+        self._queue = queue.Queue()
+        self._texts: list[str] = []
+        #: Each phrase as it was transcribed, with its length in seconds.
+        self.phrases: list[tuple[str, float]] = []
+        #: Transcripts of audio submitted with a key: heard, but not part of the transcript.
+        self.probes: dict[object, tuple[str, float]] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="transcriber", daemon=True)
+        self._thread.start()
+
+    def submit(self, audio: Audio | Callable[[], Audio]) -> None:
+        """Queue a finished segment: its audio, or a way to read it when its turn comes."""
+        self._queue.put((None, audio))
+
+    def probe(self, key: object, audio: Audio | Callable[[], Audio]) -> None:
+        """Queue audio to be transcribed on its own, into `probes[key]` (not the transcript)."""
+        self._queue.put((key, audio))
+
+    def finish(self) -> str:
+        """Wait for every queued segment and return the whole transcript."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise EngineError(
+                f"The recording was kept, but transcription failed: {self._error}"
+            ) from self._error
+        return " ".join(t for t in self._texts if t).strip()
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is not None:
+                continue
+            key, source = item
+            try:
+                audio = level_phrase(source() if callable(source) else source)
+                if key is not None:
+                    hotwords = self.probe_hotwords or None
+                    heard = self.transcriber.transcribe(audio, hotwords=hotwords).strip()
+                    self.probes[key] = (heard, audio.duration)
+                    continue
+                # Each phrase on its own (with the answer's hint, if any): given the phrases
+                # before it as a prompt, Whisper tiny.en was seen to drop a short phrase that
+                # opened the next segment ("One, two, three." before a long sentence).
+                text = self.transcriber.transcribe(audio, prompt=self.hint).strip()
+                self._texts.append(text)
+                self.phrases.append((text, audio.duration))
+            except BaseException as exc:  # kept and re-raised by finish()
+                self._error = exc
+
+
+def hear_again(
+    phrases: Sequence[tuple[str, float]],
+    audio_between: Callable[[float, float], Audio],
+    transcriber: Transcriber,
+    *,
+    hint: str | None = None,
+) -> Phrases:
+    """The phrases of an answer, mended by hearing the answer again as a whole.
+
+    `audio_between(start, end)` gives the answer's audio between two moments (seconds). An
+    answer of one phrase, or longer than MAX_WHOLE_SECONDS, is kept as heard. Where the two
+    passes disagree, a transcriber that can weigh readings against the audio decides (see
+    `hearing.passes.merge`): either way no word that either pass heard is lost."""
+    phrases = tuple(phrases)
+    seconds = sum(d for _, d in phrases)  # the phrases tile the answer from its start
+    if len(phrases) < 2 or seconds > MAX_WHOLE_SECONDS or not joined(phrases):
+        return phrases
+    whole = transcriber.transcribe(level_phrase(audio_between(0.0, seconds)), prompt=hint)
+    starts = [sum(d for _, d in phrases[:i]) for i in range(len(phrases))]
+    judge = None
+    if isinstance(transcriber, ReadingScorer):
+        scorer = transcriber
+
+        def judge(i: int, readings: Sequence[str]) -> Sequence[float]:
+            phrase = level_phrase(audio_between(starts[i], starts[i] + phrases[i][1]))
+            return scorer.support(phrase, readings)
+
+    texts = merge([t for t, _ in phrases], whole.strip(), judge=judge)
+    return tuple((text, d) for text, (_, d) in zip(texts, phrases, strict=True))
+
+
+def transcribe_recording(
+    audio: Audio, transcriber: Transcriber, *, block_seconds: float = 1.0
+) -> Transcript:
+    """Hear a whole recording as live listening hears an answer: phrase by phrase, then again
+    as a whole (when it is short enough), the two merged; with the moment of each phrase."""
+    from voiceguide.audio.segmenter import Segmenter
+
+    speech = audio.for_speech(16000)
+    rate = speech.rate
+    pcm = speech.to_int16()[:, 0]
+    segmenter = Segmenter(rate)
+    worker = StreamingTranscription(transcriber)
+    block = int(rate * block_seconds)
+    for i in range(0, len(pcm), block):
+        for start, end in segmenter.feed(pcm[i : i + block]):
+            worker.submit(Audio.from_int16(pcm[start:end], rate))
+    if (flushed := segmenter.flush()) is not None:
+        worker.submit(Audio.from_int16(pcm[flushed[0] : flushed[1]], rate))
+    worker.finish()
+    phrases = hear_again(
+        worker.phrases,
+        lambda a, b: Audio.from_int16(pcm[int(a * rate) : int(b * rate)], rate),
+        transcriber,
+    )
+    text = joined(phrases)
+    return Transcript(segmenter.speech_started and bool(text), text, moments_of(phrases))
