@@ -19,14 +19,17 @@ from battery import (
     command,
     condition,
     long_answer,
+    save,
 )
-from conftest import wer
+from conftest import Run, wer
 
 from voiceguide.audio.clip import Audio
 from voiceguide.conversation.commands import understand_command
 from voiceguide.conversation.listening import Patience, listen
 from voiceguide.engines.fakes import FileRecorder
 from voiceguide.engines.whisper import WhisperTranscriber
+from voiceguide.journal import moments
+from voiceguide.journal.entry import parse_markdown
 
 pytestmark = pytest.mark.slow
 
@@ -121,6 +124,25 @@ def test_a_long_recording_is_heard_as_a_live_answer_is(
     assert " ".join(m.text for m in heard.moments) == heard.text
     assert all(0 <= m.start < m.end <= sample.audio.duration + 0.1 for m in heard.moments)
     assert [m.start for m in heard.moments] == sorted(m.start for m in heard.moments)
+
+
+def test_transcribe_and_import_keep_every_word_of_a_long_answer(run: Run, tmp_path: Path) -> None:
+    """The same long answer as a file: `voiceguide transcribe` prints every word, and `journal
+    import` files them all, each part with its moment."""
+    sample = long_answer("clean, 85 s")
+    wav = save(sample.audio, tmp_path / "memo.wav")
+    printed = run("transcribe", str(wav))
+    assert printed.returncode == 0, printed.stderr
+    assert wer(sample.reference, printed.stdout) <= 0.02, printed.stdout
+    run.returning_user()
+    filed = run("journal", "import", str(wav), "--kind", "reflection")
+    assert filed.returncode == 0, filed.stderr
+    [md] = sorted((run.home / "journal").glob("*/*/*/*.md"))
+    entry = parse_markdown(md.read_text("utf-8"))
+    assert wer(sample.reference, entry.text) <= 0.02, entry.text
+    [said] = moments.of(entry)
+    assert " ".join(m.text for m in said) == entry.text
+    assert said[-1].end <= sample.audio.duration + 0.5
 
 
 @pytest.mark.parametrize("voice", COMMAND_VOICES)

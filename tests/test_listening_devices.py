@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import soundfile
-from battery import Sample, command, condition, room_tone, save
+from battery import Sample, command, condition, long_answer, room_tone, save
 from conftest import MIC_SINK, Run, as_wav16, wait_for_line, wer
 
 from voiceguide.audio.clip import Audio
@@ -60,6 +60,29 @@ def test_right_after_an_infusion_a_halting_soft_slow_answer_is_kept_whole(
     assert wer(sample.reference, entry.text) <= 0.10, entry.text
     info = soundfile.info(str(md.parent / entry.answers[0].audio))
     assert info.duration >= sample.audio.duration  # the recording is whole
+
+
+def test_a_long_fluent_answer_keeps_every_word(
+    run: Run, virtual_audio: None, tmp_path: Path
+) -> None:
+    """Three quarters of a minute of fluent speech with only breaths between sentences, so
+    that Whisper's 30-second windows fall mid-sentence: every word reaches the journal, and
+    each part keeps its moment."""
+    run.returning_user()
+    sample = long_answer("clean and fluent, 45 s")
+    proc = run.start("reflect", "--quick")
+    wait_for_line(proc.stderr, "Listening")
+    _speak(sample.audio, tmp_path, "long")
+    out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, err
+
+    [md] = _entries(run.home)
+    entry = parse_markdown(md.read_text("utf-8"))
+    assert wer(sample.reference, entry.text) <= 0.02, entry.text
+    from voiceguide.journal import moments
+
+    [said] = moments.of(entry)
+    assert " ".join(m.text for m in said) == entry.text
 
 
 def test_soft_slow_and_noisy_answers_each_end_with_a_command_in_another_voice(
