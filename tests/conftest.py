@@ -169,6 +169,53 @@ def record_speaker(path: Path) -> Iterator[Path]:
         proc.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def busy(programs: int = 2) -> Iterator[None]:
+    """A busy machine: `programs` other processes keeping the cores busy, as a browser or a
+    build would, for as long as the block runs."""
+    spinning = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(programs)
+    ]
+    try:
+        yield
+    finally:
+        for proc in spinning:
+            proc.kill()
+            proc.wait()
+
+
+def _mono(path: Path) -> tuple[np.ndarray, int]:
+    data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    return data.mean(axis=1), rate
+
+
+def sounding_span(path: Path, threshold_db: float = -45.0) -> float:
+    """Seconds from the first sound to the last in a file (louder than `threshold_db`): how
+    long a session lasted for the listener, whenever the recording began."""
+    mono, rate = _mono(path)
+    loud = np.flatnonzero(np.abs(mono) > 10 ** (threshold_db / 20))
+    return float((loud[-1] - loud[0]) / rate) if loud.size else 0.0
+
+
+def dropouts(path: Path, threshold_db: float = -45.0) -> list[float]:
+    """Gaps cut into the sound: stretches of digital silence (2 ms to 3 s) with sound on both
+    sides within 30 ms, in seconds. What a stream that ran dry leaves; a voice, a bell and a
+    pause between lines never do."""
+    mono, rate = _mono(path)
+    loud = np.abs(mono) > 10 ** (threshold_db / 20)
+    silent = np.concatenate([[0], (np.abs(mono) < 2 / 32768).astype(np.int8), [0]])
+    starts = np.flatnonzero(np.diff(silent) == 1)
+    ends = np.flatnonzero(np.diff(silent) == -1)
+    near = int(0.03 * rate)
+    found = []
+    for start, end in zip(starts, ends, strict=True):
+        if not 0.002 * rate <= end - start <= 3 * rate or start < near or end + near > len(mono):
+            continue
+        if loud[start - near : start].any() and loud[end : end + near].any():
+            found.append(round((end - start) / rate, 3))
+    return found
+
+
 def speech_seconds(path: Path, threshold_db: float = -45.0) -> float:
     """Seconds of a file louder than `threshold_db` (in 30 ms frames)."""
     data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import os
 import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from voiceguide.audio.ahead import AheadBuffer
 from voiceguide.audio.clip import Audio
 from voiceguide.errors import DeviceError, NoDeviceError
 
@@ -91,39 +93,47 @@ def resolve_device(spec: str | None, kind: str) -> int | None:
     )
 
 
-class SpeakerPlayer:
-    """Plays audio on an output device, in small blocks so Ctrl-C stops it at once."""
+#: What voiceguide asks the sound system to hold between it and the speaker, in seconds. At
+#: PortAudio's default here (35 ms) a busy machine let the stream run dry, and through the
+#: ALSA-PulseAudio bridge each underrun restarts the stream: two seconds of silence cut into
+#: the voice. A quarter of a second rides out the machine being busy and keeps pause and
+#: stop quick (BENCHMARKS.md, "Playback on a busy machine").
+OUTPUT_LATENCY = 0.25
+#: Seconds of sound rendered ahead of the speaker by the producer thread.
+AHEAD_SECONDS = 4.0
+#: Silence at the start of each stream, in multiples of its latency.
+PREROLL = 2.0
+#: Seconds of silence after the last sound, beyond the latency, before a stream stops.
+TAIL = 0.1
 
-    def __init__(self, *, device: str | None = None, block_seconds: float = 0.1) -> None:
+
+class SpeakerPlayer:
+    """Plays audio on an output device. A producer thread renders ahead into a buffer and the
+    output callback only copies from it, so a busy machine neither stretches nor cuts the
+    sound; Ctrl-C, pause and quit act within a fraction of a second."""
+
+    def __init__(
+        self,
+        *,
+        device: str | None = None,
+        latency: float = OUTPUT_LATENCY,
+        ahead: float = AHEAD_SECONDS,
+    ) -> None:
         self.device = device
-        self.block_seconds = block_seconds
+        self.latency = latency
+        self.ahead = ahead
+        #: How often the sound system ran dry while this player played (for the benchmark).
+        self.underruns = 0
+
+    @property
+    def opening_and_closing(self) -> float:
+        """Seconds of silence a stream adds: before its first sound, so that none of it is
+        lost while the sound system starts, and after its last, so that it is all heard."""
+        return (PREROLL + 1) * self.latency + TAIL
 
     def play(self, audio: Audio) -> None:
         """Play `audio` to the end."""
-        sd = _sd()
-        index = resolve_device(self.device, "output")
-        try:
-            stream = sd.OutputStream(
-                samplerate=audio.rate, channels=audio.channels, dtype="float32", device=index
-            )
-        except sd.PortAudioError:
-            # Some devices only take their own rate: resample rather than fail.
-            rate = int(sd.query_devices(index, "output")["default_samplerate"])
-            audio = audio.resample(rate)
-            try:
-                stream = sd.OutputStream(
-                    samplerate=rate, channels=audio.channels, dtype="float32", device=index
-                )
-            except sd.PortAudioError as exc:
-                raise DeviceError(f"The speaker could not be opened ({exc}).") from exc
-        block = max(1, int(audio.rate * self.block_seconds))
-        samples = np.ascontiguousarray(audio.samples)
-        try:
-            with stream:
-                for start in range(0, audio.frames, block):
-                    stream.write(samples[start : start + block])
-        except sd.PortAudioError as exc:
-            raise DeviceError(f"The speaker stopped working ({exc}).") from exc
+        self.play_stream([audio])
 
     def play_stream(
         self,
@@ -142,55 +152,158 @@ class SpeakerPlayer:
         first = next(iterator, None)
         if first is None:
             return True
-        rate, channels = first.rate, first.channels
-        try:
-            stream = sd.OutputStream(
-                samplerate=rate, channels=channels, dtype="float32", device=index
-            )
-        except sd.PortAudioError:
-            device_rate = int(sd.query_devices(index, "output")["default_samplerate"])
-            try:
-                stream = sd.OutputStream(
-                    samplerate=device_rate, channels=channels, dtype="float32", device=index
-                )
-            except sd.PortAudioError as exc:
-                raise DeviceError(f"The speaker could not be opened ({exc}).") from exc
-        out_rate = int(stream.samplerate)
-        block = max(1, int(out_rate * self.block_seconds))
-        silence = np.zeros((block, channels), np.float32)
-        played = 0
-        played_sound: float | None = None
-        began: float | None = None
+        run = _Playback(self, sd, first.channels, controls)
+        stream = run.open(index, first.rate)
+        rate = int(stream.samplerate)
+        run.buffer = AheadBuffer(first.channels, int(rate * self.ahead))
+        producer = threading.Thread(
+            target=run.produce, args=(first, iterator, rate), name="render-ahead", daemon=True
+        )
+        producer.start()
         try:
             with stream:
-                piece: Audio | None = first
-                while piece is not None:
-                    if piece.rate != out_rate:
-                        piece = piece.resample(out_rate)
-                    samples = np.ascontiguousarray(piece.samples)
-                    for start in range(0, piece.frames, block):
-                        while controls is not None and controls.paused.is_set():
-                            if controls.quit.is_set():
-                                return False
-                            stream.write(silence)
-                            if on_position is not None:
-                                on_position(-played / out_rate)  # negative: paused here
-                        if controls is not None and controls.quit.is_set():
-                            return False
-                        chunk = samples[start : start + block]
-                        if began is None:
-                            began = time.time()
-                        stream.write(chunk)
-                        if played_sound is None and np.any(np.abs(chunk) > 0.01):
-                            played_sound = time.time() + float(stream.latency)
-                            _note_first_sound(began, played_sound)
-                        played += chunk.shape[0]
-                        if on_position is not None:
-                            on_position(played / out_rate)
-                    piece = next(iterator, None)
+                try:
+                    finished = self._wait(run, stream, controls, on_position)
+                except BaseException:  # Ctrl-C, or the producer failed: silence at once
+                    stream.abort()
+                    raise
         except sd.PortAudioError as exc:
             raise DeviceError(f"The speaker stopped working ({exc}).") from exc
+        finally:
+            run.buffer.close()
+            producer.join(timeout=5)
+        if finished and run.error is not None:
+            raise run.error
+        run.note_first_sound()
+        if finished and on_position is not None:
+            on_position(run.position)
+        return finished
+
+    @staticmethod
+    def _wait(
+        run: _Playback,
+        stream: Any,
+        controls: Controls | None,
+        on_position: Callable[[float], None] | None,
+    ) -> bool:
+        """Until the stream has played out (True) or the person quit (False)."""
+        while not run.finished.wait(0.05):
+            if controls is not None and controls.quit.is_set():
+                stream.abort()
+                return False
+            if run.error is not None:
+                raise run.error
+            if on_position is not None:
+                paused = controls is not None and controls.paused.is_set()
+                on_position((-1 if paused else 1) * run.position)
+            run.note_first_sound()
         return True
+
+
+class _Playback:
+    """One stream being played: the producer's side, the callback's side, and what they share."""
+
+    def __init__(self, player: SpeakerPlayer, sd: Any, channels: int, controls: Controls | None):
+        self.player = player
+        self.sd = sd
+        self.channels = channels
+        self.controls = controls
+        self.buffer = AheadBuffer(channels, 1)
+        self.finished = threading.Event()
+        self.played = 0  # frames handed to the sound system
+        self.rate = 1
+        self.tail = 0  # frames of silence still to play after the last sound
+        self.preroll = 0  # frames of silence that open the stream
+        self.error: BaseException | None = None
+        self._began: float | None = None
+        self._first_sound: float | None = None
+        self._noted = False
+
+    def open(self, index: int | None, rate: int) -> Any:
+        """The output stream, at `rate` or else at the device's own rate."""
+        sd = self.sd
+
+        def at(rate: int) -> Any:
+            return sd.OutputStream(
+                samplerate=rate,
+                channels=self.channels,
+                dtype="float32",
+                device=index,
+                latency=self.player.latency,
+                callback=self.callback,
+                finished_callback=self.finished.set,
+            )
+
+        try:
+            stream = at(rate)
+        except sd.PortAudioError:
+            # Some devices only take their own rate: resample rather than fail.
+            native = int(sd.query_devices(index, "output")["default_samplerate"])
+            try:
+                stream = at(native)
+            except sd.PortAudioError as exc:
+                raise DeviceError(f"The speaker could not be opened ({exc}).") from exc
+        self.rate = int(stream.samplerate)
+        self.tail = int((float(stream.latency) + TAIL) * self.rate)
+        self.preroll = int(PREROLL * self.player.latency * self.rate)
+        return stream
+
+    def produce(self, first: Audio, rest: Iterator[Audio], rate: int) -> None:
+        """Render every piece (at the stream's rate) into the buffer, ahead of the speaker."""
+        try:
+            # Through PulseAudio the first moments of a new stream are not heard (about twice
+            # its latency: 0.5 s of a chime at a quarter second), so it opens with silence.
+            if not self.buffer.put(np.zeros((self.preroll, self.channels), np.float32)):
+                return
+            piece: Audio | None = first
+            while piece is not None:
+                if piece.rate != rate:
+                    piece = piece.resample(rate)
+                if not self.buffer.put(np.ascontiguousarray(piece.samples, np.float32)):
+                    return  # stopped
+                piece = next(rest, None)
+        except BaseException as exc:  # shown by the caller, once the stream is stopped
+            self.error = exc
+        finally:
+            self.buffer.finish()
+
+    def callback(self, out: np.ndarray, frames: int, timing: Any, status: Any) -> None:
+        """Called by PortAudio for each block: copy from the buffer, nothing more."""
+        if status.output_underflow:
+            self.player.underruns += 1
+        if self.controls is not None and self.controls.paused.is_set():
+            out.fill(0)
+            return
+        n = self.buffer.take(out)
+        if n < frames:
+            out[n:] = 0
+            if self.buffer.exhausted or self.error is not None:
+                # The stream stops only once silence has pushed the last sound through the
+                # sound system: stopped at once, its last quarter second was never heard.
+                self.tail -= frames - n
+                if self.tail <= 0:
+                    raise self.sd.CallbackStop
+        if self._first_sound is None and n:
+            now = time.time()
+            if self._began is None:
+                self._began = now
+            loud = np.flatnonzero(np.abs(out[:n, 0]) > 0.01)
+            if loud.size:
+                ahead = float(timing.outputBufferDacTime - timing.currentTime)
+                if not 0 <= ahead < 5:  # a host that does not say: its nominal latency
+                    ahead = self.player.latency
+                self._first_sound = now + ahead + int(loud[0]) / self.rate
+        self.played += n
+
+    @property
+    def position(self) -> float:
+        """Seconds of the pieces handed to the sound system so far."""
+        return max(0, self.played - self.preroll) / self.rate
+
+    def note_first_sound(self) -> None:
+        if not self._noted and self._first_sound is not None and self._began is not None:
+            self._noted = True
+            _note_first_sound(self._began, self._first_sound)
 
 
 def _note_first_sound(handed: float, out: float) -> None:
