@@ -115,6 +115,8 @@ class Segmenter:
         self.last_tail: tuple[int, int, int] | None = None
         #: Where speech begins in the segment that closed last (a sample index).
         self.last_onset: int | None = None
+        #: Where speech begins in each closed segment: its start -> the onset (samples).
+        self.onsets: dict[int, int] = {}
 
     # -- public ------------------------------------------------------------------------------
     @property
@@ -167,6 +169,7 @@ class Segmenter:
         seg = (self._start_sample(), end)
         self.last_tail = self._tail(*seg)
         self.last_onset = self._seg_first_speech * self.frame
+        self.onsets[seg[0]] = self.last_onset
         self._seg_first_speech = None
         return seg
 
@@ -229,6 +232,7 @@ class Segmenter:
             return None
         seg = (self._start_sample(), boundary * self.frame)
         self.last_onset = self._seg_first_speech * self.frame
+        self.onsets[seg[0]] = self.last_onset
         self._seg_start = boundary
         self._seg_first_speech = None
         if self._last_speech > boundary:  # speech continues past a forced cut

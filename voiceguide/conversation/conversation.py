@@ -341,9 +341,11 @@ class Conversation:
                 return None, capture
             rest = tuple((t, s) for t, s in capture.without_command if t)
             text = " ".join(t for t, _ in rest).strip()
+            moments = capture.moments[: len([t for t, _ in rest if t])]
             capture = dataclasses.replace(
-                capture, text=text, heard=bool(text), phrases=rest, timed=rest, command_sure=True
-            )
+                capture, text=text, heard=bool(text), phrases=rest, moments=moments,
+                command_sure=True,
+            )  # fmt: skip
         self.inform(f"(Heard the command: {command}.)")
         return command, capture
 

@@ -17,10 +17,12 @@ from voiceguide.audio.segmenter import Segmenter
 from voiceguide.conversation.commands import HOTWORDS, Understood
 from voiceguide.errors import DeviceError, EngineError
 from voiceguide.hearing.phrases import (
+    Moment,
     StreamingTranscription,
     hear_again,
     joined,
     level_phrase,
+    moments_of,
 )
 from voiceguide.interfaces import Recorder, Transcriber
 
@@ -59,9 +61,8 @@ class Capture:
     command_sure: bool = True
     #: The phrases without the possible command, for when the person says it was one.
     without_command: tuple[tuple[str, float], ...] = ()
-    #: The phrases as heard while the person spoke (text, seconds), tiling the recording from
-    #: its start: when each part was said, even after the answer is heard again as a whole.
-    timed: tuple[tuple[str, float], ...] = ()
+    #: When each part of the answer was said: each phrase, from where its speech starts.
+    moments: tuple[Moment, ...] = ()
     #: How many times listening checked in after a long pause.
     checks: int = 0
     #: How long the turn lasted, in seconds of audio (the quiet after a patient ending is not
@@ -125,9 +126,12 @@ def listen(
         patience.silence is None or patience.silence > COMMAND_PAUSE + 2.0
     )
 
+    starts: list[int] = []  # where each phrase begins, in samples
+
     def hand_over(start: int, end: int) -> None:
         nonlocal last
         last = (start, end)
+        starts.append(start)
         if worker is not None:
             worker.submit(lambda: read_pcm(reader, start, end, rate))
             tail = segmenter.last_tail
@@ -186,7 +190,6 @@ def listen(
     phrases: tuple[tuple[str, float], ...] = ()
     command: Understood | None = None
     without: tuple[tuple[str, float], ...] = ()
-    timed: tuple[tuple[str, float], ...] = ()
     if worker is not None:
         try:
             text = worker.finish()
@@ -207,7 +210,6 @@ def listen(
                     hint=hint,
                 )
                 text = joined(phrases)
-            timed = phrases
         except EngineError as exc:
             error = error or exc.message
         except Exception as exc:  # a failed transcriber: the recording is kept
@@ -232,7 +234,7 @@ def listen(
         command=command.command if command is not None else None,
         command_sure=command.sure if command is not None else True,
         without_command=without,
-        timed=timed,
+        moments=moments_of(phrases, [segmenter.onsets.get(s, s) / rate for s in starts]),
         checks=turn.checks,
         listened=listened,
     )

@@ -16,6 +16,7 @@ from voiceguide.flows import Parts
 from voiceguide.fsutil import check_output_path, private_dir
 from voiceguide.guidance.render import (
     LEAD_IN,
+    Cancelled,
     Rendered,
     Voice,
     render_natural,
@@ -63,10 +64,11 @@ def meditate(
     session, script = _fit_minutes(parts, session, script, minutes, voice)
     length = minutes
 
-    def render() -> Rendered:
+    def render(cancel: threading.Event | None = None) -> Rendered:
         return render_session(
-            session, voice, minutes=length, context=parts.context(), ambient=ambient
-        )
+            session, voice, minutes=length, context=parts.context(), ambient=ambient,
+            cancel=cancel,
+        )  # fmt: skip
 
     title = f"voiceguide: {session.title}, {minutes:g} minutes"
     if out is not None:
@@ -120,7 +122,11 @@ def _fit_minutes(
 
 
 def _play_session(
-    parts: Parts, session: Script, render: Callable[[], Rendered], *, minutes: float
+    parts: Parts,
+    session: Script,
+    render: Callable[[threading.Event], Rendered],
+    *,
+    minutes: float,
 ) -> bool:
     """Play a meditation, starting with its first step while the rest is prepared."""
     from voiceguide.guidance.playback import Progress, keyboard_controls, play_pieces, silence_while
@@ -130,12 +136,15 @@ def _play_session(
     first, _ = render_step(session.steps[0], voice, parts.context())
     rate = first.rate if first is not None else (voice.rate or voice("Breathe.").rate)
     opening = [Audio.silence(lead_in, rate)] + ([first] if first is not None else [])
-    done, started = threading.Event(), threading.Event()
+    done, started, cancel = threading.Event(), threading.Event(), threading.Event()
     result: dict[str, Any] = {}
+    preparing: list[threading.Thread] = []
 
     def prepare() -> None:
         try:
-            result["rendered"] = render()
+            result["rendered"] = render(cancel)
+        except Cancelled:
+            pass
         except BaseException as exc:  # shown once playback reaches it
             result["error"] = exc
         finally:
@@ -152,7 +161,8 @@ def _play_session(
             # time would hold back the first sound (0.8 s instead of 0.3 s, cold, 2 cores).
             if not started.is_set():  # after the lead-in, which always comes first
                 started.set()
-                threading.Thread(target=prepare, name="render", daemon=True).start()
+                preparing.append(threading.Thread(target=prepare, name="render", daemon=True))
+                preparing[0].start()
         for piece in silence_while(done, rate):
             played["frames"] += piece.frames
             yield piece
@@ -177,6 +187,11 @@ def _play_session(
             )
         finally:
             progress.close()
+            # Stopped early: the rendering stops too, and is waited for (a thread still in
+            # the voice engine when the process ends aborts it).
+            cancel.set()
+            for thread in preparing:
+                thread.join()
 
 
 def during(parts: Parts, *, minutes: float | None = None) -> None:

@@ -86,7 +86,7 @@ def keyboard_controls(stdin: TextIO | None = None, *, skip: bool = False) -> Ite
                 controls.quit.set()
                 return
 
-    tty.setcbreak(fd)
+    tty.setcbreak(fd, termios.TCSANOW)  # a key pressed just before still counts
     reader = threading.Thread(target=read, name="keys", daemon=True)
     reader.start()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -59,18 +60,31 @@ class Context:
     early: bool = True
 
 
+class Cancelled(Exception):
+    """Rendering was stopped before it finished (the person stopped the session)."""
+
+
 class Voice:
     """Speaks through a synthesizer, each distinct text once per session, at one sample rate,
-    every line at the same loudness."""
+    every line at the same loudness. Once `cancel` is set it says nothing more (Cancelled)."""
 
-    def __init__(self, synthesizer: Synthesizer, *, level: bool = True) -> None:
+    def __init__(
+        self,
+        synthesizer: Synthesizer,
+        *,
+        level: bool = True,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self.synthesizer = synthesizer
         self.level = level
+        self.cancel = cancel
         self._said: dict[str, Audio] = {}
         # Known up front when the synthesizer says so: a bell then needs no voice loaded.
         self.rate: int | None = synthesizer.sample_rate
 
     def __call__(self, text: str) -> Audio:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled
         if text not in self._said:
             audio = self.synthesizer.synthesize(text).mono()
             if self.rate is None:
@@ -232,10 +246,11 @@ def render_session(
     context: Context | None = None,
     ambient: str = "none",
     level: bool = True,
+    cancel: threading.Event | None = None,
 ) -> Rendered:
     """Render `steps` to last `minutes`, by choosing how many lines fit and scaling the pauses.
 
-    Raises TooShort when even the plain lines do not fit.
+    Raises TooShort when even the plain lines do not fit, and Cancelled once `cancel` is set.
 
     Every line is brought to the same loudness; with an `ambient` bed it plays underneath,
     ducking under the voice; the whole session ends at -16 LUFS with true peaks under -1 dBTP.
@@ -247,7 +262,7 @@ def render_session(
         raise UsageError("This session asks questions, so it runs live and cannot be rendered.")
     context = context or Context()
     target = minutes * 60.0
-    voice = Voice(synthesizer, level=level)
+    voice = Voice(synthesizer, level=level, cancel=cancel)
     made: dict[int, tuple[Audio | None, float]] = {}
 
     def sound(i: int) -> tuple[Audio | None, float]:
@@ -300,6 +315,8 @@ def render_session(
         s.text for i in chosen if isinstance(s := steps[i], Say | Early) and sound(i)[0] is not None
     )
     audio = Audio.concat(parts)
+    if cancel is not None and cancel.is_set():
+        raise Cancelled
     if ambient != "none":
         audio = mix_bed(audio, spans, ambient_bed(ambient, rate), voice_lufs=VOICE_LUFS)
     if level:

@@ -7,8 +7,8 @@ over a whole answer skipped a six-word clause that every phrase held, and on spe
 as a litany it kept a third of a 30-second window. So the two texts are aligned word by word,
 and region by region:
 
-- where they agree, the whole pass's words are kept (its punctuation reads better);
-- where the whole pass has a hole, the phrase pass's words are kept, always;
+- where they agree, and where the whole pass has a hole, the phrase pass's words are kept (as
+  written while the person spoke: Whisper over a long window often leaves out punctuation);
 - where they disagree, or only the whole pass heard words, the audio decides: the reading of
   that phrase that Whisper finds more likely by forced alignment (a near tie goes to the whole
   pass, which heard the words in their sentence; a repeat of the words just before, heard only
@@ -46,9 +46,19 @@ CONTEXT = 1.0
 _LOOP_WORDS = 3
 
 
+_NUMBERS = dict(
+    enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+)
+
+
 def key(token: str) -> str:
-    """A word as it is compared: lower case, letters and digits only ("That's," -> thats)."""
-    return re.sub(r"[^a-z0-9]", "", token.lower().replace("\u2019", "'"))
+    """A word as it is compared: lower case, letters and digits only, small numbers spelt out
+    ("That's," -> thats; "2," -> two)."""
+    word = re.sub(r"[^a-z0-9]", "", token.lower().replace("\u2019", "'"))
+    return _NUMBERS.get(int(word), word) if word.isdigit() and len(word) <= 2 else word
 
 
 def merge(phrases: Sequence[str], whole: str, *, judge: Judge | None = None) -> list[str]:
@@ -68,22 +78,14 @@ def merge(phrases: Sequence[str], whole: str, *, judge: Judge | None = None) -> 
     mine_keys = [key(t) for t, _ in mine]
     their_keys = [key(t) for t in theirs]
     out: list[tuple[str, int]] = []
-    filled = False
     matcher = difflib.SequenceMatcher(None, mine_keys, their_keys, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out += [(theirs[j1 + k], mine[i1 + k][1]) for k in range(i2 - i1)]
-            if filled:  # the whole pass began a sentence of its own after its hole
-                out[-(i2 - i1)] = mine[i1]
-            filled = False
-        elif op == "delete":  # a hole in the whole pass: the phrase pass heard these words
+        if op in ("equal", "delete"):  # agreed, or a hole in the whole pass
             out += mine[i1:i2]
-            filled = True
         elif op == "insert" and _loop(their_keys[j1:j2], [key(t) for t, _ in out]):
             continue  # a decoding loop of the whole pass
         else:
             out += _choose(mine, i1, i2, theirs[j1:j2], out, phrases, judge)
-            filled = False
     texts: list[list[str]] = [[] for _ in phrases]
     for token, i in out:
         texts[i].append(token)

@@ -65,12 +65,17 @@ class Transcript:
 Phrases = tuple[tuple[str, float], ...]
 
 
-def moments_of(phrases: Sequence[tuple[str, float]]) -> tuple[Moment, ...]:
-    """The moments of phrases that tile a recording from its start (silent ones left out)."""
+def moments_of(
+    phrases: Sequence[tuple[str, float]], speech_starts: Sequence[float] = ()
+) -> tuple[Moment, ...]:
+    """The moments of phrases that tile a recording from its start (silent ones left out):
+    each from where its speech starts (`speech_starts`, seconds, when known) to its end."""
     found, at = [], 0.0
-    for text, seconds in phrases:
+    for i, (text, seconds) in enumerate(phrases):
         if text.strip():
-            found.append(Moment(round(at, 2), round(at + seconds, 2), text.strip()))
+            start = speech_starts[i] if i < len(speech_starts) else at
+            start = min(max(start, at), at + seconds)
+            found.append(Moment(round(start, 2), round(at + seconds, 2), text.strip()))
         at += seconds
     return tuple(found)
 
@@ -189,10 +194,13 @@ def transcribe_recording(
     segmenter = Segmenter(rate)
     worker = StreamingTranscription(transcriber)
     block = int(rate * block_seconds)
+    starts: list[int] = []
     for i in range(0, len(pcm), block):
         for start, end in segmenter.feed(pcm[i : i + block]):
+            starts.append(start)
             worker.submit(Audio.from_int16(pcm[start:end], rate))
     if (flushed := segmenter.flush()) is not None:
+        starts.append(flushed[0])
         worker.submit(Audio.from_int16(pcm[flushed[0] : flushed[1]], rate))
     worker.finish()
     phrases = hear_again(
@@ -201,4 +209,5 @@ def transcribe_recording(
         transcriber,
     )
     text = joined(phrases)
-    return Transcript(segmenter.speech_started and bool(text), text, moments_of(phrases))
+    onsets = [segmenter.onsets.get(start, start) / rate for start in starts]
+    return Transcript(segmenter.speech_started and bool(text), text, moments_of(phrases, onsets))

@@ -241,10 +241,9 @@ class Journal:
             model=transcriber.model,
             extra=extra,
         )
-        from voiceguide.hearing.phrases import moments_of
         from voiceguide.journal.moments import with_moments
 
-        entry = with_moments(entry, [moments_of(c.timed or c.phrases) for _, c in answers])
+        entry = with_moments(entry, [c.moments for _, c in answers])
         entry, md = self.store.add(entry, [c.path for _, c in answers])
         for _, capture in answers:
             self.store.discard_capture(capture.path)

@@ -60,13 +60,17 @@ def with_moments(entry: Entry, answers: Sequence[Sequence[Moment]]) -> Entry:
 def find(entry: Entry, words: str) -> tuple[int, Moment] | None:
     """The answer and moment in which `words` were said: the moment holding the most of them
     (the first such, when several do); None when no moment holds any of them."""
+    from voiceguide.hearing.passes import key
     from voiceguide.journal.search import words_of
 
-    wanted = words_of(words)
+    def words_in(text: str) -> list[str]:  # "2" and "two" alike
+        return [key(w) for w in words_of(text)]
+
+    wanted = words_in(words)
     best: tuple[int, int, Moment] | None = None
     for index, moments in enumerate(of(entry)):
         for moment in moments:
-            said = words_of(moment.text)
+            said = words_in(moment.text)
             # In order, as a phrase, counts most; then each word found.
             score = sum(1 for w in wanted if w in said)
             if _in_order(wanted, said):
