@@ -44,13 +44,15 @@ NOISE_SNR_DB = 10.0
 LONG_SECONDS = 180.0
 CONDITIONS = ("clean", "soft", "slow", "halting", "noisy", "long", "after-infusion")
 
-COMMAND_PHRASES = {
-    "stop": "That's all.",
-    "skip": "Skip.",
-    "next": "Next.",
-    "repeat": "Repeat.",
-    "back": "Go back.",
-    "cancel": "Cancel.",
+#: What a command is called here -> (what it means, how it is said).
+COMMAND_PHRASES: dict[str, tuple[str, str]] = {
+    "that's all": ("next", "That's all."),
+    "next": ("next", "Next."),
+    "skip": ("skip", "Skip."),
+    "stop": ("stop", "Let's stop here."),
+    "repeat": ("repeat", "Repeat."),
+    "back": ("back", "Go back."),
+    "cancel": ("cancel", "Cancel."),
 }
 #: Voice name -> how it is made: (engine, espeak voice, words a minute, gain in dB).
 COMMAND_VOICES: dict[str, tuple[str, str, int, float]] = {
@@ -263,14 +265,14 @@ def long_answer(name: str) -> Sample:
 
 
 @functools.cache
-def command(kind: str, voice: str) -> Audio:
-    """A command ("stop" is "That's all.") said alone in one of COMMAND_VOICES."""
-    engine, name, wpm, gain = COMMAND_VOICES[voice]
-    text = COMMAND_PHRASES[kind]
+def command(name: str, voice: str) -> Audio:
+    """A command of COMMAND_PHRASES ("that's all") said alone in one of COMMAND_VOICES."""
+    engine, espeak_voice, wpm, gain = COMMAND_VOICES[voice]
+    text = COMMAND_PHRASES[name][1]
     if engine == "espeak":
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "c.wav"
-            subprocess.run(["espeak-ng", "-v", name, "-s", str(wpm), "-w", str(out), text],
+            subprocess.run(["espeak-ng", "-v", espeak_voice, "-s", str(wpm), "-w", str(out), text],
                            check=True)  # fmt: skip
             audio = Audio.load(out)
     else:

@@ -63,8 +63,12 @@ def make(tmp_path: Path, turns: Turns, texts: list[str], **settings: object):  #
         ("Next question.", "next"),
         ("Go back.", "back"),
         ("Stop.", "stop"),
-        ("That's all.", "stop"),
-        ("I'm done.", "stop"),
+        ("Let's stop here.", "stop"),
+        ("I want to stop.", "stop"),
+        # One meaning each: these finish the answer, and the next question follows.
+        ("That's all.", "next"),
+        ("I'm done.", "next"),
+        ("That's it.", "next"),
         ("Cancel.", "cancel"),
         ("Skipp.", "skip"),  # a near miss
         ("I want to stop feeling so afraid.", None),  # a command word inside an answer
@@ -161,7 +165,7 @@ def test_commands_steer_a_reflection_and_never_reach_the_journal(
         voice["answer"],  # Q1 again
         voice["answer"],  # Q2
         voice["command"],  # Q3: "skip"
-        voice["command"],  # Q4: "that's all"
+        voice["command"],  # Q4: "let's stop here"
     )
     texts = [
         "I saw a light. Repeat the question.",  # the phrase whole
@@ -172,7 +176,7 @@ def test_commands_steer_a_reflection_and_never_reach_the_journal(
         "And music.",
         "The music, most of all.",
         "Skip.",
-        "That's all.",
+        "Let's stop here.",
     ]
     app, synth = make(tmp_path, turns, texts)
     entry = app.reflect()

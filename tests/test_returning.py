@@ -146,12 +146,12 @@ def test_a_reflection_opens_in_full_once_and_tell_me_more_works_at_any_question(
 ) -> None:
     home = tmp_path / "home"
     full = "Welcome back. Take your time; there is no hurry. I will ask a few questions."
-    app, synth = make(home, Turns(command, command), ["That's all.", "zero"])
+    app, synth = make(home, Turns(command, command), ["Stop.", "zero"])
     app.reflect()
     assert synth.spoken[0].startswith(full)
 
     app, synth = make(
-        home, Turns(command, answer, command), ["Tell me more.", "A light.", "That's all."]
+        home, Turns(command, answer, command), ["Tell me more.", "A light.", "Stop."]
     )
     entry = app.reflect()
     assert synth.spoken[0].startswith("Welcome back. Take your time. After each tone")

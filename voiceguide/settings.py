@@ -36,9 +36,10 @@ class Settings:
     stt: str = "whisper"
     #: Quiet that ends an answer with no check (--silence); None: patient listening.
     silence: float | None = None
-    #: Quiet before a gentle "is there more?", and quiet after it that ends an answer.
+    #: Quiet mid-thought before a gentle "is there more?", and quiet after it that ends an
+    #: answer (after a finished sentence both are shorter: see listening.Patience).
     pause: float = 10.0
-    after_check: float = 12.0
+    after_check: float = 8.0
     #: Quiet that ends a short reply: yes or no, a number, a choice from the menu.
     reply_silence: float = 3.0
     max_seconds: float = 600.0

@@ -132,6 +132,11 @@ class Segmenter:
         return (len(self._probs) - self._last_speech) * self.frame_seconds
 
     @property
+    def open_speech(self) -> bool:
+        """Whether speech has been heard that is not yet in a closed segment."""
+        return self._seg_first_speech is not None
+
+    @property
     def last_speech_seconds(self) -> float | None:
         """Where the last speech so far ended, in seconds from the start (None before any)."""
         return None if self._last_speech is None else self._last_speech * self.frame_seconds

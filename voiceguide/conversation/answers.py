@@ -65,3 +65,33 @@ def says_little(text: str) -> bool:
     if len(_words(text)) < 3 and not re.search(r"[a-z]{4,}", text):
         return True
     return len(_words(text)) <= 12 and any(re.search(p, text) for p in _LITTLE)
+
+
+#: Words after which a thought goes on ("... and", "... because", "um").
+_GOING_ON = frozenset(
+    "and but or so because then um umm uh uhh er erm hmm like the a an to of with if when "
+    "that which who my your our i im its it's is was were about for in on at as".split()
+)
+#: What people say while they think, and nothing else.
+_HESITATION = frozenset(
+    "um umm uh uhh er erm hmm mm mmm ah oh well so hm let me think see just a moment second "
+    "minute sec wait okay ok".split()
+)
+
+
+def sounds_finished(text: str) -> bool:
+    """Whether an answer's last words sound like the end of what the person wanted to say: a
+    whole sentence (four words or more) that ends with a full stop, an exclamation or a question
+    mark, not a trailing "and ..." or "um" (a fragment, a comma or "..." sound unfinished)."""
+    text = text.strip()
+    if not text or text.endswith(("...", "\u2026")) or text[-1] not in ".!?":
+        return False
+    sentences = [s for s in re.split(r"[.!?]+", text) if s.strip()]
+    last = _words(sentences[-1]) if sentences else []
+    return len(last) >= 4 and last[-1] not in _GOING_ON
+
+
+def hesitation_only(text: str) -> bool:
+    """Whether a reply is only a hesitation ("Um.", "Hmm, let me think."): nothing answered."""
+    words = re.findall(r"[a-z']+", text.lower())
+    return bool(words) and all(w in _HESITATION for w in words)

@@ -34,20 +34,36 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "pardon",
     ),
     "skip": ("skip", "skip this", "skip this one", "skip that", "skip it", "pass"),
-    "next": ("next", "next question", "next one", "move on"),
-    "back": ("go back", "back", "previous", "previous question", "the last question"),
-    "stop": (
-        "stop",
+    # One meaning each. Finishing an answer: the next question follows at once.
+    "next": (
+        "next",
+        "next question",
+        "next one",
+        "move on",
         "thats all",
         "that is all",
+        "thats it",
+        "that is it",
         "im done",
         "i am done",
         "done",
+        "all done",
         "im finished",
         "i am finished",
-        "finish",
-        "thats it",
-        "that is it",
+        "finished",
+    ),
+    "back": ("go back", "back", "previous", "previous question", "the last question"),
+    # Ending the session, after keeping everything said.
+    "stop": (
+        "stop",
+        "lets stop",
+        "lets stop here",
+        "stop here",
+        "stop now",
+        "i want to stop",
+        "i would like to stop",
+        "id like to stop",
+        "end the session",
         "end",
     ),
     "cancel": ("cancel", "cancel this", "cancel that", "cancel everything", "cancel it"),
@@ -103,12 +119,15 @@ def match_command(text: str, seconds: float = 0.0) -> str | None:
 
 
 #: The commands, as words that bias the decoder when a short last utterance is heard again.
-HOTWORDS = "That's all, stop, skip, next, repeat, go back, cancel, tell me more"
+HOTWORDS = (
+    "That's all, next, I'm done, let's stop here, skip, repeat, go back, cancel, tell me more"
+)
 #: One way to say each command, scored against the audio when the words heard match none.
 SCORED = {
-    "That's all.": "stop",
-    "I'm done.": "stop",
+    "That's all.": "next",
+    "I'm done.": "next",
     "Stop.": "stop",
+    "Let's stop here.": "stop",
     "Skip.": "skip",
     "Next.": "next",
     "Repeat.": "repeat",
@@ -167,9 +186,9 @@ def understand_command(text: str, audio: Audio, transcriber: Transcriber | None)
 
 #: How each command is named when the person is asked whether they meant it.
 SPOKEN = {
-    "stop": "that's all",
+    "stop": "stop",
     "skip": "skip",
-    "next": "next",
+    "next": "that's all",
     "repeat": "repeat",
     "back": "go back",
     "cancel": "cancel",

@@ -82,7 +82,6 @@ CHECK_FIRST = (
 COMMAND_MAYBE = "Did you say {command}?"
 COMMAND_MAYBE_NO = "All right, I have kept those words with your answer."
 COMMAND_REPEAT = "Of course. Here is the question again."
-COMMAND_NEXT = "Thank you."
 COMMAND_SKIP = "All right, let's leave that one."
 COMMAND_BACK = "Let's go back to the question before."
 COMMAND_NO_BACK = "This is the first question, so here it is again."
@@ -149,7 +148,22 @@ MENU_WORDS = {
     "recap": ("recap", "remind", "summary"),
     "explain": ("tell me more", "explain", "help", "how does this work", "what is this"),
     "else": ("something else", "else", "other", "everything", "more", "options"),
-    "stop": ("stop", "goodbye", "bye", "nothing", "no thanks", "exit", "quit", "thats all", "done"),
+    "stop": (
+        "stop",
+        "goodbye",
+        "bye",
+        "nothing",
+        "no thanks",
+        "exit",
+        "quit",
+        "thats all",
+        "done",
+        "no",
+        "not",
+        "later",
+        "not now",
+        "maybe later",
+    ),  # fmt: skip
 }
 MENU_MOMENTS = {
     "before": ("prepare", "meditate", "intention"),

@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 from voiceguide.audio.clip import Audio
 from voiceguide.audio.sounds import listening_cue
 from voiceguide.conversation import content
-from voiceguide.conversation.answers import parse_mood, says_yes
+from voiceguide.conversation.answers import (
+    hesitation_only,
+    parse_mood,
+    says_yes,
+    sounds_finished,
+)
 from voiceguide.conversation.commands import SPOKEN, understand_command
 from voiceguide.conversation.listening import Capture, Patience, listen
 from voiceguide.errors import DiskFullError, NoDeviceError
@@ -224,7 +229,9 @@ class Conversation:
         """Speak a question, play the cue, and listen for the answer.
 
         An open question is listened to patiently: pauses bring a gentle check, never the end
-        of the answer. A `reply` (yes or no, a number, a choice) ends after a short quiet.
+        of the answer; it is heard again as a whole in the background, so the conversation goes
+        on at once (`Capture.settled()` has the final text). A `reply` (yes or no, a number, a
+        choice) ends after a short quiet, unless it is only a hesitation.
         `meta` (kind, session, index, ...) is kept beside the recording, so that an answer cut
         off by a crash can still be filed in its place by `recover`. `said`: the question has
         just been said (at the end of an introduction).
@@ -238,10 +245,10 @@ class Conversation:
 
             stop = enter_pressed()
         s = self.settings
-        patience = (
-            Patience(silence=s.silence or s.reply_silence)
-            if reply
-            else Patience(pause=s.pause, after_check=s.after_check, silence=s.silence)
+        patience = Patience(
+            pause=s.pause,
+            after_check=s.after_check,
+            silence=(s.silence or s.reply_silence) if reply else s.silence,
         )
 
         def opened() -> None:
@@ -267,6 +274,9 @@ class Conversation:
                 if s.voice_commands and not reply
                 else None
             ),
+            finished=sounds_finished,
+            hesitant=hesitation_only if reply else None,
+            later=not reply,
         )
         if capture.stopped_by == "disk-full":
             raise DiskFullError(
@@ -341,10 +351,16 @@ class Conversation:
                 return None, capture
             rest = tuple((t, s) for t, s in capture.without_command if t)
             text = " ".join(t for t, _ in rest).strip()
-            moments = capture.moments[: len([t for t, _ in rest if t])]
+            moments = capture.settled().moments[: len(rest)]
+            duration = capture.duration
+            if capture.command_at is not None and text:
+                from voiceguide.audio.capture import trim_capture
+
+                with contextlib.suppress(OSError):  # the command is cut from the recording
+                    duration = trim_capture(capture.path, capture.command_at)
             capture = dataclasses.replace(
                 capture, text=text, heard=bool(text), phrases=rest, moments=moments,
-                command_sure=True,
+                command_sure=True, duration=duration, later=None,
             )  # fmt: skip
         self.inform(f"(Heard the command: {command}.)")
         return command, capture

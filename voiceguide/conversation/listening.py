@@ -8,6 +8,7 @@ import errno
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from voiceguide.conversation.commands import HOTWORDS, Understood
 from voiceguide.errors import DeviceError, EngineError
 from voiceguide.hearing.phrases import (
     Moment,
+    Phrases,
     StreamingTranscription,
     hear_again,
     joined,
@@ -31,15 +33,22 @@ from voiceguide.interfaces import Recorder, Transcriber
 class Patience:
     """How long listening waits through quiet, so that nobody is cut off mid-thought.
 
-    A pause of `pause` seconds never ends an answer: it brings a gentle check ("Take your time.
-    Is there more?", or a soft tone), and listening goes on. The answer ends when the person
-    stays quiet for `after_check` seconds after the check; words said after it belong to the same
-    answer, and a later long pause checks again. `silence` (the --silence override) ends an
-    answer after that many seconds of quiet, with no check: short questions use it.
+    A pause never ends an answer by itself: it brings a gentle check (said in full once, then a
+    soft tone), and listening goes on. The answer ends when the person stays quiet after the
+    check; words said after it belong to the same answer, and a later long pause checks again.
+    How long each wait is depends on how the last words sound: mid-thought (a trailing "and",
+    a fragment, a comma) the check comes after `pause` seconds and the answer ends `after_check`
+    seconds after it; after a finished sentence, after `finished_pause` and
+    `finished_after_check` (never longer than the others). `silence` (the --silence override)
+    ends an answer after that many seconds of quiet, with no check: short replies use it, unless
+    all that was said is a hesitation ("um", "let me think"), which is waited through as a long
+    answer is.
     """
 
     pause: float = 10.0
-    after_check: float = 12.0
+    after_check: float = 8.0
+    finished_pause: float = 4.0
+    finished_after_check: float = 5.0
     silence: float | None = None
 
 
@@ -68,6 +77,21 @@ class Capture:
     #: How long the turn lasted, in seconds of audio (the quiet after a patient ending is not
     #: kept in the recording, so `duration` can be shorter).
     listened: float = 0.0
+    #: Where a command at the end that may be words begins (seconds), to cut it from the
+    #: recording if the person says it was one.
+    command_at: float | None = None
+    #: The answer heard again as a whole and merged, being done in the background: see
+    #: `settled()`.
+    later: Future[Capture] | None = dataclasses.field(default=None, compare=False)
+
+    def settled(self) -> Capture:
+        """The capture with the answer heard again as a whole (waits for it if need be)."""
+        if self.later is None:
+            return self
+        try:
+            return self.later.result()
+        except Exception:  # the phrases heard while speaking are kept, whatever happened
+            return dataclasses.replace(self, later=None)
 
 
 #: Seconds of quiet kept after the last word when an answer ends after a patient wait.
@@ -92,6 +116,9 @@ def listen(
     meta: dict[str, Any] | None = None,
     hint: str | None = None,
     understand: Understand | None = None,
+    finished: Callable[[str], bool] | None = None,
+    hesitant: Callable[[str], bool] | None = None,
+    later: bool = False,
 ) -> Capture:
     """Record one answer to `path` until the person has finished, presses Enter, or time runs out.
 
@@ -100,8 +127,13 @@ def listen(
     waited through as `patience` says; `on_check(n)` is called (with the number of the check)
     when a long pause asks whether there is more, and returns an event set once the check has
     been played (recording goes on meanwhile, so nothing said over it is lost). With
-    `understand`, a short last utterance said on its own is checked for a voice command.
-    `silence` is short for `Patience(silence=...)`: the answer ends after that much quiet.
+    `understand`, a short last utterance said on its own is checked for a voice command (and,
+    when sure, cut from the recording). `finished(words)` says whether the words so far sound
+    like a finished answer (the shorter waits of `patience` then apply); `hesitant(words)`
+    whether a short reply is only a hesitation, to be waited through. `silence` is short for
+    `Patience(silence=...)`: the answer ends after that much quiet. With `later`, the answer is
+    heard again as a whole in the background (`Capture.settled()`), so the conversation can go
+    on at once.
     """
     patience = patience or Patience(silence=silence)
     rate = recorder.rate
@@ -117,7 +149,15 @@ def listen(
     reader = os.open(path, os.O_RDONLY) if worker is not None else -1
     stopped_by = "max"
     error: str | None = None
-    turn = _Turn(patience, on_check)
+    starts: list[int] = []  # where each phrase begins, in samples
+
+    def words_so_far() -> str | None:
+        """The words said so far, once every phrase has been heard (None until then)."""
+        if worker is None or segmenter.open_speech or len(worker.phrases) < len(starts):
+            return None
+        return joined(worker.phrases)
+
+    turn = _Turn(patience, on_check, words_so_far, finished=finished, hesitant=hesitant)
     last: tuple[int, int] | None = None
     heard_early: set[tuple[int, int]] = set()  # short utterances sent to be heard at once
     # A command ends the turn at once when the turn would otherwise wait longer: with a short
@@ -125,8 +165,6 @@ def listen(
     early = understand is not None and (
         patience.silence is None or patience.silence > COMMAND_PAUSE + 2.0
     )
-
-    starts: list[int] = []  # where each phrase begins, in samples
 
     def hand_over(start: int, end: int) -> None:
         nonlocal last
@@ -187,29 +225,23 @@ def listen(
         hand_over(*flushed)
     text = ""
     heard = segmenter.speech_started
-    phrases: tuple[tuple[str, float], ...] = ()
+    phrases: Phrases = ()
     command: Understood | None = None
-    without: tuple[tuple[str, float], ...] = ()
+    without: Phrases = ()
+    cut: float | None = None  # where a command at the end begins, in seconds
     if worker is not None:
         try:
             text = worker.finish()
             phrases = tuple(worker.phrases)
             if understand is not None and last is not None and phrases:
-                command, without = _last_command(
+                command, without, at = _last_command(
                     worker, segmenter, last, reader, rate, understand, transcriber, hint
                 )
+                cut = at / rate if command is not None else None
                 if command is not None and command.sure:
                     phrases = without
-                    text = " ".join(t for t, _ in phrases if t).strip()
+                    text = joined(phrases)
                     heard = bool(text)
-            if transcriber is not None and heard:
-                phrases = hear_again(
-                    phrases,
-                    lambda a, b: read_pcm(reader, int(a * rate), int(b * rate), rate),
-                    transcriber,
-                    hint=hint,
-                )
-                text = joined(phrases)
         except EngineError as exc:
             error = error or exc.message
         except Exception as exc:  # a failed transcriber: the recording is kept
@@ -218,12 +250,17 @@ def listen(
             os.close(reader)
     listened = duration = writer.seconds
     last_word = segmenter.last_speech_seconds
-    if stopped_by == "silence" and turn.checks and patience.silence is None and last_word:
-        # The turn waited through the check and the quiet after it; the recording keeps only a
-        # moment of that quiet (an intention played back must not end in half a minute of it).
-        with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):  # a full disk must not lose what is already there
+        if command is not None and command.sure and cut is not None and heard:
+            # "... for your country. That's all.": the recording keeps the person's words only
+            # (played back as their intention, a command would be heard in their own voice).
+            duration = trim_capture(path, cut)
+        elif stopped_by == "silence" and turn.checks and patience.silence is None and last_word:
+            # The turn waited through the check and the quiet after it; the recording keeps
+            # only a moment of that quiet.
             duration = trim_capture(path, last_word + KEEP_AFTER_LAST_WORD)
-    return Capture(
+    onsets = [segmenter.onsets.get(s, s) / rate for s in starts]
+    capture = Capture(
         path=path,
         duration=duration,
         text=text,
@@ -234,29 +271,86 @@ def listen(
         command=command.command if command is not None else None,
         command_sure=command.sure if command is not None else True,
         without_command=without,
-        moments=moments_of(phrases, [segmenter.onsets.get(s, s) / rate for s in starts]),
+        moments=moments_of(phrases, onsets),
         checks=turn.checks,
         listened=listened,
+        command_at=cut if command is not None and not command.sure else None,
+    )
+    if transcriber is None or not heard or error or len(phrases) < 2:
+        return capture
+    if later:
+        return dataclasses.replace(
+            capture, later=_AGAIN.submit(_heard_again, capture, onsets, transcriber, hint)
+        )
+    return _heard_again(capture, onsets, transcriber, hint)
+
+
+#: Where answers are heard again as a whole while the conversation goes on (one at a time;
+#: not a daemon thread: a process that ends waits for it rather than cutting it off).
+_AGAIN = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heard-again")
+
+
+def _heard_again(
+    capture: Capture, onsets: list[float], transcriber: Transcriber, hint: str | None
+) -> Capture:
+    """The capture with its answer heard again as a whole and merged with its phrases."""
+    audio = Audio.load(capture.path).for_speech(16000)
+    phrases = hear_again(
+        capture.phrases,
+        lambda a, b: audio.slice(a, min(b, audio.duration)),
+        transcriber,
+        hint=hint,
+    )
+    return dataclasses.replace(
+        capture,
+        phrases=phrases,
+        text=joined(phrases),
+        moments=moments_of(phrases, onsets),
+        later=None,
     )
 
 
 class _Turn:
-    """Decides when a person has finished an answer, from the pauses and the checks."""
+    """Decides when a person has finished an answer, from the pauses, the checks, and how the
+    last words sound."""
 
     def __init__(
-        self, patience: Patience, on_check: Callable[[int], threading.Event | None] | None
+        self,
+        patience: Patience,
+        on_check: Callable[[int], threading.Event | None] | None,
+        words: Callable[[], str | None],
+        *,
+        finished: Callable[[str], bool] | None = None,
+        hesitant: Callable[[str], bool] | None = None,
     ) -> None:
         self.patience = patience
         self.on_check = on_check
+        self.words = words
+        self.sounds_finished = finished
+        self.hesitant = hesitant
         self.checks = 0
         self._played: threading.Event | None = None
         self._check_end: float | None = None  # where the check finished playing (seconds)
         self._checking = False
+        self._after = patience.after_check  # the quiet to wait for after this check
 
     def finished(self, now: float, segmenter: Segmenter) -> bool:
         quiet = segmenter.trailing_silence
-        if self.patience.silence is not None:
-            return quiet >= self.patience.silence
+        patience = self.patience
+        if patience.silence is not None:
+            if quiet < patience.silence:
+                return False
+            if self.hesitant is None:
+                return True
+            words = self.words()
+            if words is None and quiet < patience.silence + 5.0:
+                return False  # the last words are still being heard
+            if words is not None and words and self.hesitant(words):
+                # "Um." [quiet]: a moment to think, waited through as a long answer is.
+                self.patience = dataclasses.replace(patience, silence=None)
+                self.hesitant = None
+                return False
+            return True
         spoke = segmenter.last_speech_seconds or 0.0
         if self._checking and self._check_end is None:
             if self._played is None or self._played.is_set():
@@ -264,14 +358,28 @@ class _Turn:
         if self._check_end is not None and spoke > self._check_end + 0.1:
             self._checking, self._check_end = False, None  # they went on: the same answer
         if not self._checking:
-            if quiet >= self.patience.pause:
+            if quiet >= patience.pause or (
+                quiet >= min(patience.finished_pause, patience.pause) and self._sounds_finished()
+            ):
+                settled = quiet < patience.pause
+                self._after = (
+                    min(patience.finished_after_check, patience.after_check)
+                    if settled
+                    else patience.after_check
+                )
                 self._checking = True
                 self.checks += 1
                 self._played = self.on_check(self.checks) if self.on_check else None
             return False
         if self._check_end is None:
             return False
-        return now - max(self._check_end, spoke) >= self.patience.after_check
+        return now - max(self._check_end, spoke) >= self._after
+
+    def _sounds_finished(self) -> bool:
+        if self.sounds_finished is None:
+            return False
+        words = self.words()
+        return bool(words) and self.sounds_finished(words or "")
 
 
 #: Quiet after a short utterance before it is heard as a possible command, while listening.
@@ -312,8 +420,9 @@ def _last_command(
     understand: Understand,
     transcriber: Transcriber | None,
     hint: str | None,
-) -> tuple[Understood | None, tuple[tuple[str, float], ...]]:
-    """Whether the answer ends with a command said on its own; the phrases without it."""
+) -> tuple[Understood | None, Phrases, int]:
+    """Whether the answer ends with a command said on its own; the phrases without it, and
+    where the command begins (samples)."""
     from voiceguide.conversation.commands import MAX_COMMAND_SECONDS
 
     phrases = list(worker.phrases)
@@ -323,19 +432,19 @@ def _last_command(
         # "... for your country. [pause] That's all.": the short utterance was heard alone.
         understood = understand(probe[0], level_phrase(read_pcm(reader, tail[1], tail[2], rate)))
         if understood.command is None:
-            return None, ()
+            return None, (), 0
         assert transcriber is not None
         head = level_phrase(read_pcm(reader, tail[0], tail[1], rate))
         before = transcriber.transcribe(head, prompt=hint).strip()
-        return understood, (*phrases[:-1], (before, head.duration))
+        return understood, (*phrases[:-1], (before, head.duration)), tail[1]
     onset = segmenter.last_onset
     start = max(last[0], (onset or last[0]) - int(0.3 * rate))
     if (last[1] - start) / rate > MAX_COMMAND_SECONDS:
-        return None, ()
+        return None, (), 0
     understood = understand(phrases[-1][0], level_phrase(read_pcm(reader, start, last[1], rate)))
     if understood.command is None:
-        return None, ()
-    return understood, tuple(phrases[:-1])
+        return None, (), 0
+    return understood, tuple(phrases[:-1]), start
 
 
 def read_pcm(fd: int, start: int, end: int, rate: int) -> Audio:

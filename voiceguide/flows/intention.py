@@ -31,6 +31,7 @@ def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
             journal.discard(capture)
             talk.explain_again(parts.script(content.INTENTION_SCRIPTS[scope]))
             said = False
+        capture = capture.settled()
         if not capture.heard:
             journal.store.mark_unheard(capture.path)
             raise NothingHeard(

@@ -164,9 +164,8 @@ class LiveSession:
                 raise _Stop(keep=False)
             talk.say(content.NOT_CANCELLED)
             return index
-        if command in ("skip", "next"):
-            # After words, "next" ends the answer; alone, it leaves the question.
-            talk.say(content.COMMAND_NEXT if self.last.heard else content.COMMAND_SKIP)
+        if command == "skip" or (command == "next" and not self.last.heard):
+            talk.say(content.COMMAND_SKIP)
         elif command == "stop":
             talk.say(content.COMMAND_STOP)
             raise _Stop(keep=True)

@@ -221,6 +221,7 @@ class Journal:
         extra: tuple[tuple[str, Any], ...] = (),
     ) -> Entry:
         """File the answers heard (question, capture) as one entry; their recordings go in it."""
+        answers = [(q, c.settled()) for q, c in answers]  # each heard again as a whole
         transcriber = self.transcriber
         failed = any(c.error and not c.text and c.heard for _, c in answers)
         entry = Entry(
