@@ -47,7 +47,8 @@ def test_reflect_files_each_answer_under_its_question(tmp_path: Path, speech: Pa
 
 
 def test_intention_set_show_and_play_the_recording(tmp_path: Path, speech: Path) -> None:
-    app, player = make_app(tmp_path, Turns(speech / "one_two_three.wav"), ["Being at peace."])
+    said = speech / "one_two_three.wav"
+    app, player = make_app(tmp_path, Turns(said, said), ["Being at peace.", "Yes."])
     app.set_intention()
     assert app.current_intention().text == "Being at peace."
     player.played.clear()

@@ -24,6 +24,7 @@ from battery import (
 from conftest import Run, wer
 
 from voiceguide.audio.clip import Audio
+from voiceguide.conversation.answers import sounds_finished
 from voiceguide.conversation.commands import understand_command
 from voiceguide.conversation.listening import Patience, listen
 from voiceguide.engines.fakes import FileRecorder
@@ -59,11 +60,12 @@ def test_every_word_is_kept_with_the_default_patience(
         transcriber=whisper,
         patience=Patience(),  # the defaults people get
         on_check=lambda n: checks.append(n) or played(),
+        finished=sounds_finished,  # as the conversation listens
     )
     # The answer ended only after the check and the quiet after it, never mid-thought: the
     # recording holds all of the speech and the pauses between.
     assert capture.stopped_by == "silence"
-    assert capture.listened >= 1.0 + sample.audio.duration + Patience().after_check
+    assert capture.listened >= 1.0 + sample.audio.duration + Patience().finished_after_check
     assert capture.checks >= 1
     # What is kept is all of the speech, and only a moment of the quiet after it.
     assert 1.0 + sample.audio.duration - 0.6 <= capture.duration <= 1.0 + sample.audio.duration + 2

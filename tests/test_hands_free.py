@@ -225,8 +225,17 @@ def test_without_voice_commands_the_words_are_kept(tmp_path: Path, voice: dict[s
 def test_replacing_an_intention_is_confirmed_by_voice(
     tmp_path: Path, voice: dict[str, Audio]
 ) -> None:
-    turns = Turns(*[voice["answer"]] * 5)
-    texts = ["To rest.", "Something new.", "No, thank you.", "To be open.", "Yes, please."]
+    turns = Turns(*[voice["answer"]] * 8)
+    texts = [
+        "To rest.",
+        "Yes.",  # read back: right
+        "Something new.",
+        "Yes.",  # read back: right
+        "No, thank you.",  # keep the new one in its place? no
+        "To be open.",
+        "Yes.",  # read back: right
+        "Yes, please.",  # in its place? yes
+    ]
     app, synth = make(tmp_path, turns, texts)
     app.set_intention()
     kept = app.set_intention()  # "no": the intention stays
@@ -234,7 +243,11 @@ def test_replacing_an_intention_is_confirmed_by_voice(
     assert content.INTENTION_KEPT.format(old="To rest.") in synth.spoken
     app.set_intention()  # "yes": replaced
     assert app.current_intention().text == "To be open."
-    asked = [line for line in synth.spoken if line.startswith("I heard:")]
+    heard = [line for line in synth.spoken if line.startswith("I heard:")]
+    assert heard == [
+        content.READ_BACK.format(text=t) for t in ("To rest", "Something new", "To be open")
+    ]
+    asked = [line for line in synth.spoken if line.startswith("Until now, your intention was")]
     assert len(asked) == 2 and "Until now, your intention was: To rest." in asked[1]
     assert not turns.sources
     assert not list((tmp_path / "home" / "recordings").glob("*.wav"))
@@ -268,8 +281,8 @@ def test_the_menu_offers_what_fits_the_moment(tmp_path: Path) -> None:
 def test_the_menu_runs_a_choice_offers_again_and_says_goodbye(
     tmp_path: Path, voice: dict[str, Audio]
 ) -> None:
-    turns = Turns(voice["answer"], voice["answer"], voice["answer"])
-    texts = ["I'd like to set my intention, please.", "To be gentle with myself.", "Stop."]
+    turns = Turns(voice["answer"], voice["answer"], voice["answer"], voice["answer"])
+    texts = ["I'd like to set my intention, please.", "To be gentle with myself.", "Yes.", "Stop."]
     app, synth = make(tmp_path, turns, texts)
     app.menu()
     # The first time, the menu says what voiceguide is and how to answer; then the greeting.

@@ -114,20 +114,22 @@ def test_the_intention_is_explained_once_then_briefly(
     tmp_path: Path, answer: Audio, command: Audio
 ) -> None:
     home = tmp_path / "home"
-    app, synth = make(home, Turns(answer), ["To be gentle with myself."])
+    app, synth = make(home, Turns(answer, answer), ["To be gentle with myself.", "Yes."])
     app.set_intention()
     assert KINDS in synth.spoken  # the first time: what an intention can be
     assert "intention" in explained.heard(home)
 
-    # (Each new intention replaces the last one, once confirmed with a yes.)
-    app, synth = make(home, Turns(answer, answer), ["To be kind.", "Yes."])
+    # (Each new intention is read back, then replaces the last one with a yes.)
+    app, synth = make(home, Turns(answer, answer, answer), ["To be kind.", "Yes.", "Yes."])
     app.set_intention()
     spoken = " ".join(synth.spoken)
     assert KINDS not in spoken and "tell me more" in spoken  # the heart of it, and the way back
     assert synth.spoken.index("What is your intention?") <= 2
 
     # "Tell me more": the whole explanation, then the question again.
-    app, synth = make(home, Turns(command, answer, answer), ["Tell me more.", "To rest.", "Yes."])
+    app, synth = make(
+        home, Turns(command, answer, answer, answer), ["Tell me more.", "To rest.", "Yes.", "Yes."]
+    )
     entry = app.set_intention()
     assert entry.text == "To rest."
     assert synth.spoken.count("What is your intention?") == 2
@@ -136,7 +138,9 @@ def test_the_intention_is_explained_once_then_briefly(
     assert not list((home / "recordings").glob("*.wav"))
 
     # --explain: in full again.
-    app, synth = make(home, Turns(answer, answer), ["To trust.", "Yes."], explain=True)
+    app, synth = make(
+        home, Turns(answer, answer, answer), ["To trust.", "Yes.", "Yes."], explain=True
+    )
     app.set_intention()
     assert KINDS in synth.spoken
 
@@ -150,9 +154,7 @@ def test_a_reflection_opens_in_full_once_and_tell_me_more_works_at_any_question(
     app.reflect()
     assert synth.spoken[0].startswith(full)
 
-    app, synth = make(
-        home, Turns(command, answer, command), ["Tell me more.", "A light.", "Stop."]
-    )
+    app, synth = make(home, Turns(command, answer, command), ["Tell me more.", "A light.", "Stop."])
     entry = app.reflect()
     assert synth.spoken[0].startswith("Welcome back. Take your time. After each tone")
     assert sum(line.startswith(full) for line in synth.spoken) == 1  # brought back once
@@ -201,7 +203,9 @@ def test_a_skipped_explanation_goes_straight_to_the_question(
         yield controls
 
     monkeypatch.setattr("voiceguide.guidance.playback.keyboard_controls", pressed)
-    app, synth = make(tmp_path / "home", Turns(answer), ["To be gentle with myself."])
+    app, synth = make(
+        tmp_path / "home", Turns(answer, answer), ["To be gentle with myself.", "Yes."]
+    )
     informed: list[str] = []
     app.inform = informed.append
     app.set_intention()

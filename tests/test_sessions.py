@@ -52,7 +52,7 @@ def said(speech: Path) -> Path:
 def test_prepare_files_a_preparation_entry_with_mood_then_sets_the_intention(
     tmp_path: Path, said: Path
 ) -> None:
-    turns = Turns(said, said, said, said, said, said, said)
+    turns = Turns(said, said, said, said, said, said, said, said)
     answers = [
         "About a six.",
         "To be kinder to myself.",
@@ -61,6 +61,7 @@ def test_prepare_files_a_preparation_entry_with_mood_then_sets_the_intention(
         "Less pain.",
         "Yes, please.",
         "Being at peace.",
+        "Yes.",  # read back: right
     ]
     app, synth, _, shown = make(tmp_path, turns, answers)
     entry = app.prepare()
@@ -107,10 +108,11 @@ def test_reflect_offers_patience_when_little_came_up_and_leaves_an_unclear_mood_
 def test_integrate_replays_the_intention_going_forward_with_the_early_reminders(
     tmp_path: Path, said: Path
 ) -> None:
-    turns = Turns(said, said, said, said, said, said, said, said)
+    turns = Turns(said, said, said, said, said, said, said, said, said)
     answers = [
         "Rest.",  # a quick reflection first: the infusion was today
         "Be patient with myself.",  # the intention going forward
+        "Yes.",  # read back: right
         "I went for a walk.",
         "Seven.",
     ]
@@ -151,8 +153,8 @@ def test_integrate_brings_a_different_practice_each_day_and_drops_the_early_remi
 
 
 def test_a_series_of_infusions_numbers_every_entry(tmp_path: Path, said: Path) -> None:
-    turns = Turns(said, said, said, said)
-    answers = ["Freedom from pain.", "Fine.", "Being open.", "Good."]
+    turns = Turns(said, said, said, said, said, said)
+    answers = ["Freedom from pain.", "Yes.", "Fine.", "Being open.", "Yes.", "Good."]
     app, _, _, _ = make(tmp_path, turns, answers)
     app.set_intention(scope="series")
     assert app.current_infusion() == 1
@@ -173,7 +175,7 @@ def test_a_series_of_infusions_numbers_every_entry(tmp_path: Path, said: Path) -
 def test_during_plays_the_intention_quietly_for_exactly_the_minutes_asked(
     tmp_path: Path, said: Path
 ) -> None:
-    app, _, player, _ = make(tmp_path, Turns(said), ["Being at peace."])
+    app, _, player, _ = make(tmp_path, Turns(said, said), ["Being at peace.", "Yes."])
     app.set_intention()
     player.played.clear()
     app.during(minutes=2)
@@ -220,13 +222,15 @@ def test_yes_and_no_and_little() -> None:
 def test_a_note_for_the_therapist_by_voice_at_any_time_and_offered_after_a_check_in(
     tmp_path: Path, said: Path
 ) -> None:
-    turns = Turns(said, said, said, said, said)
+    turns = Turns(said, said, said, said, said, said, said)
     answers = [
         "Can we talk about sleep?",  # voiceguide note
+        "Yes.",  # read back: right
         "A walk by the river.",  # the check-in
         "Six.",
         "Yes.",  # something for the therapist
         "Why the dreams came back.",
+        "Yes.",  # read back: right
     ]
     app, synth, _, _ = make(tmp_path, turns, answers)
     first = app.note()

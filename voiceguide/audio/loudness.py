@@ -148,6 +148,23 @@ def level_line(audio: Audio, lufs: float = VOICE_LUFS) -> Audio:
     return normalize(audio.mono(), lufs, LINE_CEILING)
 
 
+#: The most a person's recording is raised when it is played back: enough for a whisper into a
+#: laptop microphone (-55 dBFS), not so much that a recording of a silent room becomes a roar.
+MAX_OWN_GAIN_DB = 40.0
+
+
+def own_voice(audio: Audio, lufs: float = VOICE_LUFS) -> Audio:
+    """A person's own recording at the loudness of the voice around it (their intention, an
+    answer played back, a clip in the brief): recorded softly at -40 dBFS it would be barely
+    audible right after the guide's voice at -16 LUFS. Raised by at most MAX_OWN_GAIN_DB."""
+    mono = audio.mono()
+    loudness = integrated_loudness(mono)
+    if not np.isfinite(loudness):
+        return mono
+    gain = min(lufs - loudness, MAX_OWN_GAIN_DB)
+    return normalize(mono, loudness + gain, LINE_CEILING)
+
+
 def normalize(audio: Audio, target: float = TARGET_LUFS, ceiling: float = CEILING_DBTP) -> Audio:
     """`audio` at `target` LUFS integrated, with true peaks at or below `ceiling` dBTP."""
     out = audio

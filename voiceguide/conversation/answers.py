@@ -46,6 +46,15 @@ def says_yes(text: str) -> bool:
     return bool(words & _YES) and not (words & _NO) or "let's" in words and not (words & _NO)
 
 
+def declines(text: str) -> bool:
+    """True for a clear no ("no", "not now", "not right now, thanks", "maybe later", "that's
+    wrong"); a yes, or nothing clear, is False."""
+    words = set(re.findall(r"[a-z']+", text.lower()))
+    if words & {"no", "nope", "not", "later", "wrong", "incorrect", "nah"}:
+        return True
+    return "isn't" in words or "don't" in words
+
+
 _LITTLE = (
     r"\bnothing\b",
     r"\bnot (?:very )?much\b",

@@ -22,12 +22,25 @@ INTENTION_SCRIPTS = {
     "going-forward": "intention-going-forward",
 }
 INTENTION_REPLACE = (
-    "I heard: {new}. Until now, your intention was: {old}. "
-    "Shall I keep the new one in its place? Please say yes or no."
+    "Until now, your intention was: {old}. Shall I keep the new one in its place? "
+    "Please say yes or no."
 )
 INTENTION_SAVED = "It is saved, and you can hear it again any time."
+#: Said before the person's own intention is played from the menu: which one it is.
+INTENTION_WHICH = {
+    "infusion": "Here is your intention for infusion {number}, in your own voice.",
+    "series": "Here is your intention for your series of infusions, in your own voice.",
+    "going-forward": "Here is your intention going forward, in your own voice.",
+}
 INTENTION_KEPT = "All right. Your intention stays as it was: {old}."
-INTENTION_READBACK = "Thank you. I heard: {text}. It is saved, and you can hear it again any time."
+
+#: What voiceguide keeps in the person's own words is read back before it is kept.
+READ_BACK = "I heard: {text}. Is that right?"
+SAY_AGAIN = "Would you like to say it again?"
+KEPT_UNSURE = (
+    "All right. I have kept your recording just as you said it, and marked the words as not "
+    "yet checked. You can correct them later."
+)
 
 #: Primes the transcriber for the kind of answer expected (it is never spoken).
 MOOD_HINT = "From zero to ten: six. Seven. About a five. 8."

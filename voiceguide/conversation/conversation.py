@@ -17,6 +17,7 @@ from voiceguide.audio.clip import Audio
 from voiceguide.audio.sounds import listening_cue
 from voiceguide.conversation import content
 from voiceguide.conversation.answers import (
+    declines,
     hesitation_only,
     parse_mood,
     says_yes,
@@ -93,6 +94,12 @@ class Conversation:
         if words:
             self.show(words)
         return False
+
+    def play_own(self, audio: Audio, *, words: str | None = None) -> bool:
+        """Play a person's own recording at the loudness of the voice around it."""
+        from voiceguide.audio.loudness import own_voice
+
+        return self.play(own_voice(audio), words=words)
 
     def no_speaker(self, exc: NoDeviceError) -> None:
         """From now on, show instead of playing (said once)."""
@@ -324,6 +331,18 @@ class Conversation:
                 return default
             return line in ("y", "yes") or says_yes(line)
         return says_yes(capture.text)
+
+    def read_back(self, text: str) -> bool | None:
+        """Say back what was heard and ask whether it is right: True (yes), False (no), None
+        (no clear answer: the words are then kept, marked as not checked)."""
+        capture = self.reply(
+            content.READ_BACK.format(text=text.strip().rstrip(".")),
+            label="confirm",
+            hint=content.YES_NO_HINT,
+        )
+        if says_yes(capture.text):
+            return True
+        return False if declines(capture.text) else None
 
     def ask_mood(self, question: str, *, meta: Meta) -> int | None:
         """Ask for a mood from 0 to 10; ask once more when unclear; None when still unclear."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from voiceguide.conversation import content
+from voiceguide.conversation.listening import Capture
 from voiceguide.errors import NothingHeard, UsageError
 from voiceguide.flows import Parts
 from voiceguide.journal.entry import Entry
@@ -12,7 +14,7 @@ from voiceguide.journal.journal import INTENTION_SCOPES
 
 
 def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
-    """Explain, listen, read back and save the intention of `scope`."""
+    """Explain, listen, read back (and let it be said again) and save the intention of `scope`."""
     if scope not in INTENTION_SCOPES:
         raise UsageError(f"There is no kind of intention called {scope!r}.")
     talk, journal = parts.talk, parts.journal
@@ -22,16 +24,20 @@ def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
         number = journal.current_infusion()
         meta = {"kind": "intention", "scope": scope, "infusion": number}
         meta["session"] = uuid.uuid4().hex
-        while True:
-            capture = talk.ask(question, label=f"intention-{scope}", meta=meta, said=said)
-            command, capture = talk.command(capture)
-            if command != "more" or capture.heard:
-                break
-            # "Tell me more": the full explanation, then the question again.
-            journal.discard(capture)
-            talk.explain_again(parts.script(content.INTENTION_SCRIPTS[scope]))
-            said = False
-        capture = capture.settled()
+
+        def hear() -> Capture:
+            nonlocal said
+            while True:
+                capture = talk.ask(question, label=f"intention-{scope}", meta=meta, said=said)
+                said = False
+                command, capture = talk.command(capture)
+                if command != "more" or capture.heard:
+                    return capture
+                # "Tell me more": the full explanation, then the question again.
+                journal.discard(capture)
+                talk.explain_again(parts.script(content.INTENTION_SCRIPTS[scope]))
+
+        capture, confirmed = heard_and_confirmed(parts, hear)
         if not capture.heard:
             journal.store.mark_unheard(capture.path)
             raise NothingHeard(
@@ -40,9 +46,8 @@ def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
             )
         # A new intention replaces the one of its scope (for an infusion: that infusion's).
         existing = journal.intention(scope, number if scope == "infusion" else None)
-        replacing = existing is not None and bool(existing.text and capture.text)
-        if existing is not None and replacing:
-            question = content.INTENTION_REPLACE.format(new=capture.text, old=existing.text)
+        if existing is not None and existing.text and capture.text:
+            question = content.INTENTION_REPLACE.format(old=existing.text)
             if not talk.confirm(question, default=True):
                 journal.discard(capture)
                 talk.say(content.INTENTION_KEPT.format(old=existing.text))
@@ -51,15 +56,30 @@ def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
             "intention",
             [(content.INTENTION_HEADINGS[scope], capture)],
             infusion=number,
-            extra=(("scope", scope),),
+            extra=(("scope", scope), ("confirmed", confirmed)),
         )
-    if entry.text:
-        talk.say(
-            content.INTENTION_SAVED
-            if replacing
-            else content.INTENTION_READBACK.format(text=entry.text)
-        )
+    if entry.text and confirmed:
+        talk.say(content.INTENTION_SAVED)
     return entry
+
+
+def heard_and_confirmed(parts: Parts, hear: Callable[[], Capture]) -> tuple[Capture, bool]:
+    """Listen (`hear`), read back what was heard and ask whether it is right; on "no", offer
+    to say it again (up to three times in all). The capture kept, and whether its words were
+    confirmed (words never confirmed are kept, marked as not yet checked)."""
+    talk = parts.talk
+    for attempt in range(3):
+        capture = hear().settled()
+        if not capture.heard or not capture.text:
+            return capture, False
+        right = talk.read_back(capture.text)
+        if right:
+            return capture, True
+        if right is None or attempt == 2 or not talk.confirm(content.SAY_AGAIN):
+            break
+        parts.journal.discard(capture)
+    talk.say(content.KEPT_UNSURE)
+    return capture, False
 
 
 def play_intention(parts: Parts, *, scope: str = "infusion", tts: bool = False) -> Entry:
@@ -67,8 +87,38 @@ def play_intention(parts: Parts, *, scope: str = "infusion", tts: bool = False) 
     speaker, its words are shown."""
     entry = parts.journal.current_intention(scope=scope)
     assert entry is not None
-    if tts or not entry.audio:
+    if tts:
         parts.talk.say(entry.text or "Your intention has no words yet.")
+        return entry
+    return _play(parts, entry)
+
+
+def play_current(parts: Parts, *, scope: str | None = None) -> Entry:
+    """The intention that matters now, said which it is, in the person's own voice: the one
+    set most recently of those that apply (after an infusion, the one going forward), or the
+    one of `scope`."""
+    journal = parts.journal
+    if scope is None:
+        found = [
+            entry
+            for kind in ("going-forward", "infusion")
+            if (entry := journal.current_intention(scope=kind, required=False)) is not None
+        ]
+        if not found:
+            journal.current_intention(scope="infusion")  # says that there is none yet
+        entry = max(found, key=lambda e: e.date)
     else:
-        parts.talk.play(parts.journal.audio(entry, entry.audio[0]), words=entry.text)
+        entry = journal.current_intention(scope=scope)
+        assert entry is not None
+    kind = str(entry.get("scope") or "infusion")
+    which = content.INTENTION_WHICH.get(kind, content.INTENTION_WHICH["infusion"])
+    parts.talk.say(which.format(number=entry.infusion or journal.current_infusion()))
+    return _play(parts, entry)
+
+
+def _play(parts: Parts, entry: Entry) -> Entry:
+    if entry.audio:
+        parts.talk.play_own(parts.journal.audio(entry, entry.audio[0]), words=entry.text)
+    else:
+        parts.talk.say(entry.text or "Your intention has no words yet.")
     return entry

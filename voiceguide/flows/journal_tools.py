@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from voiceguide.audio.clip import Audio
+from voiceguide.audio.loudness import own_voice
 from voiceguide.conversation import content
 from voiceguide.errors import NothingHeard, NotYet, UsageError, VoiceguideError, from_os_error
 from voiceguide.flows import Parts
@@ -27,7 +28,8 @@ def play_entries(parts: Parts, entries: list[Entry]) -> None:
         for answer in entry.answers:
             if answer.audio:
                 try:
-                    clips.append((answer.question, parts.journal.audio(entry, answer.audio)))
+                    own = own_voice(parts.journal.audio(entry, answer.audio))
+                    clips.append((answer.question, own))
                 except (VoiceguideError, OSError):
                     parts.inform(f"The recording {answer.audio} cannot be played; skipped.")
     if not clips:
@@ -70,7 +72,7 @@ def play_moment(parts: Parts, entry: Entry, words: str) -> None:
     index, moment = found
     name = entry.answers[index].audio
     assert name is not None  # a moment is only ever found in an answer with its recording
-    audio = parts.journal.audio(entry, name)
+    audio = own_voice(parts.journal.audio(entry, name))  # levelled as a whole, then the moment
     start = max(0.0, moment.start - moments.LEAD)
     parts.show(f"{moments.clock(moment.start)}  {moment.text}")
     parts.talk.play(audio.slice(start, min(audio.duration, moment.end + 0.3)), words=moment.text)
@@ -214,7 +216,7 @@ def recap(parts: Parts) -> None:
         audio = journal.intention_audio("going-forward")
         if audio is not None:
             parts.show(f"  {going.text}")
-            talk.play(audio)
+            talk.play_own(audio)
         else:
             talk.say(going.text)
     if last is not None:
@@ -308,7 +310,7 @@ def _clip(parts: Parts) -> Callable[[KeySentence], bytes | None]:
         if not name:
             return None
         try:
-            audio = parts.journal.audio(key.entry, name).mono()
+            audio = own_voice(parts.journal.audio(key.entry, name))
         except (VoiceguideError, OSError):
             return None
         start = max(0.0, key.moment.start - moments.LEAD)

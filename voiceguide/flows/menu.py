@@ -24,7 +24,7 @@ def moment(parts: Parts) -> tuple[str, int | None]:
 def actions(parts: Parts) -> dict[str, Callable[[], object]]:
     """What each choice on the menu runs, by its key."""
     from voiceguide.flows import journal_tools, sessions
-    from voiceguide.flows.intention import play_intention, set_intention
+    from voiceguide.flows.intention import play_current, set_intention
     from voiceguide.flows.meditation import meditate
 
     return {
@@ -32,11 +32,11 @@ def actions(parts: Parts) -> dict[str, Callable[[], object]]:
         "meditate": lambda: meditate(parts),
         "intention": lambda: set_intention(parts, scope="infusion"),
         "practice": lambda: meditate(parts, script="return-to-intention"),
-        "play": lambda: play_intention(parts, scope="infusion"),
+        "play": lambda: play_current(parts),
         "reflect": lambda: sessions.run_session(parts, "reflect"),
         "going-forward": lambda: set_intention(parts, scope="going-forward"),
         "integrate": lambda: sessions.integrate(parts),
-        "hear-going-forward": lambda: play_intention(parts, scope="going-forward"),
+        "hear-going-forward": lambda: play_current(parts, scope="going-forward"),
         "recap": lambda: journal_tools.recap(parts),
         "note": lambda: sessions.run_session(parts, "note"),
     }

@@ -52,6 +52,10 @@ def offer(parts: Parts, step: Offer) -> Entry | None:
     return None
 
 
+#: The kinds of entry whose words are read back to the person before they are kept.
+READ_BACK = ("therapist",)
+
+
 class _Stop(Exception):
     """The person said stop (keep what was said) or cancel (keep nothing)."""
 
@@ -78,6 +82,7 @@ class LiveSession:
         self.session = uuid.uuid4().hex
         self.answers: list[tuple[str, Capture]] = []
         self.mood: int | None = None
+        self.confirmed: bool | None = None  # for kinds read back: whether the words were right
         self.last: Capture | None = None
         self.entry: Entry | None = None
         self.lock = contextlib.ExitStack()
@@ -141,6 +146,17 @@ class LiveSession:
         talk = self.talk
         self.last = talk.ask(step.question, label=self.kind, meta=self._meta(index))
         command, self.last = talk.command(self.last)
+        if self.kind in READ_BACK and self.last.heard and command in (None, "next", "stop"):
+            # A note for the therapist is read back before it is kept; "no" lets the person
+            # say it again, or keep it marked as not yet checked.
+            self.last = self.last.settled()
+            right = talk.read_back(self.last.text) if self.last.text else None
+            if right is False and talk.confirm(content.SAY_AGAIN):
+                self.journal.discard(self.last)
+                return index
+            if not right:
+                talk.say(content.KEPT_UNSURE)
+            self.confirmed = bool(right)
         if command is None or self.last.heard:
             self.answers.append((step.question, self.last))  # words before a command count
         else:
@@ -203,4 +219,6 @@ class LiveSession:
             extra.append(("mood", self.mood))
         if partial:
             extra.append(("partial", True))
+        if self.confirmed is not None:
+            extra.append(("confirmed", self.confirmed))
         return self.journal.file(self.kind, self.answers, infusion=self.number, extra=tuple(extra))
