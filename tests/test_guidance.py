@@ -70,3 +70,61 @@ def test_whenever_substances_come_up_prescribed_medication_is_mentioned() -> Non
     for name, words in _spoken().items():
         if re.search(r"\b(alcohol|cannabis|stimulants|depressants)\b", words):
             assert "physician" in words and "medication" in words, name
+
+
+# -- say, don't read out -------------------------------------------------------------------------
+#: Lines of content.py that are printed, never spoken (they may name a command or a path).
+PRINTED = {
+    "REMINDER_NOTICE",
+    "REMINDER_SET",
+    "REMINDER_NONE",
+    "REMINDER_OFF",
+    "SAVED_NO_SPEAKER",
+    "SHORTER_INSTEAD",
+    "MENU_HINT",
+    "MOOD_HINT",
+    "YES_NO_HINT",
+}
+_COMMANDS = (
+    "meditate intention during reflect prepare integrate infusion scripts transcribe journal "
+    "recap note themes brief recover encrypt decrypt voices config remind devices doctor"
+).split()
+_READ_OUT = re.compile(
+    rf"voiceguide ({'|'.join(_COMMANDS)})\b|--[a-z]|/|\.(pdf|html|md|flac)\b|\b1 minutes\b"
+)
+
+
+def _spoken_constants() -> list[tuple[str, str]]:
+    from voiceguide.conversation import content
+
+    found: list[tuple[str, str]] = []
+    for name, value in vars(content).items():
+        if name.startswith("_") or name in PRINTED:
+            continue
+        values = value.values() if isinstance(value, dict) else [value]
+        found += [(name, v) for v in values if isinstance(v, str)]
+    return found
+
+
+def test_no_spoken_line_reads_out_a_path_or_a_command_line(tmp_path: Path) -> None:
+    """Paths and command lines are shown, never said ("slash TMP slash x slash brief dot
+    PDF"): every line of every built-in script, and every line said between them."""
+    from voiceguide.guidance.library import Library
+
+    library = Library(tmp_path)
+    spoken = [
+        (f"{name}.txt", text)
+        for name in library.names()
+        for _, text in library.load(name, builtin=True).spoken()
+    ]
+    spoken += _spoken_constants()
+    assert len(spoken) > 100
+    read_out = [(where, text) for where, text in spoken if _READ_OUT.search(text)]
+    assert read_out == []
+
+
+def test_a_minute_is_one_minute() -> None:
+    from voiceguide.conversation.content import a_number, minutes_phrase
+
+    assert minutes_phrase(1) == "1 minute" and minutes_phrase(2.5) == "2.5 minutes"
+    assert a_number(8) == "An eight" and a_number(6) == "A six"

@@ -78,7 +78,7 @@ def test_prepare_files_a_preparation_entry_with_mood_then_sets_the_intention(
     assert intention is not None and intention.text == "Being at peace."
     assert not turns.sources
     assert any("Being at peace" in line for line in synth.spoken)
-    assert any("Stay away from alcohol and cannabis" in line for line in shown)  # and shown
+    assert any("stay away from alcohol and cannabis" in line for line in shown)  # and shown
 
 
 def test_reflect_offers_patience_when_little_came_up_and_leaves_an_unclear_mood_empty(

@@ -47,21 +47,16 @@ MOOD_HINT = "From zero to ten: six. Seven. About a five. 8."
 YES_NO_HINT = "Would you like to? Yes, please. No, thank you."
 
 MOOD_AGAIN = "I did not catch a number. From zero to ten, which number fits best right now?"
-MOOD_HEARD = "Thank you. {mood} out of ten."
+MOOD_HEARD = "{a_mood}. Thank you."
 MOOD_SKIPPED = "That is all right; we will leave it for today."
 
 OFFER_LATER = {
     "therapist": (
-        "All right. Whenever something comes up that you want to bring to your therapist, say "
-        "it to voiceguide note, and it will be kept for your next session."
+        "All right. Whenever something comes up that you want to bring to your therapist, just "
+        "tell me, and I will keep it for your next session."
     ),
-    "intention": (
-        "All right. Whenever you are ready, you can set it with: voiceguide intention set."
-    ),
-    "going-forward": (
-        "All right. Whenever you are ready, you can set it with: voiceguide intention set, "
-        "going forward."
-    ),
+    "intention": "All right. Whenever you are ready, we can set it together; just ask.",
+    "going-forward": "All right. Whenever you are ready, we can set it together; just ask.",
 }
 
 INFUSION_NEXT = "Infusion {number} begins. From now on, your entries are filed under it."
@@ -77,7 +72,7 @@ BRIEF_AUDIO_ASK = (
     "Would you like short clips of your own voice in it, one beside each of your sentences, "
     "so your therapist can hear how you said them? Say yes, or no."
 )
-BRIEF_WRITTEN = "Your brief is ready: {path}."
+BRIEF_WRITTEN = "Your brief is ready. I saved it as {name}, in your {folder} folder."
 RECAP_THEMES = "Across your journal, some words keep coming back: {themes}."
 RECAP_CLOSING = "Take a moment with these words. They are yours to bring with you."
 
@@ -191,6 +186,15 @@ SHORT_PRACTICE = "breathing-space"
 SHORTER_INSTEAD = "The shortest {title} is {least}; here is a {length} breathing space instead."
 
 
+_NUMBER_WORDS = "zero one two three four five six seven eight nine ten".split()
+
+
+def a_number(n: int) -> str:
+    """6 -> "A six", 8 -> "An eight": a mood said back in words."""
+    word = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+    return ("An " if word[0] in "aeiou" else "A ") + word
+
+
 def minutes_phrase(minutes: float) -> str:
     """1 -> "1 minute", 2.5 -> "2.5 minutes"."""
     return "1 minute" if minutes == 1 else f"{minutes:g} minutes"
@@ -220,5 +224,6 @@ REMINDER_OFFER = (
 )
 REMINDER_OFFER_TIME = (20, 0)
 REMINDER_SET_SPOKEN = (
-    "All right. I will remind you every evening at eight. To change it, use voiceguide remind."
+    "All right. I will remind you every evening at eight. You can change the time, or turn the "
+    "reminder off, whenever you like."
 )

@@ -351,7 +351,7 @@ class Conversation:
             capture = self.reply(asked, label="mood", hint=content.MOOD_HINT, meta=meta, wait=20.0)
             mood = parse_mood(capture.text)
             if mood is not None:
-                self.say(content.MOOD_HEARD.format(mood=mood))
+                self.say(content.MOOD_HEARD.format(a_mood=content.a_number(mood)))
                 return mood
         self.say(content.MOOD_SKIPPED)
         return None

@@ -233,6 +233,12 @@ def recap(parts: Parts) -> None:
     talk.say(content.RECAP_CLOSING)
 
 
+def _folder_name(path: Path) -> str:
+    """How a folder is said: "Documents", "home", or its own name (never a path)."""
+    folder = path.resolve().parent
+    return "home" if folder == Path.home() else folder.name or "top"
+
+
 def transcribe_file(parts: Parts, path: Path) -> str:
     """The transcript of an audio file."""
     from voiceguide.hearing.phrases import transcribe_recording
@@ -294,7 +300,8 @@ def brief(
         atomic_write_bytes(out, data)
     except OSError as exc:
         raise from_os_error(exc, out) from exc
-    parts.talk.say(content.BRIEF_WRITTEN.format(path=out))
+    parts.show(f"Saved to {out}")
+    parts.talk.say(content.BRIEF_WRITTEN.format(name=out.name, folder=_folder_name(out)))
     return out
 
 

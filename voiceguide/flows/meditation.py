@@ -70,13 +70,14 @@ def meditate(
             cancel=cancel,
         )  # fmt: skip
 
-    title = f"voiceguide: {session.title}, {minutes:g} minutes"
+    title = f"voiceguide: {session.title}, {content.minutes_phrase(minutes)}"
     if out is not None:
         at_volume(render().audio, session.volume).save(out, title=title)
         parts.inform(f"Saved the {minutes:g}-minute session to {out}.")
         return out
     parts.inform(
-        f"Playing {session.title.lower()}, {minutes:g} minutes. Space pauses, q stops (Ctrl-C too)."
+        f"Playing {session.title.lower()}, {content.minutes_phrase(minutes)}. "
+        "Space pauses, q stops (Ctrl-C too)."
     )
     try:
         finished = _play_session(parts, session, render, minutes=minutes)
@@ -204,7 +205,7 @@ def during(parts: Parts, *, minutes: float | None = None) -> None:
     voice = parts.engines.session_voice(meditation=True)
     one = render_natural(session.steps, voice, parts.context())
     one = at_volume(Audio.concat([Audio.silence(session.lead_in, one.rate), one]), session.volume)
-    how_long = f"for {minutes:g} minutes" if minutes else "until you press Ctrl-C"
+    how_long = f"for {content.minutes_phrase(minutes)}" if minutes else "until you press Ctrl-C"
     parts.inform(f"Playing quietly {how_long}.")
     words = " ".join(text for _, text in session.spoken())
     try:
