@@ -172,6 +172,14 @@ def _play_session(
         rendered: Rendered = result["rendered"]
         audio = at_volume(rendered.audio, session.volume)
         start = min(played["frames"], audio.frames)
+        # Held up past the first line by a slow start (the voice loaded, every line said for
+        # the first time, on a busy machine): the first line comes now, never cut into, and
+        # the pauses after it give back the time.
+        first_line = next((at for at, _ in rendered.marks[1:]), None)
+        if first_line is not None and start > first_line * audio.rate:
+            late = start / audio.rate - first_line
+            audio = rendered.with_shorter_pauses(audio, late, after=first_line)
+            start = int(first_line * audio.rate)
         step = audio.rate // 2
         for at in range(start, audio.frames, step):
             yield Audio(audio.samples[at : at + step], audio.rate)

@@ -113,6 +113,46 @@ class Rendered:
     lines: tuple[str, ...]
     #: (seconds, what starts there): for showing the step being played.
     marks: tuple[tuple[float, str], ...] = ()
+    #: Where each sound (a line, the bell, a breath) begins and ends, in frames.
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def with_shorter_pauses(self, audio: Audio, seconds: float, *, after: float) -> Audio:
+        """`audio` (this session, perhaps at another volume) with `seconds` of quiet taken out
+        of the pauses that come after `after` seconds, each shortened in proportion to its
+        length and by at most half: the session keeps its length when its start was held up.
+        What is taken out is the middle of a pause, joined with a short crossfade (an ambient
+        bed goes on without a click); speech is never touched."""
+        rate = audio.rate
+        start = int(after * rate)
+        gaps = [
+            (a, b)
+            for (_, a), (b, _) in zip(self.spans, self.spans[1:], strict=False)
+            if a >= start and b > a
+        ]
+        if self.spans:
+            gaps.append((self.spans[-1][1], audio.frames))
+        room = sum((b - a) // 2 for a, b in gaps)
+        want = min(int(seconds * rate), room)
+        if want <= 0 or room <= 0:
+            return audio
+        fade = int(0.02 * rate)
+        samples = audio.samples
+        pieces: list[np.ndarray] = []
+        at = 0
+        for a, b in gaps:
+            cut = ((b - a) // 2) * want // room
+            if cut <= 2 * fade:
+                continue
+            middle = (a + b) // 2
+            lo, hi = middle - cut // 2, middle - cut // 2 + cut
+            head = samples[at:lo].copy()
+            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
+            blend = head[-fade:] * (1 - ramp) + samples[hi - fade : hi] * ramp
+            head[-fade:] = blend
+            pieces.append(head)
+            at = hi
+        pieces.append(samples[at:])
+        return Audio(np.concatenate(pieces), rate)
 
     def step_at(self, seconds: float) -> str:
         current = ""
@@ -326,6 +366,7 @@ def render_session(
         speech_seconds=sum(sound(i)[1] for i in chosen),
         lines=lines,
         marks=tuple(marks),
+        spans=tuple(spans),
     )
 
 
