@@ -202,3 +202,28 @@ def test_the_voice_stays_intelligible_over_every_bed(
     rendered = render_session(script, piper_voice, minutes=1, ambient=ambient)
     heard = WhisperTranscriber.bundled().transcribe(rendered.audio.for_speech(16000))
     assert wer(text, heard) <= 0.10, heard
+
+
+@pytest.mark.slow
+def test_a_meditation_is_read_at_a_meditation_teachers_pace(tmp_path: Path) -> None:
+    """The lines of the 2-minute grounding meditation are read at a median of 110 to 130 words
+    a minute (each line's words over the length of its sound, its breaths between phrases
+    included), as meditation teachers read, and the session still lasts exactly two minutes."""
+    import statistics
+
+    from voiceguide.engines import default_synthesizer
+    from voiceguide.guidance.render import render_session
+    from voiceguide.guidance.script import Say
+    from voiceguide.settings import load_settings
+
+    voice = default_synthesizer(load_settings(home=tmp_path), meditation=True)
+    session = Library(tmp_path).load("grounding", builtin=True)
+    lines = [s.text for s in session.steps if isinstance(s, Say) and s.level <= 1]
+
+    def seconds(audio: Audio) -> float:
+        loud = np.flatnonzero(np.abs(audio.samples[:, 0]) > 0.01)
+        return float(loud[-1] - loud[0]) / audio.rate
+
+    pace = [len(line.split()) / seconds(voice.synthesize(line)) * 60 for line in lines]
+    assert 110 <= statistics.median(pace) <= 130, sorted(round(p) for p in pace)
+    assert render_session(session, voice, minutes=2).audio.duration == pytest.approx(120, abs=0.01)

@@ -54,13 +54,31 @@ def voice_name(settings: Settings) -> str:
     return "piper" if piper.is_installed() else "system"
 
 
-def default_synthesizer(settings: Settings, *, rate: int | None = None) -> Synthesizer:
-    """The natural voice (piper) or the system voice (pyttsx3 driving espeak-ng)."""
-    rate = rate or settings.speech_rate
+#: A meditation's breath within and between sentences, in seconds (the natural voice): with its
+#: slower pace (meditation_rate), the lines of the 2-minute grounding are read at a median of
+#: 120 words a minute, a meditation teacher's pace (189 before: the speaking pace with one
+#: breath a sentence); tests/test_sound.py measures it.
+MEDITATION_PHRASE_PAUSE = 0.5
+MEDITATION_SENTENCE_PAUSE = 0.6
+
+
+def default_synthesizer(
+    settings: Settings, *, rate: int | None = None, meditation: bool = False
+) -> Synthesizer:
+    """The natural voice (piper) or the system voice (pyttsx3 driving espeak-ng); for a
+    meditation, slower and with room to breathe between phrases."""
+    rate = rate or (settings.meditation_rate if meditation else settings.speech_rate)
     volume = settings.volume / 100
     if voice_name(settings) == "piper":
         from voiceguide.engines.piper import PiperSynthesizer
 
+        if meditation:
+            return PiperSynthesizer(
+                rate=rate,
+                volume=volume,
+                phrase_pause=MEDITATION_PHRASE_PAUSE,
+                sentence_pause=MEDITATION_SENTENCE_PAUSE,
+            )
         return PiperSynthesizer(rate=rate, volume=volume)
     from voiceguide.engines.system_voice import SystemVoice
 
@@ -150,7 +168,7 @@ class Engines:
             from voiceguide.engines.voicecache import CachedSynthesizer
 
             inner = (
-                default_synthesizer(self.settings, rate=self.settings.meditation_rate)
+                default_synthesizer(self.settings, meditation=True)
                 if meditation and not self._given_voice
                 else self.synthesizer
             )

@@ -7,6 +7,7 @@ checked against a pinned SHA-256 before it is loaded. Everything runs on the CPU
 from __future__ import annotations
 
 import importlib.util
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,26 @@ VOICE_SHA256 = {
 }
 #: The voice's own pace, in words a minute, at length_scale 1.
 NATURAL_RATE = 165
+#: Where a sentence divides into phrases: after a comma, a semicolon, a colon or a dash ...
+_PHRASE_END = re.compile(r"(?<=[,;:\u2014])\s+")
+#: ... and, in a long phrase, before a clause of its own ("... settle | where it feels
+#: supported", "... your hands | as they rest").
+_CLAUSE_WORDS = frozenset("and as where while until then because whenever without".split())
+
+
+def phrases(text: str) -> list[str]:
+    """A sentence in the phrases a meditation teacher would breathe between."""
+    out: list[str] = []
+    for part in _PHRASE_END.split(text.strip()):
+        words = part.split()
+        start = 0
+        for i in range(3, len(words) - 2):
+            if words[i].lower() in _CLAUSE_WORDS and i - start >= 3 and len(words) >= 8:
+                out.append(" ".join(words[start:i]))
+                start = i
+        out.append(" ".join(words[start:]))
+    return [p for p in out if p]
+
 
 _VOICES: dict[Path, Any] = {}
 _LOCK = threading.Lock()
@@ -92,16 +113,30 @@ class PiperSynthesizer:
     sample_rate = 22050  # the voice's own rate (en_US-joe-medium)
 
     def __init__(
-        self, *, rate: int = NATURAL_RATE, volume: float = 1.0, folder: Path | None = None
+        self,
+        *,
+        rate: int = NATURAL_RATE,
+        volume: float = 1.0,
+        folder: Path | None = None,
+        phrase_pause: float = 0.0,
+        sentence_pause: float = 0.25,
     ) -> None:
         self.rate = rate
         self.volume = volume
         self.folder = folder
+        #: Quiet between the phrases of a sentence (at its commas), in seconds: 0 says each
+        #: sentence in one breath, as in conversation; a meditation leaves room in it.
+        self.phrase_pause = phrase_pause
+        #: Quiet between sentences, in seconds.
+        self.sentence_pause = sentence_pause
         self.voice = VOICE_NAME
 
     @property
     def cache_key(self) -> str:
-        return f"piper {self.voice} {self.rate} {self.volume}"
+        pauses = f" {self.phrase_pause:g} {self.sentence_pause:g}"
+        return f"piper {self.voice} {self.rate} {self.volume}" + (
+            pauses if (self.phrase_pause, self.sentence_pause) != (0.0, 0.25) else ""
+        )
 
     def _voice(self) -> Any:
         return _load(self.folder or bundled_voice_dir())
@@ -115,10 +150,13 @@ class PiperSynthesizer:
         rate = int(voice.config.sample_rate)
         parts: list[np.ndarray] = []
         try:
-            for chunk in voice.synthesize(text, config):
-                parts.append(chunk.audio_float_array.astype(np.float32))
-                rate = chunk.sample_rate
-                parts.append(np.zeros(int(rate * 0.25), np.float32))  # a breath between sentences
+            for phrase in phrases(text) if self.phrase_pause > 0 else [text]:
+                for chunk in voice.synthesize(phrase, config):
+                    parts.append(chunk.audio_float_array.astype(np.float32))
+                    rate = chunk.sample_rate
+                    parts.append(np.zeros(int(rate * self.sentence_pause), np.float32))
+                if parts and phrase[-1:] not in ".!?":  # a comma: a shorter breath
+                    parts[-1] = np.zeros(int(rate * self.phrase_pause), np.float32)
         except Exception as exc:
             raise EngineError(f"The natural voice failed to speak a line ({exc}).") from exc
         if not parts:
