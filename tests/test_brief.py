@@ -145,7 +145,9 @@ def test_a_brief_as_pdf_holds_everything_asked_for_in_two_pages(
     assert "I want to remember being held by my father." in text
     assert "the sea: in 2 entries" in text and "my father: in 2 entries" in text
     assert "dreams come back at night" in text
-    assert "--at" in text  # each key sentence says how to hear it in their own voice
+    # For a therapist reading it in a minute: no command lines; words never confirmed marked.
+    assert "--at" not in text and "journal play" not in text
+    assert "as transcribed, not checked" in text
     assert sum(len(page.images) for page in reader.pages) == 1  # the mood chart
 
 
@@ -254,3 +256,120 @@ def test_a_busy_month_still_fits_on_two_pages(tmp_path: Path) -> None:
     text = " ".join(page.extract_text() for page in reader.pages)
     assert text.count("why do the dreams come back") == 10  # every question is kept
     assert "the sea" in text and "meet my fear with kindness" in text
+
+
+# -- every reflection, in two pages; content, hopes, check-ins and moods --------------------------
+def _entry(day: int, kind: str, *answers: str, mood: int | None = None, **extra: object) -> Entry:
+    fields = [("mood", mood)] if mood is not None else []
+    return Entry(
+        date=dt.datetime(2026, 11, day, 19, tzinfo=dt.UTC),
+        kind=kind,
+        answers=tuple(Answer(question=f"Question {i}?", text=t) for i, t in enumerate(answers)),
+        infusion=1,
+        id=f"2026-11-{day:02d}-190000-{kind}",
+        extra=(*fields, *extra.items()),
+    )
+
+
+def _pdf_text(entries: list[Entry], tmp_path: Path) -> tuple[str, int]:
+    from pypdf import PdfReader
+
+    from voiceguide.journal import brief as briefs
+    from voiceguide.journal.brief_pdf import fitted, to_pdf
+
+    newest = sorted(entries, key=lambda e: e.date, reverse=True)
+    made = fitted(
+        briefs.gather(
+            newest, newest, themes(newest), first=dt.date(2026, 11, 1), last=dt.date(2026, 11, 30)
+        )
+    )
+    out = tmp_path / "b.pdf"
+    out.write_bytes(to_pdf(made))
+    reader = PdfReader(out)
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    return text, len(reader.pages)
+
+
+def test_a_reflection_of_short_sentences_reaches_the_brief(tmp_path: Path) -> None:
+    """Right after an infusion people speak in a few words at a time: such a reflection still
+    has its most telling line in the brief."""
+    entries = [
+        _entry(3, "reflection", "I saw the sea, and it was calm and wide and very blue."),
+        _entry(
+            5,
+            "reflection",
+            "Ever tried. Ever failed. No matter. Try again. Fail again. Fail better.",
+        ),  # fmt: skip
+        _entry(8, "reflection", "My grandmother was there, in her kitchen, smiling at me."),
+    ]
+    text, pages = _pdf_text(entries, tmp_path)
+    assert pages == 1
+    assert "calm and wide" in text and "grandmother" in text
+    assert re.search(r"Ever (tried|failed)|Fail (again|better)|Try again", text), text
+
+
+def test_every_reflection_of_a_long_month_fits_on_two_pages(tmp_path: Path) -> None:
+    """Twenty reflections, several of them spoken notes of about 480 words: every one is in
+    the brief, with at least one sentence, and it is two pages at most."""
+    words = "I walked along the river and thought about my mother and the old house. " * 34
+    entries = [
+        _entry(day, "reflection", words if day % 3 == 0 else f"Day {day}: the light was warm.")
+        for day in range(1, 21)
+    ]
+    entries.append(_entry(21, "therapist", "Can we talk about my mother?"))
+    text, pages = _pdf_text(entries, tmp_path)
+    assert pages <= 2
+    assert "In my own words" in text and "Can we talk about my mother?" in text
+    for day in range(1, 21):
+        assert f"{day} November 2026, 19:00" in text, day
+
+
+def test_the_brief_quotes_what_has_content_and_holds_hopes_check_ins_and_moods(
+    tmp_path: Path,
+) -> None:
+    entries = [
+        _entry(
+            2, "preparation", "To be less afraid of the dark.", "Less pain in my back.", mood=4
+        ),  # fmt: skip
+        _entry(3, "intention", "To be gentle with myself.", scope="infusion", confirmed=True),
+        _entry(
+            3,
+            "reflection",
+            "It was okay. I mean, it was fine, you know. My grandmother was there, by the "
+            "stove. Usually I'm scared of everything. There was a lot of stuff.",
+            mood=7,
+        ),
+        _entry(4, "integration", "I walked by the river and felt calm.", mood=6),
+        _entry(5, "integration", "Not much.", mood=5),
+        _entry(6, "therapist", "Why do the dreams come back?", confirmed=False),
+    ]
+    text, _ = _pdf_text(entries, tmp_path)
+    # Quotes with content: a person, a feeling, what was new; not the filler around them.
+    assert "My grandmother was there" in text and "Usually I'm scared of everything" in text
+    assert "There was a lot of stuff" not in text
+    assert "Hopes and goals" in text and "less afraid of the dark" in text
+    assert "Daily check-ins" in text and "walked by the river" in text
+    assert re.search(r"preparing: 4 .*after: 7 .*check-in: 6 .*check-in: 5", text), text
+    # Words the person confirmed are not marked; those never confirmed are.
+    assert "To be gentle with myself. (as transcribed" not in text
+    assert "Why do the dreams come back? (as transcribed, not checked)" in text
+
+
+def test_themes_are_content_said_on_different_days_and_one_passage_is_one_theme() -> None:
+    passage = (
+        "In short, the period was so far like the present period, that some of its noisiest "
+        "authorities insisted on its being received in the superlative degree of comparison only."
+    )
+    entries = [
+        _text_entry(2, f"I hope to sleep. They are close. It went away especially fast. {passage}"),
+        _text_entry(4, f"I hope so. We are close now. It was away especially. {passage}"),
+        _text_entry(6, "I hope it lasts."),
+        # The same answer given twice on one day is said once.
+        _text_entry(8, "The lighthouse again."),
+        dataclasses.replace(_text_entry(8, "The lighthouse again."), id="2026-11-08-190001-x"),
+    ]
+    found = [t.phrase for t in themes(entries)]
+    assert not {"i hope", "are close", "away especially"} & set(found), found
+    assert "lighthouse" not in " ".join(found), found
+    passage_themes = [p for p in found if p in passage.lower()]
+    assert len(passage_themes) == 1, found

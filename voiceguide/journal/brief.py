@@ -1,9 +1,11 @@
 """The brief: one or two pages to bring to a session with the therapist.
 
 It holds only what the person said and chose: the infusions in the period, their intentions,
-their moods (the chart), up to three of their own sentences from each reflection (with when
-they were said), the themes that keep coming back and where, and their questions for the
-therapist. No scores, labels or advice. Markdown and HTML are made here; PDF in brief_pdf.py.
+their hopes and goals from preparing, their moods (the chart, and the numbers), the sentences
+that say the most from every reflection (with when they were said), a line from each daily
+check-in, the themes that keep coming back and where, and their questions for the therapist.
+Words the person never confirmed are marked as such. No scores, labels or advice. Markdown and
+HTML are made here; PDF in brief_pdf.py.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import dataclasses
 import datetime as dt
 import html
 import io
+import shlex
 from collections.abc import Callable, Sequence
 
 from voiceguide.journal.entry import Entry, first_reflections, latest_intention
@@ -20,8 +23,7 @@ from voiceguide.journal.moments import Moment, clock
 from voiceguide.journal.themes import Theme
 
 QUESTIONS = "questions for your therapist"
-#: At most this many reflections (the latest) and sentences from each: the brief stays short.
-REFLECTIONS = 6
+#: At most this many sentences from each reflection (fewer when two pages need it; never none).
 SENTENCES = 3
 THEMES = 6
 CHART = "Mood before and after each infusion"
@@ -29,6 +31,10 @@ INTENTION_LABELS = {
     "series": "For the series",
     "going-forward": "Going forward",
 }
+#: How the moods are named, by the kind of entry they were asked in.
+MOOD_KINDS = {"preparation": "preparing", "reflection": "after", "integration": "check-in"}
+#: Said of words the person never confirmed (a machine transcript they have not corrected).
+UNCHECKED = "as transcribed, not checked"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,9 +48,15 @@ class KeySentence:
 
     @property
     def play(self) -> str:
-        """The command that plays it in their own voice."""
-        words = " ".join(self.text.split()[:6]).replace('"', "")
-        return f'voiceguide journal play {self.entry.id} --at "{words}"'
+        """The command that plays it in their own voice (safe to paste into a shell)."""
+        words = " ".join(self.text.split()[:6])
+        return f"voiceguide journal play {shlex.quote(self.entry.id)} --at {shlex.quote(words)}"
+
+
+def checked(entry: Entry) -> bool:
+    """Whether the person confirmed the words (said yes when they were read back, or corrected
+    them in `journal edit`)."""
+    return entry.get("confirmed") is True or entry.get("machine_transcript") is not None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +71,15 @@ class Brief:
     reflections: tuple[tuple[Entry, tuple[KeySentence, ...]], ...]
     themes: tuple[Theme, ...]
     questions: tuple[Entry, ...]
+    #: Hopes and goals said while preparing: (question, answer).
+    hopes: tuple[tuple[str, str], ...] = ()
+    #: Each daily check-in: the entry and its most telling sentence (None: numbers only).
+    checkins: tuple[tuple[Entry, str | None], ...] = ()
+    #: The moods as numbers: (when, what it was asked in, mood).
+    moods: tuple[tuple[dt.datetime, str, int], ...] = ()
+    #: The longest a quoted sentence may be, in words (None: whole), and the text size.
+    words: int | None = None
+    size: float = 9.5
 
     def summary(self) -> str:
         """What it holds, in one sentence to say and show."""
@@ -66,8 +87,10 @@ class Brief:
         parts = [
             _count(len(self.infusions), "infusion"),
             _count(len(self.intentions), "intention"),
-            "your mood chart" if self.chart else "",
+            "your hopes and goals" if self.hopes else "",
+            "your moods" if self.moods else "",
             _count(sentences, "of your own sentence", "of your own sentences"),
+            _count(len(self.checkins), "check-in"),
             _count(len(self.themes), "theme"),
             _count(len(self.questions), "question for your therapist", QUESTIONS),
         ]  # fmt: skip
@@ -75,6 +98,13 @@ class Brief:
         listed = ", ".join(held[:-1]) + (" and " if len(held) > 1 else "") + held[-1]
         period = f"from {_day(self.first)} to {_day(self.last)}"
         return f"Your brief {period} will hold {listed}."
+
+    def quote(self, text: str) -> str:
+        """A sentence as the brief shows it (cut short, with an ellipsis, when space needs it)."""
+        words = text.split()
+        if self.words is None or len(words) <= self.words:
+            return text
+        return " ".join(words[: self.words]) + "\u2026"
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -97,7 +127,8 @@ def gather(
 ) -> Brief:
     """The brief of `period` (entries, newest first), with `everything` for the intentions."""
     from voiceguide.journal import moments
-    from voiceguide.journal.chart import mood_chart_png, moods
+    from voiceguide.journal.chart import mood_chart_png
+    from voiceguide.journal.entry import valid_mood
     from voiceguide.journal.recap import key_lines
 
     oldest_first = sorted(period, key=lambda e: e.date)
@@ -113,13 +144,14 @@ def gather(
         entry = latest_intention(everything, scope)
         if entry is not None:
             intentions.append((label, entry))
-    has_moods = any(
-        moods(oldest_first, kind) for kind in ("preparation", "reflection", "integration")
+    moods = tuple(
+        (e.date, MOOD_KINDS[e.kind], mood)
+        for e in oldest_first
+        if e.kind in MOOD_KINDS and (mood := valid_mood(e.get("mood"))) is not None
     )
-    chart = mood_chart_png(oldest_first, width=9, height=3.2) if has_moods else None
-    reflections = [e for e in oldest_first if e.kind == "reflection" and e.text]
+    chart = mood_chart_png(oldest_first, width=9, height=3.0) if moods else None
     chosen = []
-    for entry in reflections[-REFLECTIONS:]:
+    for entry in (e for e in oldest_first if e.kind == "reflection" and e.text):
         keys = []
         for text in key_lines(entry, limit=SENTENCES):
             found = moments.find(entry, text)
@@ -127,46 +159,90 @@ def gather(
             keys.append(KeySentence(entry, text, answer, moment))
         if keys:
             chosen.append((entry, tuple(keys)))
+    preparing = [e for e in oldest_first if e.kind == "preparation" and e.text]
+    hopes = tuple(
+        (a.question, a.text) for a in (preparing[-1].answers if preparing else ()) if a.text
+    )
+    checkins = tuple(
+        (e, next(iter(key_lines(e, limit=1)), None))
+        for e in oldest_first
+        if e.kind == "integration"
+    )
     questions = tuple(e for e in oldest_first if e.kind == "therapist" and e.text)
     return Brief(
         first, last, infusions, tuple(intentions), chart, tuple(chosen), tuple(themes[:THEMES]),
-        questions,
+        questions, hopes=hopes, checkins=checkins, moods=moods,
     )  # fmt: skip
+
+
+def mood_numbers(brief: Brief) -> str:
+    """The moods as numbers, in one line: "24 Nov, preparing: 4 · 25 Nov, after: 6 · ..."."""
+    return " \u00b7 ".join(f"{when:%d %b}, {what}: {mood}" for when, what, mood in brief.moods)
+
+
+def mark(entry: Entry) -> str:
+    """What follows words the person never confirmed."""
+    return "" if checked(entry) else f" ({UNCHECKED})"
 
 
 # -- Markdown ------------------------------------------------------------------------------------
 def to_markdown(brief: Brief) -> str:
-    """The brief as Markdown, the chart inside it (a data URI): one file."""
+    """The brief as Markdown, the chart inside it (a data URI): one file. The person's words
+    are escaped, so that nothing they said becomes markup."""
+    m = markdown_text
     out = [f"# For my therapist: {_day(brief.first)} to {_day(brief.last)}", ""]
     if brief.infusions:
         out += ["## Infusions", ""]
         out += [f"- Infusion {n}: {_day(day)}" for n, day in brief.infusions] + [""]
     if brief.intentions:
         out += ["## Intentions", ""]
-        out += [f"- {label}: {entry.text}" for label, entry in brief.intentions] + [""]
-    if brief.chart:
-        data = base64.b64encode(brief.chart).decode("ascii")
-        out += [
-            "## Mood",
-            "",
-            f"![{CHART}](data:image/png;base64,{data})",
-            "",
-        ]
+        out += [f"- {label}: {m(e.text)}{mark(e)}" for label, e in brief.intentions] + [""]
+    if brief.hopes:
+        out += ["## Hopes and goals", ""]
+        out += [f"- {m(q)} {m(brief.quote(a))}" for q, a in brief.hopes] + [""]
+    if brief.moods:
+        out += ["## Mood", "", f"From 0 to 10: {mood_numbers(brief)}", ""]
+        if brief.chart:
+            data = base64.b64encode(brief.chart).decode("ascii")
+            out += [f"![{CHART}](data:image/png;base64,{data})", ""]
     if brief.reflections:
-        out += ["## In my own words", ""]
+        out += ["## In my own words", "", f"*Reflections {UNCHECKED}.*", ""]
         for entry, keys in brief.reflections:
             out += [f"**{_when(entry)}**", ""]
-            for key in keys:
-                out += [f"> {key.text}", ">", f"> {_at(key)}`{key.play}`", ""]
+            out += [f"> {m(brief.quote(key.text))}" for key in keys] + [""]
+    if brief.checkins:
+        out += ["## Daily check-ins", ""]
+        out += [f"- {_checkin(brief, e, said, m)}" for e, said in brief.checkins] + [""]
     if brief.themes:
         out += ["## What keeps coming back", ""]
         for theme in brief.themes:
-            out.append(f"- **{theme.phrase}**: {_where(theme)}")
+            out.append(f"- **{m(theme.phrase)}**: {_where(theme)}")
         out.append("")
     if brief.questions:
         out += ["## Questions for my therapist", ""]
-        out += [f"- {q.text} ({_day(q.date.date())})" for q in brief.questions] + [""]
+        out += [f"- {m(q.text)}{mark(q)} ({_day(q.date.date())})" for q in brief.questions] + [""]
+    timed = [key for _, said in brief.reflections for key in said if key.moment is not None]
+    if timed:
+        out += ["---", "", "*For me: to hear these again in my own voice*", ""]
+        out += [f"- {_at(key)}`{key.play}`" for key in timed] + [""]
     return "\n".join(out)
+
+
+def markdown_text(text: str) -> str:
+    """The person's words, with every character that Markdown (or HTML inside it) would read
+    as markup escaped."""
+    escaped = "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)
+    return escaped.replace("&", "&amp;")
+
+
+def _checkin(brief: Brief, entry: Entry, said: str | None, style: Callable[[str], str]) -> str:
+    mood = entry.get("mood")
+    parts = [f"{entry.date:%a %d %b}"]
+    if isinstance(mood, int):
+        parts.append(f"mood {mood}")
+    if said:
+        parts.append(f"\u201c{style(brief.quote(said))}\u201d")
+    return ": ".join(parts[:1]) + (", " + ", ".join(parts[1:]) if parts[1:] else "")
 
 
 def _when(entry: Entry) -> str:
@@ -211,14 +287,24 @@ def to_html(brief: Brief, clip: Callable[[KeySentence], bytes | None] | None = N
         out.append("</ul>")
     if brief.intentions:
         out.append("<h2>Intentions</h2><ul>")
-        out += [f"<li>{e(label)}: {e(entry.text)}</li>" for label, entry in brief.intentions]
+        out += [
+            f"<li>{e(label)}: {e(entry.text)}{e(mark(entry))}</li>"
+            for label, entry in brief.intentions
+        ]
         out.append("</ul>")
-    if brief.chart:
-        data = base64.b64encode(brief.chart).decode("ascii")
+    if brief.hopes:
+        out.append("<h2>Hopes and goals</h2><ul>")
+        out += [f"<li>{e(q)} {e(brief.quote(a))}</li>" for q, a in brief.hopes]
+        out.append("</ul>")
+    if brief.moods:
         out.append("<h2>Mood</h2>")
-        out.append(f'<img alt="{CHART}" src="data:image/png;base64,{data}" />')
+        out.append(f"<p>From 0 to 10: {e(mood_numbers(brief))}</p>")
+        if brief.chart:
+            data = base64.b64encode(brief.chart).decode("ascii")
+            out.append(f'<img alt="{CHART}" src="data:image/png;base64,{data}" />')
     if brief.reflections:
         out.append("<h2>In my own words</h2>")
+        out.append(f'<p class="when">Reflections {UNCHECKED}.</p>')
         for entry, keys in brief.reflections:
             out.append(f'<p class="when">{e(_when(entry))}</p>')
             for key in keys:
@@ -228,14 +314,20 @@ def to_html(brief: Brief, clip: Callable[[KeySentence], bytes | None] | None = N
                     data = base64.b64encode(sound).decode("ascii")
                     source = f"data:audio/wav;base64,{data}"
                     player = f' <audio controls="controls" preload="none" src="{source}"></audio>'
-                out.append(f"<blockquote>{e(key.text)}{player}</blockquote>")
+                out.append(f"<blockquote>{e(brief.quote(key.text))}{player}</blockquote>")
+    if brief.checkins:
+        out.append("<h2>Daily check-ins</h2><ul>")
+        out += [f"<li>{_checkin(brief, c, said, e)}</li>" for c, said in brief.checkins]
+        out.append("</ul>")
     if brief.themes:
         out.append("<h2>What keeps coming back</h2><ul>")
         out += [f"<li><b>{e(t.phrase)}</b>: {e(_where(t))}</li>" for t in brief.themes]
         out.append("</ul>")
     if brief.questions:
         out.append("<h2>Questions for my therapist</h2><ul>")
-        out += [f"<li>{e(q.text)} ({e(_day(q.date.date()))})</li>" for q in brief.questions]
+        out += [
+            f"<li>{e(q.text)}{e(mark(q))} ({e(_day(q.date.date()))})</li>" for q in brief.questions
+        ]
         out.append("</ul>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

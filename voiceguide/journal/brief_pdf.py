@@ -6,7 +6,16 @@ import io
 from pathlib import Path
 from typing import Any
 
-from voiceguide.journal.brief import Brief, _at, _day, _when, _where
+from voiceguide.journal.brief import (
+    UNCHECKED,
+    Brief,
+    _checkin,
+    _day,
+    _when,
+    _where,
+    mark,
+    mood_numbers,
+)
 
 GREY = (110, 110, 110)
 BLACK = (0, 0, 0)
@@ -66,49 +75,73 @@ def to_pdf(brief: Brief) -> bytes:
 
 def _render(brief: Brief) -> _Page:
     page = _Page(f"For my therapist: {_day(brief.first)} to {_day(brief.last)}")
+    size = brief.size
     if brief.infusions:
         page.heading("Infusions")
-        page.line("; ".join(f"Infusion {n}: {_day(day)}" for n, day in brief.infusions))
+        page.line("; ".join(f"Infusion {n}: {_day(day)}" for n, day in brief.infusions), size=size)
     if brief.intentions:
         page.heading("Intentions")
         for label, entry in brief.intentions:
-            page.line(f"{label}: {entry.text}")
-    if brief.chart:
+            page.line(f"{label}: {entry.text}{mark(entry)}", size=size)
+    if brief.hopes:
+        page.heading("Hopes and goals")
+        for asked, answer in brief.hopes:
+            page.line(f"{asked} {brief.quote(answer)}", size=size)
+    if brief.moods:
         page.heading("Mood")
-        page.image(brief.chart)
+        page.line(f"From 0 to 10: {mood_numbers(brief)}", size=size - 1)
+        if brief.chart:
+            page.image(brief.chart)
     if brief.reflections:
         page.heading("In my own words")
+        page.line(f"Reflections {UNCHECKED}.", size=size - 2, colour=GREY)
         for entry, keys in brief.reflections:
-            page.line(_when(entry), style="B", size=8.5, colour=GREY)
+            page.line(_when(entry), style="B", size=size - 1, colour=GREY)
             for key in keys:
-                page.line(f"\u201c{key.text}\u201d", style="I")
-                page.line(f"{_at(key)}{key.play}", size=7, colour=GREY)
+                page.line(f"\u201c{brief.quote(key.text)}\u201d", style="I", size=size)
+    if brief.checkins:
+        page.heading("Daily check-ins")
+        for entry, said in brief.checkins:
+            page.line(_checkin(brief, entry, said, str), size=size)
     if brief.themes:
         page.heading("What keeps coming back")
         for theme in brief.themes:
-            page.line(f"{theme.phrase}: {_where(theme)}")
+            page.line(f"{theme.phrase}: {_where(theme)}", size=size)
     if brief.questions:
         page.heading("Questions for my therapist")
         for question in brief.questions:
-            page.line(f"\u2022 {question.text} ({_day(question.date.date())})")
+            page.line(
+                f"\u2022 {question.text}{mark(question)} ({_day(question.date.date())})", size=size
+            )
     return page
 
 
 def fitted(brief: Brief, pages: int = 2) -> Brief:
-    """The brief, shortened until its PDF fits on `pages` A4 pages: fewer sentences from each
-    reflection first, then only the latest reflections. The intentions, the chart, the themes
-    and the questions are always kept."""
+    """The brief, made to fit on `pages` A4 pages, every reflection of its period kept with at
+    least its most telling sentence: fewer sentences from each reflection first, then the
+    check-ins as numbers only, then long sentences cut short, then fewer themes, then a
+    smaller type."""
     import dataclasses
 
-    trims = [(len(brief.reflections), 3), (len(brief.reflections), 2)]
-    trims += [(n, 2) for n in range(len(brief.reflections) - 1, 0, -1)]
-    trims += [(1, 1), (0, 0)]
-    for count, each in trims:
-        kept = tuple((e, keys[:each]) for e, keys in brief.reflections[-count:]) if count else ()
-        shorter = dataclasses.replace(brief, reflections=kept)
+    def each(n: int) -> Brief:
+        return dataclasses.replace(
+            brief, reflections=tuple((e, keys[:n]) for e, keys in brief.reflections)
+        )
+
+    steps = [brief, each(2), each(1)]
+    one = steps[-1]
+    steps.append(
+        one := dataclasses.replace(one, checkins=tuple((e, None) for e, _ in one.checkins))
+    )
+    for words in (24, 14, 8):
+        steps.append(one := dataclasses.replace(one, words=words))
+    steps.append(one := dataclasses.replace(one, themes=one.themes[:3]))
+    for size in (8.5, 7.5, 6.5):
+        steps.append(one := dataclasses.replace(one, size=size))
+    for shorter in steps:
         if _pages(shorter) <= pages:
             return shorter
-    return dataclasses.replace(brief, reflections=())
+    return steps[-1]
 
 
 def _pages(brief: Brief) -> int:
