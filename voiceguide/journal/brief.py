@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import html
 import io
+import re
 import shlex
 from collections.abc import Callable, Sequence
 
@@ -209,7 +210,7 @@ def to_markdown(brief: Brief) -> str:
         out += ["## In my own words", "", f"*Reflections {UNCHECKED}.*", ""]
         for entry, keys in brief.reflections:
             out += [f"**{_when(entry)}**", ""]
-            out += [f"> {m(brief.quote(key.text))}" for key in keys] + [""]
+            out += ["\n>\n".join(f"> {m(brief.quote(key.text))}" for key in keys), ""]
     if brief.checkins:
         out += ["## Daily check-ins", ""]
         out += [f"- {_checkin(brief, e, said, m)}" for e, said in brief.checkins] + [""]
@@ -229,10 +230,11 @@ def to_markdown(brief: Brief) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """The person's words, with every character that Markdown (or HTML inside it) would read
-    as markup escaped."""
-    escaped = "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)
-    return escaped.replace("&", "&amp;")
+    """The person's words, with what Markdown (or HTML inside it) would read as markup escaped:
+    emphasis, code, links, tags, tables, and a heading, list or quote at the start."""
+    escaped = re.sub(r"([\\`*_\[\]<>|~])", r"\\\1", text)
+    escaped = re.sub(r"&(?=[A-Za-z#][A-Za-z0-9]*;)", "&amp;", escaped)
+    return re.sub(r"^(\s*)([#+\-=]|\d+(?=[.)]))", r"\1\\\2", escaped)
 
 
 def _checkin(brief: Brief, entry: Entry, said: str | None, style: Callable[[str], str]) -> str:
