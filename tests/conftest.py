@@ -138,6 +138,20 @@ def as_wav16(source: Path, folder: Path) -> Path:
     return out
 
 
+def said_by_piper(text: str, folder: Path, *, after: Path | None = None) -> Path:
+    """`text` in the natural voice as a WAV file; with `after`, that recording, a pause, then it."""
+    from voiceguide.audio.clip import Audio
+    from voiceguide.engines.piper import PiperSynthesizer
+
+    voice = PiperSynthesizer(rate=150).synthesize(text).for_speech(16000)
+    parts = [voice]
+    if after is not None:
+        parts = [Audio.load(after).for_speech(16000), Audio.silence(1.2, 16000), voice]
+    out = folder / ("piper-" + "".join(c for c in text.lower() if c.isalpha())[:24] + ".wav")
+    Audio.concat(parts).save(out)
+    return out
+
+
 def speak_into_microphone(source: Path, folder: Path) -> None:
     """Play a recording into the virtual microphone, in real time."""
     subprocess.run(["paplay", f"--device={MIC_SINK}", str(as_wav16(source, folder))], check=True)

@@ -17,12 +17,15 @@ from conftest import (
     playing,
     record_speaker,
     references,
+    said_by_piper,
     speak_into_microphone,
     wait_for_line,
     wait_until,
     wer,
 )
 
+from voiceguide.audio.clip import Audio
+from voiceguide.conversation import content
 from voiceguide.journal.entry import parse_markdown
 
 pytestmark = pytest.mark.devices
@@ -50,34 +53,58 @@ def entries(home: Path, kind: str) -> list:  # type: ignore[type-arg]
     return sorted((e for e in found if e.kind == kind), key=lambda e: e.date)
 
 
-def test_prepare_talks_asks_and_files_a_preparation_entry(
+def test_prepare_as_a_person_answers_it_with_the_patience_people_get(
     run: Run, speech: Path, virtual_audio: None, tmp_path: Path
 ) -> None:
-    one_two_three = speech / "one_two_three.wav"
-    proc = run.start("prepare", "--silence", "2.5")
-    printed = answer_each(
-        proc,
-        [
-            one_two_three,  # the mood: "one"
-            speech / "jfk.flac",
-            one_two_three,
-            spoken("I hope to feel calm.", tmp_path),
-            one_two_three,
-            spoken("No, thank you.", tmp_path),  # no intention just now
-        ],
-        tmp_path,
-    )
+    """The walk-through, with the default patience: a hesitation before the mood is waited
+    through ("Um." [4 s] "Maybe a six"); a finished answer is followed by the next question
+    well within 20 s; "That's all." after an answer finishes it and the next question comes at
+    once (it used to end the session, losing two questions); "Not right now, thanks." declines
+    the offer, and how to set an intention later is said without a command line."""
+    run.returning_user()
+    (run.home / "explained.json").write_text('{"prepare": "2026-11-01"}\n')  # heard it before
+    hesitant = Audio.concat([
+        Audio.load(spoken("Um.", tmp_path)).for_speech(16000),
+        Audio.silence(4.0, 16000),
+        Audio.load(spoken("Maybe a six.", tmp_path)).for_speech(16000),
+    ])  # fmt: skip
+    hesitant.save(tmp_path / "hesitant.wav")
+    replies = [
+        tmp_path / "hesitant.wav",  # the mood
+        speech / "jfk.flac",  # a finished answer, then quiet
+        said_by_piper("That's all.", tmp_path, after=speech / "one_two_three.wav"),
+        spoken("I hope to feel calm.", tmp_path),
+        speech / "one_two_three.wav",
+        said_by_piper("Not right now, thanks.", tmp_path),  # no intention just now
+    ]
+    proc = run.start("prepare")
+    printed: list[str] = []
+    ended: list[float] = []  # when each reply finished playing
+    asked: list[float] = []  # when each "Listening" came
+    for reply in replies:
+        printed += wait_for_line(proc.stderr, "Listening", timeout=300)
+        asked.append(time.monotonic())
+        time.sleep(0.3)
+        speak_into_microphone(reply, tmp_path)
+        ended.append(time.monotonic())
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     talk = out + "".join(printed)
-    assert "alcohol and cannabis" in talk and "physician" in talk and "fasting" in talk
+    assert "alcohol or cannabis" in talk and "fasting" in talk
+    assert content.MOOD_AGAIN not in talk  # the hesitation was not talked over
+    assert content.COMMAND_STOP not in talk  # "that's all" finished the answer only
     [entry] = entries(run.home, "preparation")
-    assert entry.infusion == 1 and entry.get("mood") == 1
+    assert entry.get("mood") == 6
     assert len(entry.answers) == 4 and entry.answers[0].question.startswith("What do you hope")
     assert wer(references()["jfk.flac"], entry.answers[0].text) <= 0.15, entry.answers[0].text
+    assert wer("one two three", entry.answers[1].text) <= 0.34, entry.answers[1].text
     assert "calm" in entry.answers[2].text.lower()
     assert not entries(run.home, "intention")
-    assert "voiceguide intention set" in out  # how to set it later
+    assert content.OFFER_LATER["intention"] in out
+    # A finished answer: the next question within 20 s (it was 25 to 36); after "That's all."
+    # the next question at once (its "Listening" within the question's own few seconds).
+    assert asked[2] - ended[1] < 20, asked[2] - ended[1]
+    assert asked[3] - ended[2] < 8, asked[3] - ended[2]
 
 
 def test_reflect_then_yes_sets_the_intention_going_forward_by_voice(
@@ -95,6 +122,7 @@ def test_reflect_then_yes_sets_the_intention_going_forward_by_voice(
             spoken("About a six.", tmp_path),
             spoken("Yes, please.", tmp_path),
             one_two_three,  # the intention going forward
+            spoken("Yes.", tmp_path),  # read back: right
             spoken("No, thank you.", tmp_path),  # nothing for the therapist this time
         ],
         tmp_path,
@@ -136,7 +164,7 @@ def test_during_plays_the_persons_intention_quietly_and_stops_on_ctrl_c(
     run: Run, speech: Path, virtual_audio: None, tmp_path: Path
 ) -> None:
     proc = run.start("intention", "set", "--silence", "4")  # this test is about `during`
-    answer_each(proc, [speech / "jfk.flac"], tmp_path)
+    answer_each(proc, [speech / "jfk.flac", spoken("Yes.", tmp_path)], tmp_path)
     assert proc.wait(timeout=120) == 0
 
     heard_file = tmp_path / "speaker.wav"
