@@ -15,7 +15,10 @@ import numpy as np
 
 
 class AheadBuffer:
-    """A fixed ring of float32 frames: `put` blocks while it is full, `take` never blocks."""
+    """A fixed ring of float32 frames: `put` blocks while it is full, `take` never blocks.
+
+    It can serve one stream that is played in turns (a speaker kept open for a conversation):
+    `written` says where the frames put so far end, and `clear` drops what was not yet taken."""
 
     def __init__(self, channels: int, capacity: int) -> None:
         self.channels = channels
@@ -35,19 +38,38 @@ class AheadBuffer:
             return self._written - self._read
 
     @property
+    def written(self) -> int:
+        """Frames put so far, in all."""
+        with self._lock:
+            return self._written
+
+    @property
+    def taken(self) -> int:
+        """Frames taken so far, in all."""
+        with self._lock:
+            return self._read
+
+    def clear(self) -> None:
+        """Drop every frame not yet taken (a turn stopped early)."""
+        with self._room:
+            self._read = self._written
+            self._room.notify_all()
+
+    @property
     def exhausted(self) -> bool:
         """Nothing more will come, and everything was taken."""
         with self._lock:
             return self._finished and self._written == self._read
 
-    def put(self, samples: np.ndarray) -> bool:
-        """Append frames (shape (n, channels)), waiting for room; False once closed."""
+    def put(self, samples: np.ndarray, stop: threading.Event | None = None) -> bool:
+        """Append frames (shape (n, channels)), waiting for room; False once closed (or once
+        `stop` is set)."""
         at = 0
         while at < len(samples):
             with self._room:
-                while not self._closed and self._written - self._read >= self.capacity:
+                while not self._stopped(stop) and self._written - self._read >= self.capacity:
                     self._room.wait(0.1)
-                if self._closed:
+                if self._stopped(stop):
                     return False
                 room = self.capacity - (self._written - self._read)
                 n = min(room, len(samples) - at)
@@ -70,6 +92,9 @@ class AheadBuffer:
             self._read += n
             self._room.notify()
         return n
+
+    def _stopped(self, stop: threading.Event | None) -> bool:
+        return self._closed or (stop is not None and stop.is_set())
 
     def finish(self) -> None:
         """No more frames will be put."""

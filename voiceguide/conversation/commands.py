@@ -223,6 +223,8 @@ def match_choice(text: str, choices: dict[str, tuple[str, ...]]) -> str | None:
 def _close(word: str, key: str) -> bool:
     if word == key:
         return True
+    if len(word) < 4:
+        return False  # "not" is not "note"
     if len(key) >= 5 and (word.startswith(key[:5]) and key.startswith(word[:5])):
         return True  # meditate, meditation, meditating
     return len(key) >= 4 and difflib.SequenceMatcher(None, word, key).ratio() >= 0.85

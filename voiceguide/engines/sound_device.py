@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import os
@@ -101,16 +102,19 @@ def resolve_device(spec: str | None, kind: str) -> int | None:
 OUTPUT_LATENCY = 0.25
 #: Seconds of sound rendered ahead of the speaker by the producer thread.
 AHEAD_SECONDS = 4.0
-#: Silence at the start of each stream, in multiples of its latency.
+#: Silence at the start of a stream, in multiples of its latency.
 PREROLL = 2.0
-#: Seconds of silence after the last sound, beyond the latency, before a stream stops.
+#: Seconds of silence after the last sound, beyond the latency, before `play` returns.
 TAIL = 0.1
 
 
 class SpeakerPlayer:
-    """Plays audio on an output device. A producer thread renders ahead into a buffer and the
-    output callback only copies from it, so a busy machine neither stretches nor cuts the
-    sound; Ctrl-C, pause and quit act within a fraction of a second."""
+    """Plays audio on an output device, through one stream kept open for the whole process
+    (a conversation is many short lines: a new stream for each cost a second and more of
+    silence before every line through PulseAudio). For each turn a producer thread renders
+    ahead into a buffer and the output callback only copies from it, so a busy machine
+    neither stretches nor cuts the sound; between turns the speaker plays silence. Ctrl-C,
+    pause and quit act within a fraction of a second."""
 
     def __init__(
         self,
@@ -127,13 +131,21 @@ class SpeakerPlayer:
 
     @property
     def opening_and_closing(self) -> float:
-        """Seconds of silence a stream adds: before its first sound, so that none of it is
-        lost while the sound system starts, and after its last, so that it is all heard."""
+        """Seconds of silence a turn may add: before its first sound when the stream opens, so
+        that none of it is lost while the sound system starts, and after its last, so that
+        it is all heard before `play` returns."""
         return (PREROLL + 1) * self.latency + TAIL
 
     def play(self, audio: Audio) -> None:
         """Play `audio` to the end."""
         self.play_stream([audio])
+
+    def close(self) -> None:
+        """Close the stream kept open (the next turn opens a new one)."""
+        with _SHARED.lock:
+            out, _SHARED.out = _SHARED.out, None
+        if out is not None:
+            out.close()
 
     def play_stream(
         self,
@@ -142,147 +154,151 @@ class SpeakerPlayer:
         controls: Controls | None = None,
         on_position: Callable[[float], None] | None = None,
     ) -> bool:
-        """Play pieces as they come, as one stream; pause and quit through `controls`.
+        """Play pieces as they come, as one turn; pause and quit through `controls`.
 
         Returns False when the person quit before the end.
         """
-        sd = _sd()
-        index = resolve_device(self.device, "output")
         iterator = iter(pieces)
         first = next(iterator, None)
         if first is None:
             return True
-        run = _Playback(self, sd, first.channels, controls)
-        stream = run.open(index, first.rate)
-        rate = int(stream.samplerate)
-        run.buffer = AheadBuffer(first.channels, int(rate * self.ahead))
-        producer = threading.Thread(
-            target=run.produce, args=(first, iterator, rate), name="render-ahead", daemon=True
-        )
-        producer.start()
-        try:
-            with stream:
-                try:
-                    finished = self._wait(run, stream, controls, on_position)
-                except BaseException:  # Ctrl-C, or the producer failed: silence at once
-                    stream.abort()
-                    raise
-        except sd.PortAudioError as exc:
-            raise DeviceError(f"The speaker stopped working ({exc}).") from exc
-        finally:
-            run.buffer.close()
-            producer.join(timeout=5)
-        if finished and run.error is not None:
-            raise run.error
-        run.note_first_sound()
-        if finished and on_position is not None:
-            on_position(run.position)
-        return finished
-
-    @staticmethod
-    def _wait(
-        run: _Playback,
-        stream: Any,
-        controls: Controls | None,
-        on_position: Callable[[float], None] | None,
-    ) -> bool:
-        """Until the stream has played out (True) or the person quit (False)."""
-        while not run.finished.wait(0.05):
-            if controls is not None and controls.quit.is_set():
-                stream.abort()
+        with _SHARED.turns:
+            out = self._output(first)
+            turn = _Turn(out, controls)
+            producer = threading.Thread(
+                target=turn.produce, args=(first, iterator), name="render-ahead", daemon=True
+            )
+            producer.start()
+            try:
+                finished = turn.wait(on_position)
+            except BaseException:  # Ctrl-C, or the voice failed: silence at once
+                turn.stop()
+                self.close()
+                raise
+            finally:
+                turn.stop_producing()
+                producer.join(timeout=5)
+            if not finished:
+                turn.stop()
                 return False
-            if run.error is not None:
-                raise run.error
+            if turn.error is not None:
+                raise turn.error
+            out.note_first_sound()
             if on_position is not None:
-                paused = controls is not None and controls.paused.is_set()
-                on_position((-1 if paused else 1) * run.position)
-            run.note_first_sound()
-        return True
+                on_position(turn.position)
+            return True
+
+    def _output(self, first: Audio) -> _Output:
+        """The stream kept open, opened (again) when there is none, or none that fits. One per
+        process: two output streams open at once through the ALSA-PulseAudio bridge made the
+        second run dry over and over, and most of it was never heard."""
+        sd = _sd()
+        index = resolve_device(self.device, "output")
+        with _SHARED.lock:
+            out = _SHARED.out
+            fits = out is not None and (out.index, out.channels, out.latency) == (
+                index,
+                first.channels,
+                self.latency,
+            )
+            if out is not None and (out.dead or not fits):
+                out.close()
+                out = _SHARED.out = None
+            if out is None:
+                out = _SHARED.out = _Output(self, sd, index, first.rate, first.channels)
+                if not _SHARED.closing_at_exit:
+                    atexit.register(_close_shared)  # no callback may run as the process ends
+                    _SHARED.closing_at_exit = True
+            out.player = self
+            return out
 
 
-class _Playback:
-    """One stream being played: the producer's side, the callback's side, and what they share."""
+class _Shared:
+    """The one output stream of the process, and the lock that gives it one turn at a time."""
 
-    def __init__(self, player: SpeakerPlayer, sd: Any, channels: int, controls: Controls | None):
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.turns = threading.Lock()
+        self.out: _Output | None = None
+        self.closing_at_exit = False
+
+
+_SHARED = _Shared()
+
+
+def _close_shared() -> None:
+    with _SHARED.lock:
+        out, _SHARED.out = _SHARED.out, None
+    if out is not None:
+        out.close()
+
+
+class _Output:
+    """The output stream kept open, and the buffer its callback copies from."""
+
+    def __init__(self, player: SpeakerPlayer, sd: Any, index: int | None, rate: int, channels: int):
         self.player = player
         self.sd = sd
+        self.index = index
         self.channels = channels
-        self.controls = controls
-        self.buffer = AheadBuffer(channels, 1)
-        self.finished = threading.Event()
-        self.played = 0  # frames handed to the sound system
-        self.rate = 1
-        self.tail = 0  # frames of silence still to play after the last sound
-        self.preroll = 0  # frames of silence that open the stream
-        self.error: BaseException | None = None
+        self.latency = player.latency
+        self.turn: _Turn | None = None
+        self.dead = False
         self._began: float | None = None
         self._first_sound: float | None = None
         self._noted = False
 
-    def open(self, index: int | None, rate: int) -> Any:
-        """The output stream, at `rate` or else at the device's own rate."""
-        sd = self.sd
-
         def at(rate: int) -> Any:
             return sd.OutputStream(
                 samplerate=rate,
-                channels=self.channels,
+                channels=channels,
                 dtype="float32",
                 device=index,
-                latency=self.player.latency,
+                latency=player.latency,
                 callback=self.callback,
-                finished_callback=self.finished.set,
+                finished_callback=self._ended,
             )
 
         try:
-            stream = at(rate)
+            self.stream = at(rate)
         except sd.PortAudioError:
             # Some devices only take their own rate: resample rather than fail.
             native = int(sd.query_devices(index, "output")["default_samplerate"])
             try:
-                stream = at(native)
+                self.stream = at(native)
             except sd.PortAudioError as exc:
                 raise DeviceError(f"The speaker could not be opened ({exc}).") from exc
-        self.rate = int(stream.samplerate)
-        self.tail = int((float(stream.latency) + TAIL) * self.rate)
-        self.preroll = int(PREROLL * self.player.latency * self.rate)
-        return stream
-
-    def produce(self, first: Audio, rest: Iterator[Audio], rate: int) -> None:
-        """Render every piece (at the stream's rate) into the buffer, ahead of the speaker."""
+        self.rate = int(self.stream.samplerate)
+        self.buffer = AheadBuffer(channels, int(self.rate * player.ahead))
+        # Through PulseAudio the first moments of a new stream are not heard (about twice
+        # its latency: 0.5 s of a chime at a quarter second), so it opens with silence.
+        self.buffer.put(np.zeros((int(PREROLL * player.latency * self.rate), channels), np.float32))
         try:
-            # Through PulseAudio the first moments of a new stream are not heard (about twice
-            # its latency: 0.5 s of a chime at a quarter second), so it opens with silence.
-            if not self.buffer.put(np.zeros((self.preroll, self.channels), np.float32)):
-                return
-            piece: Audio | None = first
-            while piece is not None:
-                if piece.rate != rate:
-                    piece = piece.resample(rate)
-                if not self.buffer.put(np.ascontiguousarray(piece.samples, np.float32)):
-                    return  # stopped
-                piece = next(rest, None)
-        except BaseException as exc:  # shown by the caller, once the stream is stopped
-            self.error = exc
-        finally:
-            self.buffer.finish()
+            self.stream.start()
+        except sd.PortAudioError as exc:
+            raise DeviceError(f"The speaker could not be started ({exc}).") from exc
+
+    def _ended(self) -> None:
+        self.dead = True  # stopped by the device, or closed
+
+    def close(self) -> None:
+        self.dead = True
+        self.buffer.close()
+        with contextlib.suppress(Exception):
+            self.stream.abort()
+        with contextlib.suppress(Exception):
+            self.stream.close()
 
     def callback(self, out: np.ndarray, frames: int, timing: Any, status: Any) -> None:
         """Called by PortAudio for each block: copy from the buffer, nothing more."""
         if status.output_underflow:
             self.player.underruns += 1
-        if self.controls is not None and self.controls.paused.is_set():
+        turn = self.turn
+        if turn is not None and turn.paused():
             out.fill(0)
             return
         n = self.buffer.take(out)
-        if n < frames:
-            out[n:] = 0
-            if self.buffer.exhausted or self.error is not None:
-                # The stream stops only once silence has pushed the last sound through the
-                # sound system: stopped at once, its last quarter second was never heard.
-                self.tail -= frames - n
-                if self.tail <= 0:
-                    raise self.sd.CallbackStop
+        out[n:] = 0
         if self._first_sound is None and n:
             now = time.time()
             if self._began is None:
@@ -293,17 +309,84 @@ class _Playback:
                 if not 0 <= ahead < 5:  # a host that does not say: its nominal latency
                     ahead = self.player.latency
                 self._first_sound = now + ahead + int(loud[0]) / self.rate
-        self.played += n
-
-    @property
-    def position(self) -> float:
-        """Seconds of the pieces handed to the sound system so far."""
-        return max(0, self.played - self.preroll) / self.rate
 
     def note_first_sound(self) -> None:
         if not self._noted and self._first_sound is not None and self._began is not None:
             self._noted = True
             _note_first_sound(self._began, self._first_sound)
+
+
+class _Turn:
+    """One turn on the stream kept open: its pieces, put into the buffer by a producer thread,
+    and how far the speaker has got through them."""
+
+    def __init__(self, out: _Output, controls: Controls | None) -> None:
+        self.out = out
+        self.controls = controls
+        self.start = out.buffer.written
+        self.end: int | None = None  # where its frames end in the buffer, once all are put
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        out.turn = self
+
+    def paused(self) -> bool:
+        return self.controls is not None and self.controls.paused.is_set()
+
+    @property
+    def position(self) -> float:
+        """Seconds of this turn handed to the sound system so far."""
+        return max(0, min(self.out.buffer.taken, self.end or 1 << 62) - self.start) / self.out.rate
+
+    def produce(self, first: Audio, rest: Iterator[Audio]) -> None:
+        """Render every piece (at the stream's rate) into the buffer, ahead of the speaker."""
+        out = self.out
+        try:
+            piece: Audio | None = first
+            while piece is not None:
+                if piece.rate != out.rate:
+                    piece = piece.resample(out.rate)
+                samples = np.ascontiguousarray(piece.samples, np.float32)
+                if samples.shape[1] != out.channels:
+                    samples = np.ascontiguousarray(piece.mono().samples, np.float32)
+                if not out.buffer.put(samples, self._stop):
+                    return  # stopped
+                piece = next(rest, None)
+        except BaseException as exc:  # shown by the caller, once the sound has stopped
+            self.error = exc
+        finally:
+            self.end = out.buffer.written
+
+    def wait(self, on_position: Callable[[float], None] | None) -> bool:
+        """Until this turn has been heard to its end (True) or the person quit (False)."""
+        out, controls = self.out, self.controls
+        while True:
+            if controls is not None and controls.quit.is_set():
+                return False
+            if out.dead:
+                raise DeviceError("The speaker stopped working.")
+            if self.error is not None:
+                return True
+            if self.end is not None and out.buffer.taken >= self.end:
+                break
+            if on_position is not None:
+                on_position((-1 if self.paused() else 1) * self.position)
+            out.note_first_sound()
+            time.sleep(0.05)
+        # Handed over: now heard, once it has come through what the sound system holds.
+        heard = time.monotonic() + float(out.stream.latency) + TAIL
+        while time.monotonic() < heard:
+            if controls is not None and controls.quit.is_set():
+                return False
+            time.sleep(0.02)
+        return True
+
+    def stop_producing(self) -> None:
+        self._stop.set()
+
+    def stop(self) -> None:
+        """Stop at once: nothing more of this turn is played."""
+        self._stop.set()
+        self.out.buffer.clear()
 
 
 def _note_first_sound(handed: float, out: float) -> None:
