@@ -181,11 +181,19 @@ def hear_again(
     return tuple((text, d) for text, (_, d) in zip(texts, phrases, strict=True))
 
 
-def transcribe_recording(
-    audio: Audio, transcriber: Transcriber, *, block_seconds: float = 1.0
-) -> Transcript:
-    """Hear a whole recording as live listening hears an answer: phrase by phrase, then again
-    as a whole (when it is short enough), the two merged; with the moment of each phrase."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class FirstPass:
+    """A recording heard phrase by phrase, as live listening hears it: the phrases, where
+    speech began in each (seconds), and the recording's speech audio between two moments."""
+
+    phrases: Phrases
+    onsets: tuple[float, ...]
+    speech_started: bool
+    audio_between: Callable[[float, float], Audio]
+
+
+def first_pass(audio: Audio, transcriber: Transcriber, *, block_seconds: float = 1.0) -> FirstPass:
+    """Hear a whole recording phrase by phrase, block by block as if it were being said."""
     from voiceguide.audio.segmenter import Segmenter
 
     speech = audio.for_speech(16000)
@@ -203,11 +211,22 @@ def transcribe_recording(
         starts.append(flushed[0])
         worker.submit(Audio.from_int16(pcm[flushed[0] : flushed[1]], rate))
     worker.finish()
-    phrases = hear_again(
-        worker.phrases,
-        lambda a, b: Audio.from_int16(pcm[int(a * rate) : int(b * rate)], rate),
-        transcriber,
+    return FirstPass(
+        phrases=tuple(worker.phrases),
+        onsets=tuple(segmenter.onsets.get(start, start) / rate for start in starts),
+        speech_started=segmenter.speech_started,
+        audio_between=lambda a, b: Audio.from_int16(pcm[int(a * rate) : int(b * rate)], rate),
     )
+
+
+def transcribe_recording(
+    audio: Audio, transcriber: Transcriber, *, block_seconds: float = 1.0
+) -> Transcript:
+    """Hear a whole recording as live listening hears an answer: phrase by phrase, then again
+    as a whole (when it is short enough), the two merged; with the moment of each phrase."""
+    heard = first_pass(audio, transcriber, block_seconds=block_seconds)
+    phrases = hear_again(heard.phrases, heard.audio_between, transcriber)
     text = joined(phrases)
-    onsets = [segmenter.onsets.get(start, start) / rate for start in starts]
-    return Transcript(segmenter.speech_started and bool(text), text, moments_of(phrases, onsets))
+    return Transcript(
+        heard.speech_started and bool(text), text, moments_of(phrases, list(heard.onsets))
+    )
