@@ -46,11 +46,17 @@ os.environ["PULSE_SINK"], os.environ["PULSE_SOURCE"] = SPEAKER, MIC
 
 
 def fake_app(
-    home: Path, recorder: Recorder, answers: Iterable[str] = (), **settings: object
+    home: Path,
+    recorder: Recorder,
+    answers: Iterable[str] = (),
+    shown: list[str] | None = None,
+    **settings: object,
 ) -> tuple[Voiceguide, CollectingPlayer, ToneSynthesizer]:
     """A Voiceguide on the fakes: a tone voice, a collecting player, scripted transcripts.
 
-    Returns the app, its player and its voice, for the tests to look into.
+    Returns the app, its player and its voice, for the tests to look into. The voice says
+    lines ahead of time too (the next question while one is answered): what was said aloud,
+    in order, is what was shown (`shown`).
     """
     synth, player = ToneSynthesizer(), CollectingPlayer()
     app = Voiceguide(
@@ -60,7 +66,7 @@ def fake_app(
         recorder=recorder,
         transcriber=ScriptedTranscriber(list(answers)),
         stop=threading.Event(),
-        show=lambda text: None,
+        show=(lambda text: None) if shown is None else shown.append,
         inform=lambda text: None,
     )
     return app, player, synth

@@ -46,7 +46,7 @@ class Settings:
     wait_seconds: float = 60.0
     voice: str = "auto"
     speech_rate: int = 160
-    meditation_rate: int = 100
+    meditation_rate: int = 95
     volume: int = 100
     ambient: str = "none"
     #: Short spoken commands at the end of an answer: repeat, skip, next, go back, stop, cancel.

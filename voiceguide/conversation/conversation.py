@@ -7,6 +7,7 @@ moods, and voice commands said at the end of an answer.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import threading
@@ -69,6 +70,9 @@ class Conversation:
         self.inform = inform
         self.mute = False  # set when there is no speaker: the words are then shown only
         self._checked_in = False  # the spoken check after a long pause is explained once
+        #: Lines said ahead of time, in the background, while the person speaks (see `prepare`).
+        self._ready: dict[str, concurrent.futures.Future[Audio]] = {}
+        self._ahead: concurrent.futures.ThreadPoolExecutor | None = None
 
     # -- saying and playing ----------------------------------------------------------------------
     def say(self, text: str) -> None:
@@ -78,9 +82,28 @@ class Conversation:
 
     def speech(self, text: str) -> Audio:
         """`text` in the voice, levelled to the voice loudness (as session lines are)."""
+        ready = self._ready.pop(text, None)
+        if ready is not None:
+            with contextlib.suppress(Exception):  # else it is simply said again, now
+                return ready.result()
+        return self._speech(text)
+
+    def _speech(self, text: str) -> Audio:
         from voiceguide.audio.loudness import level_line
 
         return level_line(self.engines.synthesizer.synthesize(text))
+
+    def prepare(self, *texts: str) -> None:
+        """Say `texts` in the background, ahead of time, so that each follows at once when its
+        moment comes: the next question is made while the person answers this one, and comes
+        as soon as they say "that's all" (on a busy machine making it took seconds)."""
+        if self.mute:
+            return
+        if self._ahead is None:
+            self._ahead = concurrent.futures.ThreadPoolExecutor(1, "say-ahead")
+        for text in texts:
+            if text and text not in self._ready:
+                self._ready[text] = self._ahead.submit(self._speech, text)
 
     def play(self, audio: Audio, *, words: str | None = None) -> bool:
         """Play `audio`; with no speaker, say so once and show `words` instead. False when it

@@ -58,7 +58,7 @@ def voice_name(settings: Settings) -> str:
 #: slower pace (meditation_rate), the lines of the 2-minute grounding are read at a median of
 #: 120 words a minute, a meditation teacher's pace (189 before: the speaking pace with one
 #: breath a sentence); tests/test_sound.py measures it.
-MEDITATION_PHRASE_PAUSE = 0.5
+MEDITATION_PHRASE_PAUSE = 0.6
 MEDITATION_SENTENCE_PAUSE = 0.6
 
 

@@ -142,8 +142,14 @@ class LiveSession:
         self.talk.perform(step, self.voice, self.context)
         return index + 1
 
+    def _next_question(self, index: int, step: Listen | Mood) -> None:
+        """The question at `index` is made now, and the next one while it is answered."""
+        after = next((s for s in self.steps[index + 1 :] if isinstance(s, Listen | Mood)), None)
+        self.talk.prepare(step.question, after.question if after is not None else "")
+
     def _listen(self, index: int, step: Listen) -> int:
         talk = self.talk
+        self._next_question(index, step)
         self.last = talk.ask(step.question, label=self.kind, meta=self._meta(index))
         command, self.last = talk.command(self.last)
         if self.kind in READ_BACK and self.last.heard and command in (None, "next", "stop"):
@@ -188,6 +194,7 @@ class LiveSession:
         return index + 1
 
     def _mood(self, index: int, step: Mood) -> int:
+        self._next_question(index, step)
         self.mood = self.talk.ask_mood(step.question, meta=self._meta(index))
         return index + 1
 
