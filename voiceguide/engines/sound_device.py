@@ -400,7 +400,13 @@ def _note_first_sound(handed: float, out: float) -> None:
 
 
 class MicrophoneRecorder:
-    """Captures mono 16-bit audio from an input device, block by block, in real time."""
+    """Captures mono 16-bit audio from an input device, block by block, in real time.
+
+    Like the speaker, the microphone is opened once and kept open for the process: through
+    PulseAudio, with the speaker's stream open, a new input stream took about a second to
+    deliver its first block, a second of delay before every answer. Between turns its blocks
+    are dropped as they arrive (never kept, never written); each turn hears only what comes
+    after it began."""
 
     def __init__(
         self, *, device: str | None = None, rate: int = 16000, block_seconds: float = 0.05
@@ -413,55 +419,136 @@ class MicrophoneRecorder:
 
     @contextlib.contextmanager
     def stream(self) -> Iterator[Iterator[np.ndarray]]:
-        """Open the microphone and yield an iterator of its blocks."""
-        sd = _sd()
+        """Open the microphone (or take the one kept open) and yield an iterator of its blocks."""
+        with _MIC.turns:
+            mic = self._input()
+            mic.begin()
+            try:
+                yield mic.read(self.stall_seconds)
+            except BaseException:
+                mic.end()
+                _close_mic()  # a failed device, or Ctrl-C: open it anew next time
+                raise
+            mic.end()
+
+    def close(self) -> None:
+        """Close the stream kept open (the next turn opens a new one)."""
+        _close_mic()
+
+    def _input(self) -> _Input:
         index = resolve_device(self.device, "input")
-        blocks: queue.Queue[np.ndarray] = queue.Queue()
+        with _MIC.lock:
+            mic = _MIC.mic
+            fits = mic is not None and (mic.index, mic.rate, mic.blocksize) == (
+                index,
+                self.rate,
+                int(self.rate * self.block_seconds),
+            )
+            if mic is not None and (mic.dead or not fits):
+                mic.close()
+                mic = _MIC.mic = None
+            if mic is None:
+                mic = _MIC.mic = _Input(_sd(), index, self.rate, self.block_seconds)
+                if not _MIC.closing_at_exit:
+                    atexit.register(_close_mic)
+                    _MIC.closing_at_exit = True
+            return mic
 
-        def callback(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
-            blocks.put(indata[:, 0].copy())
 
-        def open_at(rate: int) -> Any:
+class _MicShared:
+    """The one input stream of the process, and the lock that gives it one turn at a time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.turns = threading.Lock()
+        self.mic: _Input | None = None
+        self.closing_at_exit = False
+
+
+_MIC = _MicShared()
+
+
+def _close_mic() -> None:
+    with _MIC.lock:
+        mic, _MIC.mic = _MIC.mic, None
+    if mic is not None:
+        mic.close()
+
+
+class _Input:
+    """The input stream kept open; its blocks reach a queue only while a turn listens."""
+
+    def __init__(self, sd: Any, index: int | None, rate: int, block_seconds: float) -> None:
+        self.index = index
+        self.rate = rate
+        self.blocksize = int(rate * block_seconds)
+        self.dead = False
+        self.blocks: queue.Queue[np.ndarray] = queue.Queue()
+        self._listening = False
+        self._error: str | None = None
+
+        def open_at(at: int) -> Any:
             return sd.InputStream(
-                samplerate=rate,
+                samplerate=at,
                 channels=1,
                 dtype="int16",
                 device=index,
-                blocksize=int(rate * self.block_seconds),
+                blocksize=int(at * block_seconds),
                 latency="low",  # "high" can hold back the first second or two of speech
-                callback=callback,
+                callback=self._callback,
+                finished_callback=self._ended,
             )
 
-        resampler = None
+        self.resampler = None
         try:
-            stream = open_at(self.rate)
+            self.stream = open_at(rate)
         except sd.PortAudioError:
             # Some devices only take their own rate: record at it and resample as we go.
             native = int(sd.query_devices(index, "input")["default_samplerate"])
             try:
-                stream = open_at(native)
+                self.stream = open_at(native)
             except sd.PortAudioError as exc:
                 raise DeviceError(f"The microphone could not be opened ({exc}).") from exc
             import soxr
 
-            resampler = soxr.ResampleStream(native, self.rate, 1, dtype="int16")
-
-        def read() -> Iterator[np.ndarray]:
-            while True:
-                try:
-                    block = blocks.get(timeout=self.stall_seconds)
-                except queue.Empty:
-                    raise DeviceError("The microphone stopped sending sound.") from None
-                yield block if resampler is None else resampler.resample_chunk(block)
-
+            self.resampler = soxr.ResampleStream(native, rate, 1, dtype="int16")
         try:
-            stream.start()
+            self.stream.start()
         except sd.PortAudioError as exc:
             raise DeviceError(f"The microphone could not be started ({exc}).") from exc
-        try:
-            yield read()
-        finally:
-            with contextlib.suppress(Exception):
-                stream.stop()
-            with contextlib.suppress(Exception):
-                stream.close()
+
+    def _callback(self, indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
+        if self._listening:
+            self.blocks.put(indata[:, 0].copy())
+
+    def _ended(self) -> None:
+        self.dead = True
+
+    def begin(self) -> None:
+        """A turn listens from now on: nothing from before it is heard."""
+        self._listening = False
+        while not self.blocks.empty():
+            self.blocks.get_nowait()
+        if self.resampler is not None:
+            self.resampler.clear()
+        self._listening = True
+
+    def end(self) -> None:
+        self._listening = False
+
+    def read(self, stall_seconds: float) -> Iterator[np.ndarray]:
+        while True:
+            try:
+                block = self.blocks.get(timeout=stall_seconds)
+            except queue.Empty:
+                self.dead = True
+                raise DeviceError("The microphone stopped sending sound.") from None
+            yield block if self.resampler is None else self.resampler.resample_chunk(block)
+
+    def close(self) -> None:
+        self.dead = True
+        self._listening = False
+        with contextlib.suppress(Exception):
+            self.stream.abort()
+        with contextlib.suppress(Exception):
+            self.stream.close()
