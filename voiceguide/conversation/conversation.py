@@ -245,6 +245,13 @@ class Conversation:
         self.say_steps(script.explanation(), voice, self.context(), skippable=True)
 
     # -- listening -------------------------------------------------------------------------------
+    def get_ready_to_listen(self) -> None:
+        """Open the microphone in the background while the introduction is said, so that the
+        first answer is heard from its first word without a wait (a recorder that can)."""
+        warm = getattr(self.engines.recorder, "warm", None)
+        if callable(warm):
+            threading.Thread(target=warm, name="open-microphone", daemon=True).start()
+
     def ask(
         self,
         question: str,

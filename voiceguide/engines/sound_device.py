@@ -431,6 +431,12 @@ class MicrophoneRecorder:
                 raise
             mic.end()
 
+    def warm(self) -> None:
+        """Open the microphone now, ahead of the first turn (the first opening in a process
+        took about 2 s through PulseAudio); nothing is heard until a turn begins."""
+        with contextlib.suppress(Exception):  # the turn itself says what is wrong
+            self._input()
+
     def close(self) -> None:
         """Close the stream kept open (the next turn opens a new one)."""
         _close_mic()

@@ -20,6 +20,7 @@ def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
     talk, journal = parts.talk, parts.journal
     with journal.writing():
         question = content.INTENTION_QUESTIONS[scope]
+        talk.get_ready_to_listen()
         said = talk.speak_script(content.INTENTION_SCRIPTS[scope], then=question)
         number = journal.current_infusion()
         meta = {"kind": "intention", "scope": scope, "infusion": number}

@@ -49,6 +49,7 @@ def menu(parts: Parts) -> None:
 
     run = actions(parts)
     talk = parts.talk
+    talk.get_ready_to_listen()
     talk.speak_script("menu")  # the first time, what voiceguide is and how to answer
     where, days = moment(parts)
     greeting = content.MENU_MOMENT[where].format(days="a day" if days == 1 else f"{days} days")

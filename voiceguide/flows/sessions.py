@@ -106,6 +106,7 @@ class LiveSession:
             opening = next(
                 (i for i, s in enumerate(self.steps) if isinstance(s, ASKING)), len(self.steps)
             )
+            self.talk.get_ready_to_listen()
             self.talk.say_steps(self.steps[:opening], self.voice, self.context, skippable=True)
             self.talk.heard_in_full(self.full)
             index = opening
