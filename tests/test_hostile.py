@@ -116,6 +116,36 @@ def test_a_stray_encrypted_entry_is_named_and_skipped(run: Run, tmp_path: Path) 
     assert store.root.exists()
 
 
+def test_an_entry_named_with_an_impossible_time_is_named_and_skipped(run: Run) -> None:
+    journal(run)
+    good = entry_files(run)[0]
+    odd = good.with_name("259977-memo.md")
+    shutil.copy(good, odd)
+    listed = run("journal", "list")
+    no_traceback(listed)
+    assert listed.returncode == 0, listed.stderr
+    assert len([line for line in listed.stdout.splitlines() if "reflection" in line]) == 2
+    assert "259977-memo.md" in listed.stderr
+
+
+def test_a_yaml_alias_bomb_in_an_entry_is_named_and_skipped_at_once(run: Run) -> None:
+    """600 bytes of front matter whose aliases would expand to billions of values: the entry is
+    named and skipped in a moment; every other entry is listed (it used to hang every command
+    at 2.7 GB)."""
+    journal(run)
+    lines = ["---", "kind: reflection", "lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    bomb = entry_files(run)[0].with_name("120000-reflection.md")
+    bomb.write_text("\n".join([*lines, "---", "", "## Anything?", "", "Words.", ""]))
+    for args in (("journal", "list"), ("journal", "search", "sea"), ("scripts", "list")):
+        result = run(*args, timeout=30)
+        no_traceback(result)
+        assert result.returncode == 0, (args, result.stderr)
+    listed = run("journal", "list")
+    assert len([line for line in listed.stdout.splitlines() if "reflection" in line]) == 2
+    assert "120000-reflection.md" in listed.stderr
+
+
 # -- D7: retry goes on past a missing recording ---------------------------------------------------
 def test_retry_goes_on_past_missing_audio_and_reports_it(run: Run) -> None:
     journal(run, 3, pending=True)

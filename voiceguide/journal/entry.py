@@ -130,10 +130,7 @@ def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) 
     if match is None:
         raise JournalError("The entry has no front matter (a block between two --- lines).")
     front_text, body = match[1], text[match.end() :]
-    try:
-        front = yaml.safe_load(front_text) or {}
-    except yaml.YAMLError as exc:
-        raise JournalError(f"The entry's front matter cannot be read: {exc}.") from exc
+    front = _front_matter(front_text)
     if not isinstance(front, dict) or "kind" not in front:
         raise JournalError("The entry's front matter has no kind.")
     when = date or _parse_date(front.get("date"))
@@ -172,6 +169,49 @@ def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) 
         model=front.get("model"),
         extra=extra,
     )
+
+
+#: The most values front matter may hold once its aliases (`*name`) are followed: voiceguide's
+#: own entries hold a few dozen, and a hand-edited "alias bomb" of 600 bytes would otherwise
+#: expand to billions and hang every command that reads the journal.
+MAX_FRONT_VALUES = 20_000
+
+
+def _front_matter(text: str) -> Any:
+    """Front matter read safely: plain YAML values only, and never more than MAX_FRONT_VALUES
+    of them, counting every alias as the values it stands for."""
+    import yaml
+
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}
+        if _values(node, MAX_FRONT_VALUES) > MAX_FRONT_VALUES:
+            raise JournalError(
+                "The entry's front matter repeats itself too often to be read (YAML aliases)."
+            )
+        return loader.construct_document(node) or {}
+    except yaml.YAMLError as exc:
+        raise JournalError(f"The entry's front matter cannot be read: {exc}.") from exc
+    finally:
+        loader.dispose()
+
+
+def _values(node: Any, limit: int) -> int:
+    """How many values a YAML node holds, aliases followed (counting stops past `limit`)."""
+    import yaml
+
+    count, stack = 0, [node]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            for key, value in item.value:
+                stack += [key, value]
+    return count
 
 
 def _plain(value: Any) -> Any:

@@ -337,13 +337,15 @@ class JournalStore:
             entry = parse_markdown(text, id=self._id(path))
             for name in entry.audio:  # in the journal, only plain names in the entry's folder
                 check_audio_name(name)
+            # The time of day is in the file's name ("193000-reflection.md"): an impossible
+            # one ("259977") names this file and skips it, never the whole journal.
+            clock = entry.date.timetz() if m is None else _clock(m[1], entry.date)
         except PermissionError:
             self.skipped.append(Skipped(path, "permission was denied to read it"))
             return None
         except (ValueError, OSError, UnicodeDecodeError, JournalError, DamagedFile) as exc:
             self.skipped.append(Skipped(path, str(getattr(exc, "message", exc))))
             return None
-        clock = entry.date.timetz() if m is None else _clock(m[1], entry.date)
         when = dt.datetime.combine(day, clock)
         return dataclasses.replace(entry, date=when)
 
