@@ -146,6 +146,34 @@ def test_a_yaml_alias_bomb_in_an_entry_is_named_and_skipped_at_once(run: Run) ->
     assert "120000-reflection.md" in listed.stderr
 
 
+def test_an_export_links_each_note_to_its_own_recording(run: Run, tmp_path: Path) -> None:
+    """Two entries at the same time of day on different days have recordings of the same name
+    in their own folders: the export keeps both, and each note plays its own."""
+    run.returning_user()
+    store = JournalStore(run.home)
+    for day, seconds in ((20, 1.0), (21, 2.0)):
+        entry = Entry(
+            date=dt.datetime(2026, 11, day, 19, 30, tzinfo=dt.UTC),
+            kind="reflection",
+            answers=(Answer(question="How was it?", text=f"Day {day}."),),
+        )
+        store.add(entry, [tone(seconds)])
+    out = tmp_path / "ex"
+    result = run("journal", "export", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert len(list((out / "audio").iterdir())) == 2
+    import soundfile
+
+    notes = [n for n in out.glob("*.md") if n.name != "index.md"]
+    assert len(notes) == 2
+    for note in notes:
+        text = note.read_text("utf-8")
+        lines = text.splitlines()
+        [link] = {line.split("](")[1].split(")")[0] for line in lines if "](audio/" in line}
+        seconds = 1.0 if "Day 20." in text else 2.0
+        assert soundfile.info(str(out / link)).duration == pytest.approx(seconds, abs=0.05)
+
+
 # -- D7: retry goes on past a missing recording ---------------------------------------------------
 def test_retry_goes_on_past_missing_audio_and_reports_it(run: Run) -> None:
     journal(run, 3, pending=True)

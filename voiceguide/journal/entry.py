@@ -122,7 +122,6 @@ def render_markdown(entry: Entry) -> str:
 
 def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) -> Entry:
     """Read an entry back from its Markdown; `date` (from the folder) wins over the front matter."""
-    import yaml
 
     # As another editor may leave it: a byte-order mark, Windows line ends.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -112,6 +112,12 @@ def to_markdown_folder(
         raise error_type(f"{error.message} The export stopped and left nothing behind.") from exc
 
 
+def _clip_name(entry: Entry, audio: str) -> str:
+    """A recording's name in an export: unique across days (each day's folder has its own
+    "193000-reflection-1.flac"), so every note links its own recording."""
+    return f"{entry.date:%Y-%m-%d}-{audio}"
+
+
 def _write_markdown_folder(
     entries: Sequence[Entry],
     folder: Path,
@@ -133,17 +139,18 @@ def _write_markdown_folder(
         front: dict[str, Any] = {
             k: v for k, v in entry_to_dict(entry).items() if k not in ("answers", "text", "notes")
         }
-        front["audio"] = [f"audio/{a.audio}" for a in entry.answers if a.audio]
+        front["audio"] = [f"audio/{_clip_name(entry, a.audio)}" for a in entry.answers if a.audio]
         body = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip(), "---"]
         body += ["", f"# {heading(entry)}", ""]
         if entry.get("notes"):
             body += [str(entry.get("notes")), ""]
         for answer, moments in zip(entry.answers, of(entry), strict=True):
             body += [f"## {one_line(answer.question)}", "", _answer_text(answer), ""]
+            clip = _clip_name(entry, answer.audio) if answer.audio else ""
             if moments and answer.audio:
                 # Each part, as heard then, linked to its moment in the recording (#t=).
                 for m in moments:
-                    link = f"audio/{answer.audio}#t={m.start:.1f}"
+                    link = f"audio/{clip}#t={m.start:.1f}"
                     body.append(f"- [\u25b6 {clock(m.start)}]({link}) {one_line(m.text)}")
                 body.append("")
             if answer.audio:
@@ -159,9 +166,9 @@ def _write_markdown_folder(
                     body += ["(The recording of this answer could not be opened.)", ""]
                     inform(f"Skipped a recording of {entry.id}: {exc.message}")
                     continue
-                atomic_write_bytes(folder / "audio" / answer.audio, data)
+                atomic_write_bytes(folder / "audio" / clip, data)
                 clips += 1
-                body += [f"[Listen to this answer](audio/{answer.audio})", ""]
+                body += [f"[Listen to this answer](audio/{clip})", ""]
         atomic_write_text(folder / name, "\n".join(body))
         index.append(f"- [{heading(entry)}]({name})")
     atomic_write_text(folder / "index.md", "\n".join(index) + "\n")
