@@ -343,6 +343,53 @@ def test_a_damaged_index_is_rebuilt_and_a_same_size_edit_is_seen(run: Run) -> No
     assert "The sky" in run("journal", "list").stdout
 
 
+def test_an_index_record_with_a_bad_value_is_read_again_from_its_file(
+    run: Run, tmp_path: Path
+) -> None:
+    """Records with a value that is not what it says (`infusion: "abc"`, `date: "nope"`), their
+    stamps unchanged: each entry is read again from its file, and every command works (list,
+    search, show, themes, brief)."""
+    journal(run)
+    assert run("journal", "list").returncode == 0
+    index = run.home / "journal" / ".index.json"
+    data = json.loads(index.read_text())
+    first, second = data["files"].values()
+    first["entry"]["infusion"] = "abc"
+    second["entry"]["date"] = "nope"
+    index.write_text(json.dumps(data))
+    for args in (
+        ("journal", "list"),
+        ("journal", "search", "sea"),
+        ("journal", "show", "last"),
+        ("themes",),
+        ("brief", "--out", str(tmp_path / "b.pdf")),
+    ):
+        result = run(*args)
+        no_traceback(result)
+        assert result.returncode == 0, (args, result.stderr)
+    assert run("journal", "list").stdout.count("reflection") == 2
+
+
+def test_an_infinite_moment_is_ignored(run: Run, tmp_path: Path) -> None:
+    """`moments: [[[.inf, .inf, ...]]]` written by hand: the moment is left out; showing the
+    times, playing and exporting all work."""
+    journal(run, 1)
+    [md] = entry_files(run)
+    text = md.read_text("utf-8")
+    md.write_text(
+        text.replace(
+            "kind: reflection", "kind: reflection\nmoments: [[[.inf, .inf, 'The sea']]]", 1
+        )
+    )
+    for args in (
+        ("journal", "show", "last", "--times"),
+        ("journal", "export", "--out", str(tmp_path / "ex")),
+    ):
+        result = run(*args)
+        no_traceback(result)
+        assert result.returncode == 0, (args, result.stderr)
+
+
 # -- D16: names that reach Markdown ----------------------------------------------------------------
 def test_a_newline_in_an_imported_name_does_not_split_the_entry(
     run: Run, speech: Path, tmp_path: Path

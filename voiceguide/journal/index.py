@@ -137,10 +137,21 @@ def _valid(record: Any) -> bool:
         return False
     if "entry" in record:
         entry = record["entry"]
-        return (
+        if not (
             isinstance(entry, dict)
             and isinstance(entry.get("date"), str)
             and isinstance(entry.get("kind"), str)
             and isinstance(entry.get("answers"), list)
-        )
+        ):
+            return False
+        # Every value an entry is built from must read as what it is (an index edited by hand
+        # or by another program, with an unchanged stamp, once broke every command).
+        from voiceguide.errors import JournalError
+        from voiceguide.journal.entry import entry_from_dict
+
+        try:
+            entry_from_dict(entry)
+        except JournalError:
+            return False
+        return True
     return isinstance(record.get("error"), str)

@@ -8,6 +8,7 @@ text] in seconds). Entries filed before there were moments simply have none; `jo
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,8 +40,8 @@ def _moment(value: Any) -> Moment | None:
     start, end, text = value
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (start, end)):
         return None
-    if not isinstance(text, str) or not 0 <= start <= end:
-        return None
+    if not isinstance(text, str) or not 0 <= start <= end < math.inf:
+        return None  # a hand-edited moment that is negative, backwards or infinite
     return Moment(float(start), float(end), text)
 
 
