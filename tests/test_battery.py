@@ -73,6 +73,35 @@ def test_every_word_is_kept_with_the_default_patience(
     assert wer(sample.reference, capture.text) <= 0.10, capture.text
 
 
+@pytest.mark.parametrize("name", ["halting", "after-infusion"])
+def test_going_on_while_the_check_is_said_keeps_the_answer_open(
+    name: str, tmp_path: Path, whisper: WhisperTranscriber
+) -> None:
+    """ "And so, my fellow Americans." [5.5 s] "ask not" [10 s] ...: the finished sentence brings
+    the check after 4 s, the person goes on while it is still being said (the first check is a
+    sentence of about 5 s), and the 10 s pause after "ask not", mid-thought, is waited through
+    as one (it used to be held to the short wait after a finished sentence, and the answer
+    ended there, losing its second half)."""
+    sample = condition(name)
+    speed = 2.0  # twice real time: the check takes 2.5 s of the clock, 5 s of the answer
+
+    def say_check(n: int) -> threading.Event:
+        done = threading.Event()
+        threading.Timer(5.0 / speed, done.set).start()
+        return done
+
+    capture = listen(
+        FileRecorder(sample.audio, lead_seconds=1.0, realtime=speed),
+        tmp_path / "a.wav",
+        transcriber=whisper,
+        patience=Patience(),
+        on_check=say_check,
+        finished=sounds_finished,
+    )
+    assert capture.listened >= 1.0 + sample.audio.duration
+    assert wer(sample.reference, capture.text) <= 0.10, capture.text
+
+
 def test_words_said_after_the_check_belong_to_the_same_answer(
     tmp_path: Path, whisper: WhisperTranscriber
 ) -> None:

@@ -156,5 +156,5 @@ def test_the_markdown_export_links_each_part_to_its_moment(tmp_path: Path) -> No
     [note] = [p for p in (tmp_path / "export").glob("*.md") if p.name != "index.md"]
     text = note.read_text("utf-8")
     assert "I saw the sea. Then my father, at the door." in text  # the answer, as kept
-    assert "(audio/x-1.flac#t=0.0) I saw the sea." in text
-    assert "(audio/x-1.flac#t=12.4) Then my father, at the door." in text
+    assert "(audio/2026-11-20-x-1.flac#t=0.0) I saw the sea." in text
+    assert "(audio/2026-11-20-x-1.flac#t=12.4) Then my father, at the door." in text

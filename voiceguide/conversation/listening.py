@@ -331,6 +331,7 @@ class _Turn:
         self.checks = 0
         self._played: threading.Event | None = None
         self._check_end: float | None = None  # where the check finished playing (seconds)
+        self._check_start = 0.0  # where it began
         self._checking = False
         self._after = patience.after_check  # the quiet to wait for after this check
 
@@ -355,6 +356,11 @@ class _Turn:
         if self._checking and self._check_end is None:
             if self._played is None or self._played.is_set():
                 self._check_end = now
+                if spoke > self._check_start + CHECK_ECHO:
+                    # They went on while the check was said ("... Americans." [5 s] "ask
+                    # not"): the same answer, and the wait after it is the one its words
+                    # call for now, not the short one after the finished sentence before.
+                    self._checking, self._check_end = False, None
         if self._check_end is not None and spoke > self._check_end + 0.1:
             self._checking, self._check_end = False, None  # they went on: the same answer
         if not self._checking:
@@ -368,6 +374,7 @@ class _Turn:
                     else patience.after_check
                 )
                 self._checking = True
+                self._check_start = now
                 self.checks += 1
                 self._played = self.on_check(self.checks) if self.on_check else None
             return False
@@ -381,6 +388,10 @@ class _Turn:
         words = self.words()
         return bool(words) and self.sounds_finished(words or "")
 
+
+#: Speech heard this long after a check began is the person going on, not its echo (a
+#: loudspeaker heard by the microphone) or the last word's tail.
+CHECK_ECHO = 1.0
 
 #: Quiet after a short utterance before it is heard as a possible command, while listening.
 COMMAND_PAUSE = 1.2
@@ -433,10 +444,13 @@ def _last_command(
         understood = understand(probe[0], level_phrase(read_pcm(reader, tail[1], tail[2], rate)))
         if understood.command is None:
             return None, (), 0
-        assert transcriber is not None
-        head = level_phrase(read_pcm(reader, tail[0], tail[1], rate))
-        before = transcriber.transcribe(head, prompt=hint).strip()
-        return understood, (*phrases[:-1], (before, head.duration)), tail[1]
+        head_seconds = (tail[1] - tail[0]) / rate
+        before = _without_ending(phrases[-1][0], probe[0])
+        if before is None:  # the phrase as a whole was heard otherwise: hear its head alone
+            assert transcriber is not None
+            head = level_phrase(read_pcm(reader, tail[0], tail[1], rate))
+            before = transcriber.transcribe(head, prompt=hint).strip()
+        return understood, (*phrases[:-1], (before, head_seconds)), tail[1]
     onset = segmenter.last_onset
     start = max(last[0], (onset or last[0]) - int(0.3 * rate))
     if (last[1] - start) / rate > MAX_COMMAND_SECONDS:
@@ -445,6 +459,29 @@ def _last_command(
     if understood.command is None:
         return None, (), 0
     return understood, tuple(phrases[:-1]), start
+
+
+def _without_ending(text: str, ending: str) -> str | None:
+    """`text` without `ending` at its end, word for word ("One, two, three. That's all." less
+    "That's all." is "One, two, three."); None when it does not end so. The phrase was heard
+    as a whole already: taking the command's words off it saves hearing its head again (most
+    of a second on a busy machine, between "that's all" and the next question)."""
+    import re
+
+    def key(word: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", word.lower())
+
+    tokens = text.split()
+    tail = [key(w) for w in ending.split() if key(w)]
+    if not tail:
+        return None
+    keys = [key(w) for w in tokens]
+    while keys and not keys[-1]:
+        keys.pop()
+        tokens.pop()
+    if len(keys) < len(tail) or keys[len(keys) - len(tail) :] != tail:
+        return None
+    return " ".join(tokens[: len(tokens) - len(tail)]).rstrip(" ,;:-\u2013\u2014")
 
 
 def read_pcm(fd: int, start: int, end: int, rate: int) -> Audio:
