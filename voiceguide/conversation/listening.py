@@ -353,16 +353,15 @@ class _Turn:
                 return False
             return True
         spoke = segmenter.last_speech_seconds or 0.0
-        if self._checking and self._check_end is None:
+        if self._checking and spoke > self._check_start + CHECK_ECHO:
+            # They went on, after the check or while it was said ("... Americans." [5 s] "ask
+            # not"), whenever their words are noticed (the end of a phrase is known only a
+            # moment after it): the same answer, and the next wait is the one its words call
+            # for now, not the short one after the finished sentence before.
+            self._checking, self._check_end = False, None
+        elif self._checking and self._check_end is None:
             if self._played is None or self._played.is_set():
                 self._check_end = now
-                if spoke > self._check_start + CHECK_ECHO:
-                    # They went on while the check was said ("... Americans." [5 s] "ask
-                    # not"): the same answer, and the wait after it is the one its words
-                    # call for now, not the short one after the finished sentence before.
-                    self._checking, self._check_end = False, None
-        if self._check_end is not None and spoke > self._check_end + 0.1:
-            self._checking, self._check_end = False, None  # they went on: the same answer
         if not self._checking:
             if quiet >= patience.pause or (
                 quiet >= min(patience.finished_pause, patience.pause) and self._sounds_finished()
