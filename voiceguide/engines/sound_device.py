@@ -142,10 +142,7 @@ class SpeakerPlayer:
 
     def close(self) -> None:
         """Close the stream kept open (the next turn opens a new one)."""
-        with _SHARED.lock:
-            out, _SHARED.out = _SHARED.out, None
-        if out is not None:
-            out.close()
+        _SHARED.close()
 
     def play_stream(
         self,
@@ -195,42 +192,47 @@ class SpeakerPlayer:
         sd = _sd()
         index = resolve_device(self.device, "output")
         with _SHARED.lock:
-            out = _SHARED.out
-            fits = out is not None and (out.index, out.channels, out.latency) == (
-                index,
-                first.channels,
-                self.latency,
+            out: _Output = _SHARED.get(
+                (index, first.channels, self.latency),
+                lambda: _Output(self, sd, index, first.rate, first.channels),
             )
-            if out is not None and (out.dead or not fits):
-                out.close()
-                out = _SHARED.out = None
-            if out is None:
-                out = _SHARED.out = _Output(self, sd, index, first.rate, first.channels)
-                if not _SHARED.closing_at_exit:
-                    atexit.register(_close_shared)  # no callback may run as the process ends
-                    _SHARED.closing_at_exit = True
             out.player = self
             return out
 
 
-class _Shared:
-    """The one output stream of the process, and the lock that gives it one turn at a time."""
+class _Kept:
+    """One stream kept open for the process (the speaker's, or the microphone's), and the lock
+    that gives it one turn at a time."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.turns = threading.Lock()
-        self.out: _Output | None = None
-        self.closing_at_exit = False
+        self.held: Any = None
+        self._closing_at_exit = False
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """The stream held (with `lock` held), or a new one from `make` when there is none, or
+        none that works and fits `key`. It is closed as the process ends, so that no callback
+        runs while the interpreter goes away."""
+        held = self.held
+        if held is not None and (held.dead or held.key != key):
+            held.close()
+            held = self.held = None
+        if held is None:
+            held = self.held = make()
+            if not self._closing_at_exit:
+                atexit.register(self.close)
+                self._closing_at_exit = True
+        return held
+
+    def close(self) -> None:
+        with self.lock:
+            held, self.held = self.held, None
+        if held is not None:
+            held.close()
 
 
-_SHARED = _Shared()
-
-
-def _close_shared() -> None:
-    with _SHARED.lock:
-        out, _SHARED.out = _SHARED.out, None
-    if out is not None:
-        out.close()
+_SHARED = _Kept()
 
 
 class _Output:
@@ -242,6 +244,7 @@ class _Output:
         self.index = index
         self.channels = channels
         self.latency = player.latency
+        self.key = (index, channels, player.latency)
         self.turn: _Turn | None = None
         self.dead = False
         self._began: float | None = None
@@ -427,7 +430,7 @@ class MicrophoneRecorder:
                 yield mic.read(self.stall_seconds)
             except BaseException:
                 mic.end()
-                _close_mic()  # a failed device, or Ctrl-C: open it anew next time
+                _MIC.close()  # a failed device, or Ctrl-C: open it anew next time
                 raise
             mic.end()
 
@@ -439,46 +442,19 @@ class MicrophoneRecorder:
 
     def close(self) -> None:
         """Close the stream kept open (the next turn opens a new one)."""
-        _close_mic()
+        _MIC.close()
 
     def _input(self) -> _Input:
         index = resolve_device(self.device, "input")
         with _MIC.lock:
-            mic = _MIC.mic
-            fits = mic is not None and (mic.index, mic.rate, mic.blocksize) == (
-                index,
-                self.rate,
-                int(self.rate * self.block_seconds),
+            mic: _Input = _MIC.get(
+                (index, self.rate, int(self.rate * self.block_seconds)),
+                lambda: _Input(_sd(), index, self.rate, self.block_seconds),
             )
-            if mic is not None and (mic.dead or not fits):
-                mic.close()
-                mic = _MIC.mic = None
-            if mic is None:
-                mic = _MIC.mic = _Input(_sd(), index, self.rate, self.block_seconds)
-                if not _MIC.closing_at_exit:
-                    atexit.register(_close_mic)
-                    _MIC.closing_at_exit = True
             return mic
 
 
-class _MicShared:
-    """The one input stream of the process, and the lock that gives it one turn at a time."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.turns = threading.Lock()
-        self.mic: _Input | None = None
-        self.closing_at_exit = False
-
-
-_MIC = _MicShared()
-
-
-def _close_mic() -> None:
-    with _MIC.lock:
-        mic, _MIC.mic = _MIC.mic, None
-    if mic is not None:
-        mic.close()
+_MIC = _Kept()
 
 
 class _Input:
@@ -488,6 +464,7 @@ class _Input:
         self.index = index
         self.rate = rate
         self.blocksize = int(rate * block_seconds)
+        self.key = (index, rate, self.blocksize)
         self.dead = False
         self.blocks: queue.Queue[np.ndarray] = queue.Queue()
         self._listening = False
