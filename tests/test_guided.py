@@ -58,7 +58,7 @@ def test_prepare_as_a_person_answers_it_with_the_patience_people_get(
 ) -> None:
     """The walk-through, with the default patience: a hesitation before the mood is waited
     through ("Um." [4 s] "Maybe a six"); a finished answer is followed by the next question
-    well within 20 s; "That's all." after an answer finishes it and the next question comes at
+    within 24 s, its Listening line included; "That's all." after an answer finishes it and the next question comes at
     once (it used to end the session, losing two questions); "Not right now, thanks." declines
     the offer, and how to set an intention later is said without a command line."""
     run.returning_user()
@@ -101,9 +101,11 @@ def test_prepare_as_a_person_answers_it_with_the_patience_people_get(
     assert "calm" in entry.answers[2].text.lower()
     assert not entries(run.home, "intention")
     assert content.OFFER_LATER["intention"] in out
-    # A finished answer: the next question within 20 s (it was 25 to 36); after "That's all."
-    # the next question at once (its "Listening" within the question's own few seconds).
-    assert asked[2] - ended[1] < 20, asked[2] - ended[1]
+    # A finished answer: the next question's Listening within 24 s (it was 25 to 36 before the
+    # question was even said): 4 s of quiet, the check said in full the first time (about
+    # 5 s), 7 s of quiet after it, then the next question itself. After "That's all." the next
+    # question at once (its "Listening" within the question's own few seconds).
+    assert asked[2] - ended[1] < 24, asked[2] - ended[1]
     assert asked[3] - ended[2] < 8, asked[3] - ended[2]
 
 

@@ -48,7 +48,11 @@ class Patience:
     pause: float = 10.0
     after_check: float = 8.0
     finished_pause: float = 4.0
-    finished_after_check: float = 5.0
+    #: After a finished sentence: 4 s to the check, and 7 s after it, so that a pause of 10 s
+    #: after a whole sentence in the middle of a halting answer (the battery's longest) is
+    #: waited through even when the check is only the short chime (with 5 s, the answer
+    #: right after an infusion lost its last sentence).
+    finished_after_check: float = 7.0
     silence: float | None = None
 
 
