@@ -58,8 +58,9 @@ def test_prepare_as_a_person_answers_it_with_the_patience_people_get(
 ) -> None:
     """The walk-through, with the default patience: a hesitation before the mood is waited
     through ("Um." [4 s] "Maybe a six"); a finished answer is followed by the next question
-    within 24 s, its Listening line included; "That's all." after an answer finishes it and the next question comes at
-    once (it used to end the session, losing two questions); "Not right now, thanks." declines
+    within 24 s, its Listening line included; "That's all." after an answer finishes it and
+    the next question comes at once (it used to end the session, losing two questions); "Not
+    right now, thanks." declines
     the offer, and how to set an intention later is said without a command line."""
     run.returning_user()
     (run.home / "explained.json").write_text('{"prepare": "2026-11-01"}\n')  # heard it before
