@@ -468,7 +468,6 @@ class _Input:
         self.dead = False
         self.blocks: queue.Queue[np.ndarray] = queue.Queue()
         self._listening = False
-        self._error: str | None = None
 
         def open_at(at: int) -> Any:
             return sd.InputStream(
