@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voiceguide.app import Voiceguide
 from voiceguide.audio.clip import Audio
@@ -82,6 +84,23 @@ def test_shorter_pauses_take_out_quiet_only_after_the_point_given() -> None:
     # Never more than half of each pause.
     most = rendered.with_shorter_pauses(rendered.audio, 1000.0, after=first_line)
     assert most.duration > rendered.audio.duration / 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(late=st.floats(min_value=0.001, max_value=8.0), lines=st.integers(min_value=2, max_value=40))
+def test_a_small_delay_is_given_back_whole_by_many_short_pauses(late: float, lines: int) -> None:
+    """However little the start was held up, and however many short pauses share it, the
+    session comes out exactly that much shorter (to the sample): a delay spread so
+    thin that each pause's share is below a crossfade used to be kept (120.06 s of 120)."""
+    from voiceguide.guidance.parser import parse
+
+    text = "[bell]\n[pause 2s]\n" + "".join(f"Line {i}.\n[pause 1s]\n" for i in range(lines))
+    rendered = render_session(parse(text), ToneSynthesizer(), minutes=2, level=False)
+    first_line = rendered.marks[1][0]
+    shorter = rendered.with_shorter_pauses(rendered.audio, late, after=first_line)
+    assert shorter.frames == pytest.approx(
+        rendered.audio.frames - round(late * shorter.rate), abs=1
+    )
 
 
 def test_a_slow_start_never_cuts_into_the_first_line_and_keeps_the_length(tmp_path: Path) -> None:

@@ -104,6 +104,31 @@ class Voice:
         return self._leveled(audio.resample(rate) if audio.rate != rate else audio, lufs)
 
 
+def _shares(gaps: list[tuple[int, int]], want: int, fade: int) -> list[int]:
+    """How many frames to take out of each gap, `want` in all and at most half of any: in
+    proportion to their lengths, from the longest pauses only as far as the shorter ones'
+    shares would be too small to join with a crossfade, so that a small delay is given back
+    whole rather than lost in many too-small shares."""
+    halves = [(b - a) // 2 for a, b in gaps]
+    chosen = sorted(range(len(gaps)), key=lambda i: -halves[i])
+    while len(chosen) > 1:
+        room = sum(halves[i] for i in chosen)
+        smallest = halves[chosen[-1]] * want // room
+        if smallest > 2 * fade or room - halves[chosen[-1]] < want:
+            break
+        chosen.pop()
+    room = sum(halves[i] for i in chosen)
+    shares = [0] * len(gaps)
+    for i in chosen:
+        shares[i] = halves[i] * want // room
+    left = want - sum(shares)  # what rounding down left over, taken where there is room
+    for i in chosen:
+        extra = min(left, halves[i] - shares[i])
+        shares[i] += extra
+        left -= extra
+    return shares
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Rendered:
     """A rendered session and how its time divides between speech and silence."""
@@ -132,23 +157,25 @@ class Rendered:
         if self.spans:
             gaps.append((self.spans[-1][1], audio.frames))
         room = sum((b - a) // 2 for a, b in gaps)
-        want = min(int(seconds * rate), room)
+        want = min(int(round(seconds * rate)), room)
         if want <= 0 or room <= 0:
             return audio
         fade = int(0.02 * rate)
+        cuts = _shares(gaps, want, fade)
         samples = audio.samples
         pieces: list[np.ndarray] = []
         at = 0
-        for a, b in gaps:
-            cut = ((b - a) // 2) * want // room
-            if cut <= 2 * fade:
+        for (a, b), cut in zip(gaps, cuts, strict=True):
+            if cut <= 0:
                 continue
             middle = (a + b) // 2
             lo, hi = middle - cut // 2, middle - cut // 2 + cut
+            blend_frames = min(fade, cut // 2, lo - at)
             head = samples[at:lo].copy()
-            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
-            blend = head[-fade:] * (1 - ramp) + samples[hi - fade : hi] * ramp
-            head[-fade:] = blend
+            if blend_frames > 0:
+                ramp = np.linspace(0.0, 1.0, blend_frames, dtype=np.float32)[:, None]
+                tail = samples[hi - blend_frames : hi]
+                head[-blend_frames:] = head[-blend_frames:] * (1 - ramp) + tail * ramp
             pieces.append(head)
             at = hi
         pieces.append(samples[at:])
