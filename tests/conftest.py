@@ -120,13 +120,21 @@ def speech() -> Path:
 
 
 @pytest.fixture(scope="session")
-def virtual_audio() -> None:
-    """PulseAudio with the virtual speaker and microphone, started if needed (never skipped)."""
+def _virtual_audio_started() -> None:
     subprocess.run(
         [str(ROOT / "scripts" / "virtual-audio"), *([WORKER] if WORKER else [])],
         check=True,
         capture_output=True,
     )
+
+
+@pytest.fixture
+def virtual_audio(_virtual_audio_started: None) -> None:
+    """PulseAudio with the virtual speaker and microphone, started if needed (never skipped);
+    a server that has gone away since is named as the cause, not left to fail every test after
+    it in its own way."""
+    if subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
+        pytest.fail("PulseAudio stopped during the run: the device tests after it cannot run.")
 
 
 #: Silence played before each recording. The first moments of a new playback stream can be lost
