@@ -51,8 +51,27 @@ def parse_time(text: str) -> tuple[int, int]:
 
 
 def reminder_command(home: Path) -> list[str]:
-    """What the scheduler runs: this voiceguide, for this data folder."""
-    return [sys.executable, "-m", "voiceguide", "--home", str(home), "remind", "now"]
+    """What the scheduler runs: this voiceguide, for this data folder (made absolute: cron and
+    systemd start in another folder)."""
+    return [sys.executable, "-m", "voiceguide", "--home", str(home.absolute()), "remind", "now"]
+
+
+def _writable(value: str, what: str) -> str:
+    """`value`, if it can go into a scheduler's one line as it is: no line breaks or other
+    control characters (cron and systemd would split or cut it), and nothing that is not text."""
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in value):
+        raise SchedulerError(
+            f"The reminder was not set: {what} has a line break or control character in it, "
+            "which a scheduler's line cannot hold safely."
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SchedulerError(
+            f"The reminder was not set: {what} is not valid text, which a scheduler's line "
+            "cannot hold safely."
+        ) from None
+    return value
 
 
 #: Where the user's sound server and desktop bus are: in the session a reminder is set from,
@@ -63,10 +82,38 @@ SESSION_VARIABLES = ("XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS", "PULSE_SERVE
 def session_env() -> str:
     """The session's variables that are set now, as shell assignments for a crontab line."""
     return " ".join(
-        f"{name}={shlex.quote(os.environ[name])}"
+        f"{name}={shlex.quote(_writable(os.environ[name], name))}"
         for name in SESSION_VARIABLES
         if os.environ.get(name)
     )
+
+
+def cron_command(command: list[str]) -> str:
+    """`command` as the command part of a crontab line: quoted for the shell, and every `%`
+    escaped (cron ends the command at a bare `%` and feeds the rest to it as input)."""
+    run = " ".join(
+        part
+        for part in (session_env(), shlex.join(_writable(a, "the command") for a in command))
+        if part
+    )
+    if "\\%" in run:  # cron would read it as an escaped percent sign
+        raise SchedulerError(
+            "The reminder was not set: the command has a backslash before a percent sign, "
+            "which a crontab line cannot hold safely."
+        )
+    return run.replace("%", "\\%")
+
+
+def systemd_command(command: list[str]) -> str:
+    """`command` as the value of ExecStart=: each word in double quotes with `\\` and `"`
+    escaped, `%` doubled (a specifier otherwise), and `$` doubled in the arguments (a variable
+    otherwise; the program's own path is never expanded)."""
+    words = []
+    for i, word in enumerate(command):
+        word = _writable(word, "the command")
+        word = word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+        words.append('"' + (word if i == 0 else word.replace("$", "$$")) + '"')
+    return " ".join(words)
 
 
 class Scheduler(Protocol):
@@ -112,7 +159,7 @@ class SystemdTimer:
         atomic_write_text(
             self.service,
             "[Unit]\nDescription=voiceguide: today's check-in is ready\n\n"
-            f"[Service]\nType=oneshot\nExecStart={shlex.join(command)}\n",
+            f"[Service]\nType=oneshot\nExecStart={systemd_command(command)}\n",
         )
         atomic_write_text(
             self.timer,
@@ -156,32 +203,52 @@ class SystemdTimer:
 
 
 class Crontab:
-    """A line in the user's crontab, tagged `# voiceguide-reminder`; other lines are kept."""
+    """A line in the user's crontab, tagged `# voiceguide-reminder`; every other byte is kept.
+
+    The table is handled as bytes, line by line, as `crontab -l` gives it: other people's
+    lines, comments, blank lines, carriage returns and text in any encoding go back exactly as
+    they came. Only "no crontab for USER" means an empty table; any other failure to read it
+    refuses to change it.
+    """
 
     where = "your crontab"
 
     def __init__(self, program: str = "crontab") -> None:
         self.program = program
 
-    def _lines(self) -> list[str]:
-        result = subprocess.run([self.program, "-l"], capture_output=True, text=True, timeout=30)
-        if result.returncode != 0:  # "no crontab for user": an empty one
-            return []
-        return result.stdout.splitlines()
-
-    def _write(self, lines: list[str]) -> None:
-        text = "".join(line + "\n" for line in lines)
-        result = subprocess.run(
-            [self.program, "-"], input=text, capture_output=True, text=True, timeout=30
-        )
-        if result.returncode != 0:
+    def _run(self, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(
+                [self.program, *args], input=data, capture_output=True, timeout=30
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
             raise SchedulerError(
-                f"The crontab could not be changed: {result.stderr.strip() or result.returncode}."
+                f"The crontab could not be reached ({exc}); nothing changed."
+            ) from exc
+
+    def _lines(self) -> list[bytes]:
+        result = self._run("-l")
+        if result.returncode != 0:
+            said = result.stderr.decode("utf-8", "replace").strip()
+            if re.match(r"^no crontab for \S+$", said):
+                return []
+            raise SchedulerError(
+                f"The crontab could not be read ({said or f'exit status {result.returncode}'}); "
+                "nothing was changed."
+            )
+        return _split(result.stdout)
+
+    def _write(self, lines: list[bytes]) -> None:
+        result = self._run("-", data=b"".join(lines))
+        if result.returncode != 0:
+            said = result.stderr.decode("utf-8", "replace").strip()
+            raise SchedulerError(
+                f"The crontab could not be changed: {said or f'exit status {result.returncode}'}."
             )
 
     def current(self) -> Reminder | None:
         for line in self._lines():
-            if line.rstrip().endswith(TAG):
+            if _ours(line):
                 fields = line.split()
                 try:
                     return Reminder(int(fields[1]), int(fields[0]), self.where)
@@ -190,13 +257,15 @@ class Crontab:
         return None
 
     def install(self, hour: int, minute: int, command: list[str]) -> None:
-        kept = [line for line in self._lines() if not line.rstrip().endswith(TAG)]
-        run = " ".join(part for part in (session_env(), shlex.join(command)) if part)
-        self._write([*kept, f"{minute} {hour} * * * {run} {TAG}"])
+        line = f"{minute} {hour} * * * {cron_command(command)} {TAG}\n".encode()
+        kept = [line for line in self._lines() if not _ours(line)]
+        if kept and not kept[-1].endswith(b"\n"):  # a last line without its end: cron needs one
+            kept[-1] += b"\n"
+        self._write([*kept, line])
 
     def remove(self) -> bool:
         lines = self._lines()
-        kept = [line for line in lines if not line.rstrip().endswith(TAG)]
+        kept = [line for line in lines if not _ours(line)]
         if len(kept) == len(lines):
             return False
         self._write(kept)
@@ -207,21 +276,48 @@ class Crontab:
         return shutil.which(program) is not None
 
 
+def _split(table: bytes) -> list[bytes]:
+    """A crontab's lines, each with its own ending, split at line feeds only (as cron does:
+    a carriage return, form feed or U+2028 inside a line is part of it)."""
+    return [part for part in re.split(rb"(?<=\n)", table) if part]
+
+
+def _ours(line: bytes) -> bool:
+    return line.rstrip(b"\r\n").rstrip().endswith(TAG.encode())
+
+
 def scheduler() -> Scheduler:
     """The machine's own scheduler: a systemd user timer where there is one, else crontab.
 
     VOICEGUIDE_SCHEDULER=systemd or =cron chooses (=none: reminders are not offered or set);
-    VOICEGUIDE_CRONTAB names the crontab program.
+    VOICEGUIDE_CRONTAB and VOICEGUIDE_SYSTEMCTL name the programs.
     """
     choice = os.environ.get("VOICEGUIDE_SCHEDULER", "")
-    crontab = os.environ.get("VOICEGUIDE_CRONTAB", "crontab")
+    crontab, systemctl = _programs()
     if choice == "none":
         raise SchedulerError("Reminders are turned off on this machine (VOICEGUIDE_SCHEDULER).")
-    if choice == "systemd" or (not choice and SystemdTimer.available()):
-        return SystemdTimer()
+    if choice == "systemd" or (not choice and SystemdTimer.available(systemctl)):
+        return SystemdTimer(systemctl=systemctl)
     if Crontab.available(crontab):
         return Crontab(crontab)
     raise SchedulerError(
         "This machine has no scheduler voiceguide can use for a reminder.",
         hint="Install cron (sudo apt-get install cron), or use a systemd user session.",
+    )
+
+
+def others(keeper: Scheduler) -> list[Scheduler]:
+    """The schedulers besides `keeper` that may still hold a reminder of ours (set before the
+    machine moved from cron to systemd, or back): cleared when one is set or turned off."""
+    crontab, systemctl = _programs()
+    if isinstance(keeper, Crontab):
+        timer = SystemdTimer(systemctl=systemctl)
+        return [timer] if timer.timer.exists() or timer.service.exists() else []
+    return [Crontab(crontab)] if Crontab.available(crontab) else []
+
+
+def _programs() -> tuple[str, str]:
+    return (
+        os.environ.get("VOICEGUIDE_CRONTAB", "crontab"),
+        os.environ.get("VOICEGUIDE_SYSTEMCTL", "systemctl"),
     )

@@ -333,7 +333,7 @@ def remind(args: argparse.Namespace) -> int:
         _app(args, start=False).remind_now()
         return 0
     from voiceguide.conversation import content
-    from voiceguide.remind import parse_time, reminder_command, scheduler
+    from voiceguide.remind import others, parse_time, reminder_command, scheduler
 
     settings = _home(args)
     keeper = scheduler()
@@ -346,12 +346,15 @@ def remind(args: argparse.Namespace) -> int:
         )
         return 0
     if args.action == "off":
-        print(content.REMINDER_OFF if keeper.remove() else content.REMINDER_NONE)
+        removed = [k.remove() for k in (keeper, *others(keeper))]  # every one, never stopping
+        print(content.REMINDER_OFF if any(removed) else content.REMINDER_NONE)
         return 0
     if not args.at:
         raise UsageError("Say when: voiceguide remind daily 20:00.")
     hour, minute = parse_time(args.at)
     keeper.install(hour, minute, reminder_command(settings.home))
+    for old in others(keeper):  # one reminder a day, not one from each scheduler
+        old.remove()
     print(content.REMINDER_SET.format(at=f"{hour:02d}:{minute:02d}", where=keeper.where))
     return 0
 
