@@ -390,6 +390,54 @@ def test_an_infinite_moment_is_ignored(run: Run, tmp_path: Path) -> None:
         assert result.returncode == 0, (args, result.stderr)
 
 
+def test_a_damaged_series_file_is_named_and_the_journal_decides_the_infusion(run: Run) -> None:
+    """A damaged series.json used to reset the infusion under way to 1 without a word, and new
+    entries were filed under it: it is set aside (kept), said once, and the latest infusion in
+    the journal is the one under way."""
+    store = journal(run, 1)
+    [entry] = store.entries()
+    md = store.path_of(entry.id)
+    md.write_text(
+        md.read_text("utf-8").replace("kind: reflection", "kind: reflection\ninfusion: 3", 1)
+    )
+    (run.home / "series.json").write_text('{"infusion": 4, "start')
+    result = run("infusion", "show")
+    no_traceback(result)
+    assert result.returncode == 0 and result.stdout.strip() == "3", result
+    assert "could not be read" in result.stderr and "series.json.damaged" in result.stderr
+    assert (run.home / "series.json.damaged").read_text() == '{"infusion": 4, "start'
+    again = run("infusion", "show")
+    assert again.stdout.strip() == "3" and again.stderr == ""  # said once
+    assert run("infusion", "next").returncode == 0
+    assert run("infusion", "show").stdout.strip() == "4"
+
+
+def test_a_damaged_settings_file_is_named_and_can_be_mended_with_config_set(run: Run) -> None:
+    """One bad line in config.toml stopped every command, config set included. Now each
+    command names it and goes on with the defaults; a bad value or an unknown setting is left
+    out, the rest used; config set starts a new file and keeps the damaged one beside it."""
+    run.returning_user()
+    config = run.home / "config.toml"
+    config.write_text('volume = 40\nvoice = "piper\n')  # an unclosed string
+    for args in (("journal", "list"), ("config", "show")):
+        result = run(*args)
+        no_traceback(result)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "cannot be read" in result.stderr and str(config) in result.stderr
+    mended = run("config", "set", "volume", "40")
+    assert mended.returncode == 0, mended.stderr
+    assert "config.toml.damaged" in mended.stderr
+    assert (run.home / "config.toml.damaged").read_text() == 'volume = 40\nvoice = "piper\n'
+    shown = run("config", "show")
+    assert "volume = 40" in shown.stdout and shown.stderr == ""
+    config.write_text('volume = 400\nspeech_rate = 180\ncolour = "blue"\nstt = 3\n')
+    shown = run("config", "show")
+    assert shown.returncode == 0 and "speech-rate = 180" in shown.stdout, shown.stderr
+    assert "volume = 100" in shown.stdout  # the default, for the value that cannot be
+    for named in ("volume", "colour", "stt"):
+        assert named in shown.stderr, (named, shown.stderr)
+
+
 # -- D16: names that reach Markdown ----------------------------------------------------------------
 def test_a_newline_in_an_imported_name_does_not_split_the_entry(
     run: Run, speech: Path, tmp_path: Path

@@ -127,6 +127,15 @@ def unique_path(
     return candidate
 
 
+def set_aside(path: Path) -> Path:
+    """Move a damaged file of voiceguide's out of the way, never deleting it: beside it as
+    <name>.damaged (-2, -3 ... when taken). Returns where it now is."""
+    aside = unique_path(path.parent, path.name + ".damaged", "")
+    os.rename(path, aside)
+    _fsync_dir(path.parent)
+    return aside
+
+
 def check_output_path(out: Path, *, force: bool = True) -> None:
     """An output file is a new path, or (with `force`) a regular file to replace: never a
     link, a device, a pipe or a folder, which replacing would break."""

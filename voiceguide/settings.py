@@ -54,6 +54,8 @@ class Settings:
     #: Every session explains itself in full, as the first time (--explain).
     explain: bool = False
     debug: bool = False
+    #: What in config.toml could not be used, each in one sentence (said once, then set aside).
+    problems: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if self.stt not in STT_ENGINES:
@@ -98,7 +100,7 @@ class Settings:
         return self.home / "config.toml"
 
 
-_FIELDS = {f.name for f in dataclasses.fields(Settings)} - {"home", "debug"}
+_FIELDS = {f.name for f in dataclasses.fields(Settings)} - {"home", "debug", "problems"}
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -111,22 +113,43 @@ def load_settings(**overrides: Any) -> Settings:
         has_config = config.is_file()
     except PermissionError as exc:
         raise UsageError(f"Permission was denied to the data folder {home_path}.") from exc
+    problems: list[str] = []
     if has_config:
-        try:
-            data = tomllib.loads(config.read_text("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise UsageError(f"The settings file {config} cannot be read: {exc}.") from exc
-        unknown = set(data) - _FIELDS
-        if unknown:
-            raise UsageError(
-                f"The settings file {config} has unknown settings: {', '.join(sorted(unknown))}."
-            )
-        values.update(data)
+        values.update(_usable(config, home_path, problems))
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return Settings(home=home_path, **values)
+        return Settings(home=home_path, problems=tuple(problems), **values)
     except TypeError as exc:
         raise UsageError(f"A setting has the wrong type: {exc}.") from exc
+
+
+def _usable(config: Path, home: Path, problems: list[str]) -> dict[str, Any]:
+    """What can be used of config.toml; every part that cannot is named in `problems` and left
+    out, so that one bad line never stops voiceguide (nor `config set`, which mends it)."""
+    try:
+        data = tomllib.loads(config.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(
+            f"The settings file {config} cannot be read ({exc}), so the defaults are used; "
+            "voiceguide config set starts a new one and keeps this one beside it."
+        )
+        return {}
+    except OSError as exc:
+        problems.append(f"The settings file {config} cannot be read ({exc.strerror}).")
+        return {}
+    usable: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _FIELDS:
+            problems.append(f"{config} has a setting voiceguide does not know, {key}: not used.")
+            continue
+        try:
+            Settings(home=home, **{key: value})
+        except (UsageError, TypeError, ValueError) as exc:
+            reason = getattr(exc, "message", None) or "it has the wrong type"
+            problems.append(f"The setting {key} in {config} is not used: {reason}")
+            continue
+        usable[key] = value
+    return usable
 
 
 #: Settings `voiceguide config set` may write (the others are per run, or paths).
@@ -165,13 +188,22 @@ def save_setting(home: Path, key: str, value: str) -> Settings:
         raise UsageError(f"{key} must be a number, not {value!r}.") from exc
     config = home / "config.toml"
     current: dict[str, Any] = {}
+    kept: Path | None = None
     if config.is_file():
-        current = tomllib.loads(config.read_text("utf-8"))
+        try:
+            current = tomllib.loads(config.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            from voiceguide.fsutil import set_aside
+
+            kept = set_aside(config)  # never lost: beside the new one, to copy from
     current[name] = typed
     settings = load_settings(home=str(home), **{name: typed})  # raises if the value is wrong
     lines = [f"{k} = {_toml(v)}" for k, v in sorted(current.items())]
     private_dir(home)
     atomic_write_text(config, "\n".join(lines) + "\n")
+    if kept is not None:
+        note = f"The damaged settings file is kept as {kept}; {config} starts anew."
+        settings = dataclasses.replace(settings, problems=(*settings.problems, note))
     return settings
 
 

@@ -28,7 +28,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
     """The settings: the command line's options over the environment over config.toml."""
     from voiceguide.settings import load_settings
 
-    return load_settings(
+    settings = load_settings(
         home=getattr(args, "home", None),
         input_device=getattr(args, "input_device", None),
         output_device=getattr(args, "output_device", None),
@@ -42,6 +42,14 @@ def settings_of(args: argparse.Namespace) -> Settings:
         explain=getattr(args, "explain", None),
         debug=getattr(args, "debug", False),
     )
+    _say_problems(settings)
+    return settings
+
+
+def _say_problems(settings: Settings) -> None:
+    """What of config.toml could not be used: named, never fatal."""
+    for problem in settings.problems:
+        print(f"voiceguide: {problem}", file=sys.stderr)
 
 
 def _home(args: argparse.Namespace) -> Settings:
@@ -281,7 +289,7 @@ def config(args: argparse.Namespace) -> int:
         from voiceguide.settings import save_setting
 
         home = settings_of(args).home
-        save_setting(home, args.key, args.value)
+        _say_problems(save_setting(home, args.key, args.value))
         print(f"{args.key} = {args.value} (saved in {home / 'config.toml'})")
         return 0
     settings = _home(args)

@@ -180,13 +180,21 @@ class Journal:
     # -- the series of infusions -----------------------------------------------------------------
     def current_infusion(self) -> int:
         """The infusion now under way: set by `infusion next`, else the journal's latest."""
-        state = series.current(self.home)
-        if state is not None:
-            return state
-        for entry in self.store.entries():
-            if entry.infusion is not None:
-                return entry.infusion
-        return 1
+        try:
+            state = series.current(self.home)
+        except series.Damaged as exc:
+            latest = self._latest_infusion()
+            self.inform(
+                f"The record of which infusion is under way could not be read ({exc.why}); it "
+                f"is kept as {exc.aside}, and the latest in your journal, infusion {latest}, "
+                "is taken as the one under way."
+            )
+            return latest
+        return state if state is not None else self._latest_infusion()
+
+    def _latest_infusion(self) -> int:
+        """The highest infusion any entry belongs to (a series only goes forward), else 1."""
+        return max((e.infusion for e in self.store.entries() if e.infusion is not None), default=1)
 
     def next_infusion(self) -> int:
         """Start the next infusion of the series; entries from now on carry its number."""

@@ -11,14 +11,36 @@ from voiceguide.fsutil import atomic_write_text
 FILE = "series.json"
 
 
+class Damaged(Exception):
+    """series.json could not be read; it was set aside (never deleted) at `aside`."""
+
+    def __init__(self, aside: Path, why: str) -> None:
+        super().__init__(why)
+        self.aside = aside
+        self.why = why
+
+
 def current(home: Path) -> int | None:
-    """The infusion set by `voiceguide infusion next` (None when it was never used)."""
+    """The infusion set by `voiceguide infusion next` (None when it was never used). A damaged
+    file is set aside and raises `Damaged`, so the number is never silently guessed."""
+    path = home / FILE
     try:
-        data = json.loads((home / FILE).read_text("utf-8"))
-        number = data.get("infusion")
-    except (OSError, ValueError, AttributeError):
+        data = json.loads(path.read_text("utf-8"))
+        number = data["infusion"] if isinstance(data, dict) else None
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            raise ValueError(f"no infusion number in it ({number!r})")
+    except FileNotFoundError:
         return None
-    return number if isinstance(number, int) and number >= 1 else None
+    except (OSError, ValueError, KeyError) as exc:
+        from voiceguide.fsutil import set_aside
+
+        why = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        try:
+            aside = set_aside(path)
+        except FileNotFoundError:  # another voiceguide set it aside a moment ago
+            return None
+        raise Damaged(aside, why) from exc
+    return number
 
 
 def set_current(home: Path, number: int, when: dt.datetime | None = None) -> None:
