@@ -212,6 +212,60 @@ def test_the_voice_goes_in_only_with_a_yes(tmp_path: Path, speech: Path) -> None
     assert len(list(ET.fromstring(page).iter("audio"))) >= 1  # beside each key sentence
 
 
+def test_an_html_brief_with_no_microphone_asks_at_the_keyboard_or_leaves_the_voice_out(
+    run: Run, tmp_path: Path, speech: Path
+) -> None:
+    """With no microphone, `brief --out b.html` used to ask aloud and fail, writing nothing.
+    With no terminal either, it is written without the voice, and says so; at a terminal, the
+    question is asked there, and y puts the voice in."""
+    import contextlib
+    import os
+    import pty
+    import select
+    import subprocess
+    import time
+
+    from conftest import VOICEGUIDE
+
+    from voiceguide.journal.moments import Moment, with_moments
+    from voiceguide.journal.store import JournalStore
+
+    run.returning_user()
+    said = "I saw the sea and my father. It was a long way from home."
+    reflection = Entry(
+        date=dt.datetime.now().astimezone().replace(microsecond=0),
+        kind="reflection",
+        answers=(Answer(question="How was it?", text=said),),
+    )
+    JournalStore(run.home).add(
+        with_moments(reflection, [[Moment(0.5, 4.0, said)]]), [Audio.load(speech / "jfk.flac")]
+    )
+    nowhere = run.with_env({"PULSE_SERVER": "unix:/nonexistent"})
+    result = nowhere("brief", "--out", str(tmp_path / "plain.html"))
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "plain.html").read_text("utf-8")
+    assert "<audio" not in page and "I saw the sea and my father." in page
+    assert "without your voice" in result.stdout + result.stderr
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [str(VOICEGUIDE), "brief", "--out", str(tmp_path / "voice.html")],
+        stdin=follower, stdout=follower, stderr=follower, env=nowhere.env(), close_fds=True,
+    )  # fmt: skip
+    os.close(follower)
+    shown, answered, deadline = b"", False, time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:  # all it shows, to its end
+        if select.select([leader], [], [], 0.5)[0]:
+            with contextlib.suppress(OSError):  # the terminal closed: it has ended
+                shown += os.read(leader, 4096)
+        if b"(y/n)" in shown and not answered:
+            os.write(leader, b"y\n")
+            answered = True
+    assert proc.wait(timeout=10) == 0 and answered, shown.decode(errors="replace")
+    os.close(leader)
+    page = (tmp_path / "voice.html").read_text("utf-8")
+    assert len(list(ET.fromstring(page).iter("audio"))) >= 1
+
+
 def test_a_busy_month_still_fits_on_two_pages(tmp_path: Path) -> None:
     """Six infusions, long reflections, a check-in a day and ten questions: the brief keeps
     fewer sentences of each reflection rather than run onto a third page."""

@@ -72,6 +72,11 @@ BRIEF_AUDIO_ASK = (
     "Would you like short clips of your own voice in it, one beside each of your sentences, "
     "so your therapist can hear how you said them? Say yes, or no."
 )
+BRIEF_AUDIO_TYPE = "Put short clips of your own voice in it, beside your sentences? (y/n) "
+BRIEF_WITHOUT_VOICE = (
+    "There is no microphone to ask with, so the brief is written without your voice. "
+    "To put it in: voiceguide brief --out FILE.html --with-audio."
+)
 BRIEF_WRITTEN = "Your brief is ready. I saved it as {name}, in your {folder} folder."
 RECAP_THEMES = "Across your journal, some words keep coming back: {themes}."
 RECAP_CLOSING = "Take a moment with these words. They are yours to bring with you."

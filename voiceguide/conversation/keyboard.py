@@ -38,3 +38,18 @@ def enter_pressed() -> threading.Event:
     _event.clear()
     _typed.clear()
     return _event
+
+
+def ask(prompt: str) -> str:
+    """Ask at the keyboard and return the line typed ("" at the end of input): through the
+    Enter reader when it already reads the lines, so no line goes to the wrong reader."""
+    if _reader is None:
+        try:
+            return input(prompt)
+        except EOFError:
+            return ""
+    print(prompt, end="", flush=True)
+    entered = enter_pressed()
+    while _reader.is_alive() and not entered.wait(0.2):
+        pass
+    return typed() or ""

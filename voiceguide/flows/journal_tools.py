@@ -292,7 +292,7 @@ def brief(
     elif kind == ".md":
         data = briefs.to_markdown(made).encode("utf-8")
     else:
-        voice = with_audio or parts.talk.confirm(content.BRIEF_AUDIO_ASK, meta={"transient": True})
+        voice = with_audio or _voice_wanted(parts)
         data = briefs.to_html(made, _clip(parts) if voice else None).encode("utf-8")
     from voiceguide.fsutil import atomic_write_bytes
 
@@ -303,6 +303,26 @@ def brief(
     parts.show(f"Saved to {out}")
     parts.talk.say(content.BRIEF_WRITTEN.format(name=out.name, folder=_folder_name(out)))
     return out
+
+
+def _voice_wanted(parts: Parts) -> bool:
+    """Whether the person wants their voice in the HTML brief: asked aloud; with no microphone,
+    asked at the keyboard; with neither, left out, and said so."""
+    import sys
+
+    from voiceguide.conversation.answers import says_yes
+    from voiceguide.errors import NoDeviceError
+
+    try:
+        return parts.talk.confirm(content.BRIEF_AUDIO_ASK, meta={"transient": True})
+    except NoDeviceError:
+        if sys.stdin is not None and sys.stdin.isatty():
+            from voiceguide.conversation import keyboard
+
+            typed = keyboard.ask(content.BRIEF_AUDIO_TYPE)
+            return typed.strip().lower() in ("y", "yes") or says_yes(typed)
+        parts.show(content.BRIEF_WITHOUT_VOICE)
+        return False
 
 
 def _clip(parts: Parts) -> Callable[[KeySentence], bytes | None]:
