@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -136,12 +137,14 @@ class ToneSynthesizer:
         self.sample_rate = rate
         self.seconds_per_word = seconds_per_word
         self.spoken: list[str] = []
+        self._voice = uuid.uuid4().hex  # one of its own, unlike id(), never used again
 
     @property
     def cache_key(self) -> str:
         # Each fake voice is a voice of its own: the lines one was asked for are never taken
-        # from the cache for another, so a test sees every line its own synthesizer said.
-        return f"tone {id(self)} {self.rate} {self.seconds_per_word}"
+        # from the cache for another, so a test sees every line its own synthesizer said. (Not
+        # id(self): a later voice can be given a freed one's address, and its cached lines.)
+        return f"tone {self._voice} {self.rate} {self.seconds_per_word}"
 
     def synthesize(self, text: str) -> Audio:
         """A tone as long as the words of `text` would take to say."""
