@@ -266,6 +266,31 @@ def test_an_html_brief_with_no_microphone_asks_at_the_keyboard_or_leaves_the_voi
     assert len(list(ET.fromstring(page).iter("audio"))) >= 1
 
 
+def test_a_clip_in_the_html_brief_is_a_sentence_never_a_monologue(
+    tmp_path: Path, speech: Path
+) -> None:
+    """A moment ten minutes long (one long breath of speech, or a moment written by hand)
+    made a 154 MB page: each clip is at most 20 s of the person's voice, mono at 16 kHz."""
+    from voiceguide.journal.moments import Moment, with_moments
+    from voiceguide.journal.store import JournalStore
+
+    home = tmp_path / "home"
+    said = "I talked about the sea for a very long time, and about my father and the boat."
+    long = Audio.concat([Audio.load(speech / "jfk.flac").for_speech(16000)] * 60)  # 11 min
+    reflection = Entry(
+        date=dt.datetime.now().astimezone().replace(microsecond=0),
+        kind="reflection",
+        answers=(Answer(question="How was it?", text=said),),
+    )
+    JournalStore(home).add(with_moments(reflection, [[Moment(0.0, long.duration, said)]]), [long])
+    app, _ = _guide(home)
+    out = app.brief(tmp_path / "b.html", with_audio=True)
+    [clip] = list(ET.fromstring(out.read_text("utf-8")).iter("audio"))
+    info = soundfile.info(io.BytesIO(base64.b64decode(clip.get("src", "").split(",", 1)[1])))
+    assert info.duration <= 20.01 and info.channels == 1 and info.samplerate == 16000
+    assert out.stat().st_size < 2_000_000
+
+
 def test_a_busy_month_still_fits_on_two_pages(tmp_path: Path) -> None:
     """Six infusions, long reflections, a check-in a day and ten questions: the brief keeps
     fewer sentences of each reflection rather than run onto a third page."""

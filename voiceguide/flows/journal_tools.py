@@ -325,6 +325,11 @@ def _voice_wanted(parts: Parts) -> bool:
         return False
 
 
+#: The longest a clip of the person's voice in the HTML brief may be: a sentence, not a
+#: monologue (one 10-minute moment made a 154 MB page).
+BRIEF_CLIP_SECONDS = 20.0
+
+
 def _clip(parts: Parts) -> Callable[[KeySentence], bytes | None]:
     """A key sentence's moment in the person's own voice, as WAV bytes (None without one)."""
     from voiceguide.journal import moments
@@ -341,7 +346,8 @@ def _clip(parts: Parts) -> Callable[[KeySentence], bytes | None]:
         except (VoiceguideError, OSError):
             return None
         start = max(0.0, key.moment.start - moments.LEAD)
-        part = audio.slice(start, min(audio.duration, key.moment.end + 0.3))
+        end = min(audio.duration, key.moment.end + 0.3, start + BRIEF_CLIP_SECONDS)
+        part = audio.slice(start, end).for_speech(16000)  # mono, 16 kHz: a voice, small
         return wav_bytes((part.samples, part.rate))
 
     return clip
