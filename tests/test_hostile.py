@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Run
+from conftest import VOICEGUIDE, Run
 
 from voiceguide.audio.clip import Audio
 from voiceguide.journal.entry import Answer, Entry
@@ -436,6 +436,50 @@ def test_a_damaged_settings_file_is_named_and_can_be_mended_with_config_set(run:
     assert "volume = 100" in shown.stdout  # the default, for the value that cannot be
     for named in ("volume", "colour", "stt"):
         assert named in shown.stderr, (named, shown.stderr)
+
+
+def test_a_brief_is_written_when_its_reader_stops_reading(run: Run, tmp_path: Path) -> None:
+    """`voiceguide brief --out b.pdf | head -1`: the reader leaves after the first line, and the
+    brief is still written (it used to stop at the next line printed)."""
+    journal(run)
+    out = tmp_path / "b.pdf"
+    proc = subprocess.Popen(
+        [str(VOICEGUIDE), "brief", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        env={**run.env(), "PULSE_SERVER": "unix:/nonexistent"},
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # as head does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert out.read_bytes().startswith(b"%PDF") and "Traceback" not in err
+
+
+def test_a_file_made_at_the_brief_path_meanwhile_is_kept(tmp_path: Path) -> None:
+    """A file created at --out while the brief was being made was replaced without --force:
+    it is kept, and the brief says why it was not written. What a brief killed while writing
+    left beside it an hour ago (a hidden whole copy of the brief) is cleared; a fresh one, or a
+    file of another shape, is not."""
+    from voiceguide.fsutil import atomic_write_bytes, clear_stale_temps
+
+    out = tmp_path / "b.pdf"
+    old_copy = tmp_path / ".b.pdf.k2j4_x9q.tmp"
+    fresh_copy = tmp_path / ".b.pdf.a1b2c3d4.tmp"
+    theirs = tmp_path / ".b.pdf.notes.tmp"
+    for path in (old_copy, fresh_copy, theirs):
+        path.write_bytes(b"%PDF a brief")
+    os.utime(old_copy, (0, 0))
+    os.utime(theirs, (0, 0))
+    clear_stale_temps(out)
+    assert not old_copy.exists() and fresh_copy.exists() and theirs.exists()
+    out.write_bytes(b"mine")  # appeared meanwhile
+    with pytest.raises(FileExistsError):
+        atomic_write_bytes(out, b"%PDF", overwrite=False)
+    assert out.read_bytes() == b"mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [out.name, fresh_copy.name, theirs.name]
+    )
 
 
 # -- D16: names that reach Markdown ----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -94,12 +95,46 @@ def atomic_path(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
             os.replace(tmp, path)
         else:
             # A hard link fails if the name is taken, so an entry is never overwritten.
-            os.link(tmp, path)
-            tmp.unlink()
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise
+            except OSError:  # no hard links here (a FAT or exFAT stick): look, then move
+                if os.path.lexists(path):
+                    raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+                os.rename(tmp, path)
+            tmp.unlink(missing_ok=True)
         _fsync_dir(folder)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+#: A temporary file of ours this old was left by a write that was killed: no write takes so long.
+STALE_SECONDS = 3600
+
+
+def clear_stale_temps(path: Path) -> None:
+    """Remove what a killed write to `path` left beside it: only files with the exact shape of
+    our temporary names (.<name>.<8 random characters>.tmp), ours, and an hour old."""
+    import re
+    import time
+
+    shape = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
+    try:
+        candidates = [p for p in path.parent.iterdir() if shape.fullmatch(p.name)]
+    except OSError:
+        return
+    for old in candidates:
+        with contextlib.suppress(OSError):
+            info = old.lstat()
+            if (
+                info.st_uid == os.getuid()
+                and os.path.isfile(old)
+                and not os.path.islink(old)
+                and time.time() - info.st_mtime > STALE_SECONDS
+            ):
+                old.unlink()
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from voiceguide.cli.parser import build_parser
 from voiceguide.errors import VoiceguideError
@@ -24,6 +25,37 @@ def run(args: argparse.Namespace) -> int:
     return HANDLERS[args.command](args)
 
 
+class _ReaderMayLeave:
+    """Standard output that a reader may stop reading (`voiceguide brief ... | head`): what
+    is printed after that goes nowhere, and the command still finishes its work."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._left()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._left()
+
+    def _left(self) -> None:
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())  # and the final flush at exit too
+        os.close(devnull)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command; errors become one sentence and exit code 1."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -35,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    if sys.stdout is not None and not isinstance(sys.stdout, _ReaderMayLeave):
+        sys.stdout = _ReaderMayLeave(sys.stdout)
     try:
         args = build_parser().parse_args(argv)
         return run(args)

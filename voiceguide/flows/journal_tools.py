@@ -294,10 +294,16 @@ def brief(
     else:
         voice = with_audio or _voice_wanted(parts)
         data = briefs.to_html(made, _clip(parts) if voice else None).encode("utf-8")
-    from voiceguide.fsutil import atomic_write_bytes
+    from voiceguide.fsutil import atomic_write_bytes, clear_stale_temps
 
+    clear_stale_temps(out)  # what a brief killed while writing here left, an hour ago or more
     try:
-        atomic_write_bytes(out, data)
+        atomic_write_bytes(out, data, overwrite=force)
+    except FileExistsError:
+        raise UsageError(
+            f"{out} appeared while the brief was being made, so it was left as it is.",
+            hint="Choose another name, or add --force to replace it.",
+        ) from None
     except OSError as exc:
         raise from_os_error(exc, out) from exc
     parts.show(f"Saved to {out}")
