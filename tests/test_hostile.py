@@ -482,6 +482,51 @@ def test_a_file_made_at_the_brief_path_meanwhile_is_kept(tmp_path: Path) -> None
     )
 
 
+def _on_a_terminal(run: Run, *args: str) -> bytes:
+    """What `voiceguide ARGS` shows on a terminal, byte for byte."""
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [str(VOICEGUIDE), *args], stdin=follower, stdout=follower, stderr=follower,
+        env=run.env(), close_fds=True,
+    )  # fmt: skip
+    os.close(follower)
+    shown = b""
+    while True:
+        if select.select([leader], [], [], 1)[0]:
+            try:
+                more = os.read(leader, 65536)
+            except OSError:
+                break
+            if not more:
+                break
+            shown += more
+        elif proc.poll() is not None:
+            break
+    proc.wait(timeout=60)
+    os.close(leader)
+    return shown
+
+
+def test_control_characters_in_an_entry_are_shown_not_obeyed_on_a_terminal(run: Run) -> None:
+    """An escape sequence written into an entry by hand (or by a program) retitled and
+    recoloured the terminal through `journal show` and `themes`: on a terminal it is shown as
+    text; into a file or a pipe the words go exactly as they are."""
+    store = journal(run, 2)
+    trap = "The sea \x1b]0;owned\x07 and the \x1b[2J light \x9b1m again."
+    for entry in store.entries():
+        md = store.path_of(entry.id)
+        md.write_text(md.read_text("utf-8").replace(entry.answers[0].text, trap, 1), "utf-8")
+    for args in (("journal", "show", "last"), ("themes",), ("journal", "search", "sea")):
+        shown = _on_a_terminal(run, *args)
+        assert b"\x1b" not in shown and b"\x07" not in shown and "\x9b".encode() not in shown
+        assert b"\\x1b]0;owned\\x07" in shown, (args, shown)
+    piped = run("journal", "show", "last")
+    assert "\x1b]0;owned\x07" in piped.stdout  # the words as they are, for a file
+
+
 # -- D16: names that reach Markdown ----------------------------------------------------------------
 def test_a_newline_in_an_imported_name_does_not_split_the_entry(
     run: Run, speech: Path, tmp_path: Path

@@ -25,16 +25,29 @@ def run(args: argparse.Namespace) -> int:
     return HANDLERS[args.command](args)
 
 
+#: Control characters a terminal would act on (an escape sequence in a hand-edited entry can
+#: retitle, recolour or rewrite the screen): shown as \x1b and so on; tab and line ends kept.
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+for _kept in (0x09, 0x0A, 0x0D):
+    del _CONTROLS[_kept]
+
+
 class _ReaderMayLeave:
-    """Standard output that a reader may stop reading (`voiceguide brief ... | head`): what
-    is printed after that goes nowhere, and the command still finishes its work."""
+    """Standard output or error as a person sees it. A reader may stop reading (`voiceguide
+    brief ... | head`): what is printed after that goes nowhere, and the command still finishes
+    its work. On a terminal, control characters in the person's text are shown, not obeyed
+    (written to a file or a pipe, the text is exactly as it is)."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        try:
+            self._terminal = stream.isatty()
+        except (OSError, ValueError):
+            self._terminal = False
 
     def write(self, text: str) -> int:
         try:
-            return self._stream.write(text)
+            return self._stream.write(text.translate(_CONTROLS) if self._terminal else text)
         except BrokenPipeError:
             self._left()
             return len(text)
@@ -69,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     if sys.stdout is not None and not isinstance(sys.stdout, _ReaderMayLeave):
         sys.stdout = _ReaderMayLeave(sys.stdout)
+    if sys.stderr is not None and not isinstance(sys.stderr, _ReaderMayLeave):
+        sys.stderr = _ReaderMayLeave(sys.stderr)
     try:
         args = build_parser().parse_args(argv)
         return run(args)
