@@ -132,6 +132,29 @@ def test_each_line_is_synthesized_once_and_then_comes_from_the_cache(tmp_path: P
     assert other.hits == 0
 
 
+def test_a_cut_short_or_linked_cache_entry_is_made_again_never_played(tmp_path: Path) -> None:
+    """A cache file cut short (a crash or a full disk, or copied in) was played as it was, and
+    a link in the cache brought whatever it pointed at into a meditation: both are made again
+    by the voice, and the link is replaced, never written through."""
+    voice = ToneSynthesizer()
+    cache = CachedSynthesizer(voice, tmp_path / "c")
+    whole = cache.synthesize("Breathe in.")
+    cache.synthesize("Breathe out.")
+    cut = cache.path("Breathe in.")
+    cut.write_bytes(cut.read_bytes()[: cut.stat().st_size // 2])
+    elsewhere = tmp_path / "elsewhere.wav"
+    Audio(np.full(22050, 0.9, np.float32), 22050).save(elsewhere)
+    linked = cache.path("Breathe out.")
+    linked.unlink()
+    linked.symlink_to(elsewhere)
+    again = CachedSynthesizer(voice, tmp_path / "c")
+    said = again.synthesize("Breathe in.")
+    assert again.misses == 1 and said.frames == whole.frames
+    out = again.synthesize("Breathe out.")
+    assert again.misses == 2 and out.peak() < 0.9
+    assert not linked.is_symlink() and Audio.load(elsewhere).peak() == pytest.approx(0.9, abs=1e-3)
+
+
 def test_voices_are_listed_and_an_unknown_voice_is_a_clear_error(run: Run) -> None:
     listed = run("voices")
     assert listed.returncode == 0

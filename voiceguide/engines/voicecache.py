@@ -42,13 +42,13 @@ class CachedSynthesizer:
 
     def synthesize(self, text: str) -> Audio:
         path = self.path(text)
-        if path.is_file():
+        if _whole(path):
             try:
                 audio = Audio.load(path)
                 self.hits += 1
                 return audio
             except AudioFileError:
-                path.unlink(missing_ok=True)  # a damaged entry is simply made again
+                pass  # a damaged entry is simply made again (and replaced below)
         audio = self.inner.synthesize(text)
         if self.leveled:
             from voiceguide.audio.loudness import level_line
@@ -67,3 +67,22 @@ class CachedSynthesizer:
         except (OSError, soundfile.LibsndfileError):
             pass  # a full disk or a read-only folder: the line is said, just not kept
         return said
+
+
+def _whole(path: Path) -> bool:
+    """Whether `path` is a cache entry as this cache writes them: a regular file (never a link,
+    which could bring any sound into a session), and a whole WAV (its RIFF size is the file's:
+    one cut short by a crash, a full disk or a copy is made again)."""
+    import stat
+
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        with open(path, "rb") as handle:
+            head = handle.read(12)
+    except OSError:
+        return False
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return False
+    return int.from_bytes(head[4:8], "little") + 8 == info.st_size
