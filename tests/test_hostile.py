@@ -638,6 +638,40 @@ def test_an_unreadable_entry_says_permission_is_denied(tmp_path: Path) -> None:
         shutil.rmtree(home.parent, ignore_errors=True)
 
 
+def test_an_unreadable_recording_is_said_to_be_unreadable_not_damaged(speech: Path) -> None:
+    """A recording the person may not read was called "not an audio file or damaged"."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="vg-nobody-"))
+    try:
+        closed = folder / "memo.flac"
+        shutil.copy(speech / "jfk.flac", closed)
+        subprocess.run(["chown", "-R", "nobody:nogroup", str(folder)], check=True)
+        os.chmod(closed, 0)
+        result = subprocess.run(
+            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+             str(VOICEGUIDE), "--home", str(folder / "home"), "transcribe", str(closed)],
+            env={**os.environ, "HOME": str(folder)}, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 1
+        assert "cannot be read (permission was denied)" in result.stderr, result.stderr
+        assert "damaged" not in result.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_file_size_limit_is_named_not_a_system_error(run: Run, speech: Path) -> None:
+    """Under `ulimit -f`, filing a recording said only "System error."."""
+    run.returning_user()
+    result = subprocess.run(
+        ["sh", "-c", f'ulimit -f 40; exec "{VOICEGUIDE}" journal import "{speech / "jfk.flac"}"'],
+        env=run.env(), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "size this system allows" in result.stderr, result.stderr
+    assert "System error" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_config_set_checks_values_and_takes_every_documented_setting(run: Run) -> None:
     run.returning_user()
     bad = run("config", "set", "ambient", "jungle")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -132,8 +133,11 @@ class Audio:
             raise AudioFileError(f"{path} is a folder, not an audio file.")
         try:
             size = path.stat().st_size
+            with open(path, "rb"):  # readable at all? (else it would be called damaged)
+                pass
         except OSError as exc:
-            raise AudioFileError(f"{path} cannot be read ({exc.strerror}).") from exc
+            reason = "permission was denied" if exc.errno == errno.EACCES else exc.strerror
+            raise AudioFileError(f"{path} cannot be read ({reason}).") from exc
         if size == 0:
             raise AudioFileError(f"{path} is empty.")
         too_long = AudioFileError(
@@ -234,6 +238,10 @@ def _write_failed(exc: Exception, path: Path) -> Exception:
         full = False
     if full:
         return from_os_error(OSError(errno.ENOSPC, "No space left on device"), path)
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+        return from_os_error(OSError(errno.EFBIG, "File too large"), path)
     return AudioFileError(f"{path} could not be written ({exc}).")
 
 
