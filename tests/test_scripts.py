@@ -154,3 +154,22 @@ def test_a_broken_own_script_is_one_clear_error(run: Run, tmp_path: Path) -> Non
     result = run("meditate", "--out", str(tmp_path / "x.wav"))
     assert result.returncode == 1
     assert "line 2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_script_far_too_long_for_the_time_asked_is_refused_before_a_word_is_said(
+    tmp_path: Path,
+) -> None:
+    """A 1,990-line script asked for in one minute was synthesized for more than a minute
+    before it was refused: its words alone show it cannot fit, so almost nothing of it is said
+    (the one-minute breathing space is played instead, as for a built-in script)."""
+    from conftest import Turns, fake_app
+
+    home = tmp_path / "home"
+    own = home / "scripts"
+    own.mkdir(parents=True)
+    lines = "".join(f"Line {i}: let the breath come and go as it will.\n" for i in range(1990))
+    (own / "endless.txt").write_text("[title] Endless\n" + lines, "utf-8")
+    app, player, synth = fake_app(home, Turns())
+    app.meditate(minutes=1, script="endless", out=tmp_path / "one.flac")
+    assert not any(text.startswith("Line ") for text in synth.spoken)
+    assert player.seconds == 0 and (tmp_path / "one.flac").exists()

@@ -19,6 +19,7 @@ from voiceguide.guidance.render import (
     Cancelled,
     Rendered,
     Voice,
+    at_least_seconds,
     render_natural,
     render_session,
     render_step,
@@ -104,7 +105,9 @@ def _fit_minutes(
 ) -> tuple[Script, str]:
     """The session to play in `minutes`: this one, or, when even its plain lines need more
     time, the breathing space, said so (the voice is never sped up to fit)."""
-    least = shortest_seconds(session, voice, context=parts.context())
+    least = at_least_seconds(session)  # far too long is known before a word is said
+    if least <= minutes * 60:
+        least = shortest_seconds(session, voice, context=parts.context())
     if minutes * 60 >= least:
         return session, script
     instead = parts.script(content.SHORT_PRACTICE)

@@ -287,6 +287,22 @@ def shortest_seconds(
     return _need(voiced, fixed)
 
 
+#: Faster than any voice says a meditation (5 words a second): what a rough bound assumes.
+FASTEST_WORDS_PER_SECOND = 5.0
+
+
+def at_least_seconds(steps: Script | Sequence[Step]) -> float:
+    """A bound below the fewest seconds a meditation can take, from its plain lines' words
+    alone, found without saying anything: a script far too long for the time asked is refused
+    at once, not after minutes of synthesis."""
+    steps = steps.steps if isinstance(steps, Script) else tuple(steps)
+    words = sum(
+        len(s.text.split()) for s in steps if isinstance(s, Say) and not s.level and s.text
+    )
+    seconds = words / FASTEST_WORDS_PER_SECOND
+    return _need(seconds, seconds, lead_in=0.0)
+
+
 def shortest(
     steps: Script | Sequence[Step],
     synthesizer: Synthesizer,
