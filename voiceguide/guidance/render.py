@@ -296,9 +296,7 @@ def at_least_seconds(steps: Script | Sequence[Step]) -> float:
     alone, found without saying anything: a script far too long for the time asked is refused
     at once, not after minutes of synthesis."""
     steps = steps.steps if isinstance(steps, Script) else tuple(steps)
-    words = sum(
-        len(s.text.split()) for s in steps if isinstance(s, Say) and not s.level and s.text
-    )
+    words = sum(len(s.text.split()) for s in steps if isinstance(s, Say) and not s.level and s.text)
     seconds = words / FASTEST_WORDS_PER_SECOND
     return _need(seconds, seconds, lead_in=0.0)
 
