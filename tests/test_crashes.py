@@ -248,6 +248,20 @@ def test_recover_killed_at_every_step_files_each_session_exactly_once(
         assert voiceguide(home, "recover").returncode == 0
         assert len(listed(home)) == ENTRIES + 2, (n, listed(home))
         assert not list((home / "recordings").glob("*.wav")), n
+        assert not orphans(home), (n, orphans(home))  # a recording filed twice, once unseen
+
+
+def orphans(home: Path) -> list[Path]:
+    """Recordings in the journal that no entry points at (`HHMMSS-kind-N.flac` beside no
+    `HHMMSS-kind.md`): what a filing killed between its audio and its entry used to leave."""
+    import re
+
+    found = []
+    for audio in (home / "journal").rglob("*.flac*"):
+        stem = re.sub(r"-\d+\.flac(\.enc)?$", "", audio.name)
+        if not any((audio.parent / f"{stem}{end}").exists() for end in (".md", ".md.enc")):
+            found.append(audio)
+    return found
 
 
 def test_an_export_killed_at_every_step_is_whole_or_not_there(

@@ -350,7 +350,7 @@ class Journal:
 
         changing = sealing.pending(self.home) is not None
         changing = changing or (self.home / sealing.EXPORT_MARKER).exists()
-        leftovers = sealing.stray_temporaries(self.store)
+        leftovers = sealing.stray_temporaries(self.store) + self.store.interrupted()
         if not self.store.unfinished() and not changing and not leftovers:
             if not quiet:
                 self.inform("There are no unfinished recordings.")
@@ -361,6 +361,8 @@ class Journal:
                 sealing.undo_export(self.home)
                 for path in sealing.stray_temporaries(self.store):
                     path.unlink(missing_ok=True)
+                for note in self.store.interrupted():
+                    self.store.undo_interrupted(note)
                 from voiceguide.journal.recovery import recover
 
                 return recover(self.store, self.transcriber, self.inform)

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from voiceguide.journal.crypto import Cipher
 
 ENC = ".enc"
+#: Beside the entry being filed, what it is writing (.HHMMSS-kind.adding) until it is written.
+ADDING = ".adding"
 #: The front-matter field naming the in-progress recordings an entry was filed from.
 FILED_FROM = "recordings"
 
@@ -229,6 +231,10 @@ class JournalStore:
         sources = [c.name for c in clips if isinstance(c, Path) and c.parent == self.recordings]
         if sources and entry.get(FILED_FROM) is None:
             entry = dataclasses.replace(entry, extra=(*entry.extra, (FILED_FROM, sources)))
+        # What is about to be written, noted first: killed before the entry is written, the
+        # next start takes the recordings out again (they are still where they came from).
+        adding = folder / f".{stem}{ADDING}"
+        atomic_write_text(adding, json.dumps([n for n, c in enumerate(clips, 1) if c is not None]))
         answers = []
         for i, (answer, clip) in enumerate(zip(entry.answers, clips, strict=True), start=1):
             name = None
@@ -247,7 +253,30 @@ class JournalStore:
         target = md_path if cipher is None else md_path.with_name(md_path.name + ENC)
         with atomic_path(target, overwrite=False) as tmp:
             tmp.write_bytes(text if cipher is None else cipher.seal(text, md_path.name))
+        adding.unlink()
         return entry, md_path
+
+    def interrupted(self) -> list[Path]:
+        """The notes of filings killed before their entry was written (see `add`)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(self.root.glob(f"[0-9]*/[0-9]*/[0-9]*/.*{ADDING}"))
+
+    def undo_interrupted(self, note: Path) -> None:
+        """Finish or undo a filing that was killed: with its entry written, only the note is
+        left to remove; without it, the recordings it wrote go too (the ones it was filed from
+        are still in the recordings folder or wherever they were imported from). Call it with
+        the data folder's lock held."""
+        stem = note.name[1 : -len(ADDING)]
+        if not self._exists(note.with_name(f"{stem}.md")):
+            try:
+                numbers = [int(n) for n in json.loads(note.read_text("utf-8"))]
+            except (OSError, ValueError, TypeError):
+                numbers = []
+            for n in numbers:
+                for name in (f"{stem}-{n}.flac", f"{stem}-{n}.flac{ENC}"):
+                    (note.parent / name).unlink(missing_ok=True)
+        note.unlink(missing_ok=True)
 
     def replace(self, entry: Entry) -> Path:
         """Rewrite an existing entry's Markdown (its audio is left as it is)."""
