@@ -182,12 +182,7 @@ class Audio:
     def save(self, path: str | Path, *, title: str | None = None) -> Path:
         """Write atomically; the format follows the extension (wav, flac, ogg, mp3)."""
         path = Path(path)
-        fmt = WRITABLE.get(path.suffix.lower())
-        if fmt is None:
-            raise UsageError(
-                f"voiceguide cannot write {path.suffix or 'files without an extension'}.",
-                hint="End the file name with .wav, .flac, .mp3 or .ogg.",
-            )
+        fmt = writable_format(path)
         if not path.parent.is_dir():
             raise UsageError(f"The folder {path.parent} does not exist.")
         import soundfile
@@ -223,6 +218,17 @@ class Audio:
         )
         tags = {"title": title} if title else None
         seg.export(str(tmp), format="mp3", bitrate="96k", tags=tags)
+
+
+def writable_format(path: Path) -> str:
+    """The format `Audio.save` writes for `path`'s extension (a clear error for any other)."""
+    fmt = WRITABLE.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(
+            f"voiceguide cannot write {path.suffix or 'files without an extension'}.",
+            hint="End the file name with .wav, .flac, .mp3 or .ogg.",
+        )
+    return fmt
 
 
 def _write_failed(exc: Exception, path: Path) -> Exception:

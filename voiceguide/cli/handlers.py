@@ -91,7 +91,27 @@ def prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_first(args: argparse.Namespace) -> None:
+    """What can be checked in the command line alone, checked before anything is said: a typo
+    is told at once, not after the notice or an introduction."""
+    from voiceguide.audio.clip import writable_format
+    from voiceguide.fsutil import check_output_path
+
+    minutes = getattr(args, "minutes", None)
+    most = 600 if args.command == "during" else 180
+    if minutes is not None and not 1 <= minutes <= most:
+        raise UsageError(f"--minutes must be between 1 and {most}.")
+    infusion = getattr(args, "infusion", None)
+    if args.command == "reflect" and infusion is not None and not 1 <= infusion <= 1000:
+        raise UsageError("--infusion must be a number from 1 to 1000.")
+    out = getattr(args, "out", None)
+    if args.command == "meditate" and out is not None:
+        writable_format(out)
+        check_output_path(out)
+
+
 def meditate(args: argparse.Namespace) -> int:
+    _check_first(args)
     _app(args).meditate(
         minutes=args.minutes, out=args.out, script=args.script, ambient=args.ambient, remember=True
     )
@@ -99,6 +119,7 @@ def meditate(args: argparse.Namespace) -> int:
 
 
 def during(args: argparse.Namespace) -> int:
+    _check_first(args)
     _app(args).during(minutes=args.minutes)
     return 0
 
@@ -116,6 +137,7 @@ def intention(args: argparse.Namespace) -> int:
 
 
 def reflect(args: argparse.Namespace) -> int:
+    _check_first(args)
     _app(args).reflect(quick=args.quick, infusion=args.infusion)
     return 0
 
