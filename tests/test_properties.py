@@ -243,3 +243,106 @@ def test_any_setting_in_the_config_file_is_taken_or_refused_plainly(
 def test_names_that_leave_the_folder_are_refused(name: str) -> None:
     with pytest.raises(VoiceguideError):
         check_audio_name(name)
+
+
+# -- front matter as a person or a program might leave it ---------------------------------------
+_scalar = st.one_of(
+    st.integers(-(10**12), 10**12).map(str),
+    st.sampled_from([".inf", "-.inf", ".nan", "1e999", "0x1F", "true", "no", "null", "~", "''"]),
+    st.sampled_from(["2026-11-20", "2026-11-20T09:30:00+00:00", "nope", "abc", "9:30"]),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12).map(
+        lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    ),
+)
+_value = st.recursive(
+    _scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3).map(
+            lambda d: "{" + ", ".join(f"{k}: {v}" for k, v in d.items()) + "}"
+        ),
+    ),
+    max_leaves=8,
+)
+_keys = st.sampled_from(
+    ["date", "kind", "infusion", "mood", "duration", "engine", "audio", "moments", "confirmed",
+     "scope", "transcript", "notes", "x", "lol"]
+)  # fmt: skip
+
+
+@st.composite
+def _front_matter_texts(draw: st.DrawFn) -> str:
+    lines = [f"{key}: {draw(_value)}" for key in draw(st.lists(_keys, max_size=8))]
+    if draw(st.booleans()):  # aliases, nested: at most 9 deep and 9 wide, as a bomb is made
+        depth, width = draw(st.integers(1, 9)), draw(st.integers(1, 9))
+        lines.append(f"a0: &a0 [{', '.join(['x'] * width)}]")
+        for level in range(1, depth + 1):
+            lines.append(f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * width)}]")
+        key = draw(_keys)
+        lines.append(f"{key}: *a{depth}")
+    if draw(st.booleans()):
+        lines.insert(0, "kind: reflection")
+    return "---\n" + "\n".join(lines) + "\n---\n\n## How was it?\n\nThe sea.\n"
+
+
+@given(_front_matter_texts())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_front_matter_is_read_as_a_sound_entry_or_refused_in_one_sentence(text: str) -> None:
+    """Aliases, values of every type, infinities and dates that are not dates: an entry comes
+    back with values of the types it promises, or the file is refused in one sentence (and
+    then named and skipped by the journal); nothing else escapes, nothing hangs."""
+    try:
+        entry = parse_markdown(text, date=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
+    except VoiceguideError as exc:
+        assert "\n" not in exc.message
+        return
+    assert isinstance(entry.kind, str)
+    assert entry.infusion is None or isinstance(entry.infusion, int)
+    assert isinstance(entry.duration, float) and entry.duration == entry.duration  # not NaN
+    assert all(a.audio is None or isinstance(a.audio, str) for a in entry.answers)
+    render_markdown(entry)  # and it can be written back
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "date": st.sampled_from(["2026-11-20T09:30:00+00:00", "nope", ""]) | _json,
+            "kind": _json,
+            "infusion": _json,
+            "duration": _json,
+            "engine": _json,
+            "answers": st.lists(
+                st.fixed_dictionaries(
+                    {"question": _json}, optional={"text": _json, "audio": _json}
+                ),
+                max_size=3,
+            )
+            | _json,
+            "mood": _json,
+        },
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_any_index_record_is_an_entry_or_refused(record: dict) -> None:  # type: ignore[type-arg]
+    """A record of the journal's index, damaged or edited: a sound entry, or JournalError (the
+    entry is then read again from its own file); never another exception."""
+    from voiceguide.errors import JournalError
+    from voiceguide.journal.entry import entry_from_dict
+
+    try:
+        entry = entry_from_dict(record)
+    except JournalError:
+        return
+    assert entry.infusion is None or isinstance(entry.infusion, int)
+    assert all(a.audio is None or isinstance(a.audio, str) for a in entry.answers)
+    render_markdown(entry)

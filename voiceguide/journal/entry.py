@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
+import reprlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -136,7 +138,7 @@ def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) 
     audio = front.get("audio") or []
     if isinstance(audio, str):
         audio = [audio]
-    if not isinstance(audio, list):
+    if not isinstance(audio, list) or not all(a is None or isinstance(a, str) for a in audio):
         raise JournalError("The entry's audio is not a list of file names.")
     pending_all = front.get("transcript") == "pending"
     answers = []
@@ -156,18 +158,47 @@ def parse_markdown(text: str, *, id: str = "", date: dt.datetime | None = None) 
     )
     if notes:
         extra += ((NOTES_KEY, notes),)
-    infusion = front.get("infusion")
     return Entry(
         id=id,
         date=when,
         kind=str(front["kind"]),
         answers=tuple(answers),
-        infusion=int(infusion) if infusion is not None else None,
-        duration=float(front.get("duration") or 0.0),
-        engine=front.get("engine"),
-        model=front.get("model"),
+        infusion=_infusion(front.get("infusion")),
+        duration=_duration(front.get("duration")),
+        engine=_text_or_none(front.get("engine")),
+        model=_text_or_none(front.get("model")),
         extra=extra,
     )
+
+
+def _infusion(value: Any) -> int | None:
+    """The infusion number as written (a whole number from 1 to 1000), else a clear refusal."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise JournalError(
+            f"The entry's infusion is not a number from 1 to 1000 ({reprlib.repr(value)})."
+        )
+    return value
+
+
+def _duration(value: Any) -> float:
+    """Seconds of audio as written (a finite number, 0 or more), else a clear refusal."""
+    if value is None or value == "":
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise JournalError(
+            f"The entry's duration is not a number of seconds ({reprlib.repr(value)})."
+        )
+    if not math.isfinite(value) or value < 0:
+        raise JournalError(f"The entry's duration is not a number of seconds ({value!r}).")
+    return float(value)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 #: The most values front matter may hold once its aliases (`*name`) are followed: voiceguide's
@@ -265,22 +296,21 @@ def entry_from_dict(data: dict[str, Any]) -> Entry:
             Answer(
                 question=str(a["question"]),
                 text=str(a.get("text") or ""),
-                audio=a.get("audio"),
+                audio=_text_or_none(a.get("audio")),
                 heard=bool(a.get("heard", True)),
                 pending=bool(a.get("pending", False)),
             )
             for a in data["answers"]
         )
-        infusion = data.get("infusion")
         return Entry(
             id=str(data.get("id") or ""),
             date=dt.datetime.fromisoformat(data["date"]),
             kind=str(data["kind"]),
             answers=answers,
-            infusion=int(infusion) if infusion is not None else None,
-            duration=float(data.get("duration") or 0.0),
-            engine=data.get("engine"),
-            model=data.get("model"),
+            infusion=_infusion(data.get("infusion")),
+            duration=_duration(data.get("duration")),
+            engine=_text_or_none(data.get("engine")),
+            model=_text_or_none(data.get("model")),
             extra=tuple((k, v) for k, v in data.items() if k not in _DICT_KEYS),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
