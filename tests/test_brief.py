@@ -291,6 +291,29 @@ def test_a_clip_in_the_html_brief_is_a_sentence_never_a_monologue(
     assert out.stat().st_size < 2_000_000
 
 
+def test_chinese_japanese_and_emoji_reach_the_pdf_and_what_no_font_has_is_named(
+    tmp_path: Path,
+) -> None:
+    """CJK text and emoji printed blank in the PDF (fpdf2's "missing glyphs"): they are drawn
+    from fallback fonts, and a character no font here has is named to the person, never left
+    as a silent gap."""
+    from pypdf import PdfReader
+
+    from voiceguide.journal.store import JournalStore
+
+    home = tmp_path / "home"
+    store = JournalStore(home)
+    said = ["我看见了大海。海が見えた。The sea 🌊 was calm.", "Then a sign: 𓀀 at the door."]
+    for day, text in enumerate(said, start=1):
+        store.add(_entry(day + 27, "reflection", text), [None])  # the last days of the period
+    app, shown = _guide(home)
+    out = app.brief(tmp_path / "b.pdf", since="2026-11-01", until="2026-11-30")
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "我看见了大海" in text and "海が見えた" in text and "🌊" in text, text
+    named = [line for line in shown if "no font" in line]
+    assert len(named) == 1 and "𓀀" in named[0] and "海" not in named[0], shown
+
+
 def test_a_busy_month_still_fits_on_two_pages(tmp_path: Path) -> None:
     """Six infusions, long reflections, a check-in a day and ten questions: the brief keeps
     fewer sentences of each reflection rather than run onto a third page."""

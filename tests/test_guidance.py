@@ -76,6 +76,7 @@ def test_whenever_substances_come_up_prescribed_medication_is_mentioned() -> Non
 #: Lines of content.py that are printed, never spoken (they may name a command or a path).
 PRINTED = {
     "BRIEF_AUDIO_TYPE",
+    "BRIEF_MISSING_GLYPHS",
     "BRIEF_WITHOUT_VOICE",
     "REMINDER_NOTICE",
     "REMINDER_SET",

@@ -77,6 +77,10 @@ BRIEF_WITHOUT_VOICE = (
     "There is no microphone to ask with, so the brief is written without your voice. "
     "To put it in: voiceguide brief --out FILE.html --with-audio."
 )
+BRIEF_MISSING_GLYPHS = (
+    "Some characters of your words ({chars}) have no font on this computer, so the PDF shows "
+    "gaps there; a brief saved as .html or .md keeps every one."
+)
 BRIEF_WRITTEN = "Your brief is ready. I saved it as {name}, in your {folder} folder."
 RECAP_THEMES = "Across your journal, some words keep coming back: {themes}."
 RECAP_CLOSING = "Take a moment with these words. They are yours to bring with you."

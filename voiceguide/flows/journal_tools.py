@@ -286,9 +286,12 @@ def brief(
     made = fitted(made)  # one or two pages, whatever the format
     parts.talk.say(f"{made.summary()} {content.BRIEF_NOT_SAFE}")
     if kind == ".pdf":
-        from voiceguide.journal.brief_pdf import to_pdf
+        from voiceguide.journal.brief_pdf import missing_glyphs, to_pdf
 
         data = to_pdf(made)
+        missing = missing_glyphs(briefs.to_markdown(made))
+        if missing:  # never a gap in the person's words without a word about it
+            parts.show(content.BRIEF_MISSING_GLYPHS.format(chars=" ".join(missing[:12])))
     elif kind == ".md":
         data = briefs.to_markdown(made).encode("utf-8")
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,54 @@ def _font_folder() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
+#: Fonts for what DejaVu Sans lacks, from Debian's packages (scripts/setup installs them):
+#: Chinese, Japanese and Korean (fonts-droid-fallback), emoji and symbols (fonts-symbola).
+FALLBACK_FONTS = {
+    "CJK": (
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        "/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf",
+    ),
+    "Symbols": ("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",),
+}
+
+
+def _fallbacks() -> dict[str, Path]:
+    """The fallback fonts this machine has, by name."""
+    found = {}
+    for name, paths in FALLBACK_FONTS.items():
+        for path in map(Path, paths):
+            if path.is_file():
+                found[name] = path
+                break
+    return found
+
+
+@functools.cache
+def _covered(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(path), lazy=True).getBestCmap())
+
+
+#: Drawn without a glyph of their own: spaces and line ends, joiners, emoji variation selectors.
+_NO_GLYPH = frozenset({0x20, 0x0A, 0x0D, 0x09, 0x200D, 0xFE0F, 0xFE0E})
+
+
+def _beyond(text: str, fonts: list[Path]) -> str:
+    covered = _NO_GLYPH.union(*(_covered(path) for path in fonts))
+    return "".join(dict.fromkeys(c for c in text if ord(c) not in covered))
+
+
+def missing_glyphs(text: str) -> str:
+    """The characters of `text` that no font of the PDF can draw (each once, in order): the
+    brief says so rather than leave blanks where the person's words were."""
+    return _beyond(text, [_font_folder() / "DejaVuSans.ttf", *_fallbacks().values()])
+
+
 class _Page:
     """An A4 document written top to bottom: headings and wrapped lines."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, text: str = "") -> None:
         from fpdf import FPDF
 
         self.pdf: Any = FPDF(format="A4")
@@ -44,6 +89,11 @@ class _Page:
         self.pdf.add_font("Sans", "", str(fonts / "DejaVuSans.ttf"))
         self.pdf.add_font("Sans", "B", str(fonts / "DejaVuSans-Bold.ttf"))
         self.pdf.add_font("Sans", "I", str(fonts / "DejaVuSans-Oblique.ttf"))
+        if _beyond(title + text, [fonts / "DejaVuSans.ttf"]):  # only then: they are large
+            fallbacks = _fallbacks()
+            for name, path in fallbacks.items():
+                self.pdf.add_font(name, "", str(path))
+            self.pdf.set_fallback_fonts(list(fallbacks), exact_match=False)
         self.pdf.add_page()
         self.pdf.set_font("Sans", "B", 14)
         self.pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
@@ -74,7 +124,10 @@ def to_pdf(brief: Brief) -> bytes:
 
 
 def _render(brief: Brief) -> _Page:
-    page = _Page(f"For my therapist: {_day(brief.first)} to {_day(brief.last)}")
+    from voiceguide.journal.brief import to_markdown
+
+    title = f"For my therapist: {_day(brief.first)} to {_day(brief.last)}"
+    page = _Page(title, to_markdown(brief))
     size = brief.size
     if brief.infusions:
         page.heading("Infusions")

@@ -15,8 +15,10 @@ import re
 
 from voiceguide.journal.entry import Entry
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[\u3002\uff01\uff1f])\s*")  # and 。！？
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+#: A sentence with words in it, in any script (Chinese and Japanese too).
+_ANY_WORD = re.compile(r"[^\W\d_]")
 
 PEOPLE = frozenset(
     "mother mum mom mama father dad papa grandmother grandma granny grandfather grandpa "
@@ -85,7 +87,7 @@ def key_lines(entry: Entry, limit: int = 4) -> list[str]:
     order = 0
     for index, answer in enumerate(entry.answers):
         for sentence in sentences_of(answer.text):
-            if _WORD.search(sentence.lower()):
+            if _ANY_WORD.search(sentence):
                 scored.append((weight(sentence), index, order, sentence))
                 order += 1
     if not scored:
