@@ -253,15 +253,18 @@ def test_an_html_brief_with_no_microphone_asks_at_the_keyboard_or_leaves_the_voi
     )  # fmt: skip
     os.close(follower)
     shown, answered, deadline = b"", False, time.monotonic() + 120
-    while proc.poll() is None and time.monotonic() < deadline:  # all it shows, to its end
-        if select.select([leader], [], [], 0.5)[0]:
-            with contextlib.suppress(OSError):  # the terminal closed: it has ended
-                shown += os.read(leader, 4096)
-        if b"(y/n)" in shown and not answered:
-            os.write(leader, b"y\n")
-            answered = True
-    assert proc.wait(timeout=10) == 0 and answered, shown.decode(errors="replace")
-    os.close(leader)
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:  # all it shows, to its end
+            if select.select([leader], [], [], 0.5)[0]:
+                with contextlib.suppress(OSError):  # the terminal closed: it has ended
+                    shown += os.read(leader, 4096)
+            if b"(y/n)" in shown and not answered:
+                os.write(leader, b"y\n")  # at once, as a quick typist would
+                answered = True
+        assert proc.wait(timeout=10) == 0 and answered, shown.decode(errors="replace")
+    finally:
+        proc.kill()
+        os.close(leader)
     page = (tmp_path / "voice.html").read_text("utf-8")
     assert len(list(ET.fromstring(page).iter("audio"))) >= 1
 

@@ -246,3 +246,37 @@ def test_streaming_is_as_accurate_as_the_whole_file_at_once(tmp_path: Path, spee
     streaming_wer, whole_wer = wer(" ".join(said), capture.text), wer(" ".join(said), whole)
     assert streaming_wer <= 0.05, capture.text
     assert streaming_wer <= whole_wer + 0.02, (capture.text, whole)
+
+
+def test_an_answer_typed_the_moment_the_question_shows_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At a keyboard, with Enter already read line by line: a "y" typed as soon as the
+    question appeared was cleared with the previous turn's lines, and the question waited
+    forever (seen in a CI run, under load). The line is read after the question is shown."""
+    import io
+    import os
+    import threading
+    import time
+
+    from voiceguide.conversation import keyboard
+
+    read_fd, write_fd = os.pipe()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.FileIO(read_fd, "r")))
+    monkeypatch.setattr(keyboard, "_reader", None)
+    monkeypatch.setattr(keyboard, "_typed", [])
+    keyboard.enter_pressed()  # an earlier listening turn started the reader
+
+    def typed_at_once(*args: object, **kwargs: object) -> None:  # the question appears...
+        os.write(write_fd, b"y\n")  # ... and the answer is typed before anything else runs
+        deadline = time.monotonic() + 5
+        while not keyboard._typed and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    monkeypatch.setattr("builtins.print", typed_at_once)
+    answer: list[str] = []
+    asking = threading.Thread(target=lambda: answer.append(keyboard.ask("Go on? (y/n) ")))
+    asking.start()
+    asking.join(timeout=10)
+    os.close(write_fd)
+    assert answer == ["y"]

@@ -48,8 +48,8 @@ def ask(prompt: str) -> str:
             return input(prompt)
         except EOFError:
             return ""
+    entered = enter_pressed()  # cleared before the question is shown, so no answer is lost
     print(prompt, end="", flush=True)
-    entered = enter_pressed()
     while _reader.is_alive() and not entered.wait(0.2):
         pass
     return typed() or ""
