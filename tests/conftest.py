@@ -38,9 +38,7 @@ VOICEGUIDE = Path(sys.executable).parent / "voiceguide"
 #: pytest-xdist workers, each with its own pair (`scripts/virtual-audio gw0`), so what one test
 #: plays is never heard by another. Every program started here (and this process) plays to and
 #: records from them through PulseAudio's PULSE_SINK and PULSE_SOURCE.
-#: This worker's name, for its own virtual devices: the set it runs in (scripts/test runs the
-#: device tests and the others side by side, as two sets of workers) and its number in it.
-WORKER = os.environ.get("VOICEGUIDE_TEST_SET", "") + os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 SPEAKER = f"vg_speaker_{WORKER}" if WORKER else "vg_speaker"
 MIC_SINK = f"vg_mic_sink_{WORKER}" if WORKER else "vg_mic_sink"
 MIC = f"vg_mic_{WORKER}" if WORKER else "vg_mic"
