@@ -112,6 +112,19 @@ def wer(reference: str, hypothesis: str) -> float:
     return d[len(hyp)] / max(1, len(ref))
 
 
+def longest_loss(reference: str, hypothesis: str) -> int:
+    """The most reference words in a row that the hypothesis lacks (after normalising): a
+    dropped clause is a run of several, a misheard word a run of one or two."""
+    import difflib
+
+    ref, hyp = normalise(reference), normalise(hypothesis)
+    longest, at = 0, 0
+    for block in difflib.SequenceMatcher(None, ref, hyp, autojunk=False).get_matching_blocks():
+        longest = max(longest, block.a - at)
+        at = block.a + block.size
+    return longest
+
+
 @pytest.fixture(scope="session")
 def speech() -> Path:
     """The folder of real human speech shared by the project."""

