@@ -146,3 +146,20 @@ def from_os_error(exc: OSError, path: object = None) -> VoiceguideError:
     if exc.errno in (errno.EACCES, errno.EPERM):
         return FileSystemError(f"Permission was denied{at}.")
     return FileSystemError(f"{exc.strerror or exc}{at}.")
+
+
+#: The longest a meditation, and `during`, may be asked for, in minutes.
+MOST_MINUTES = {"meditate": 180, "during": 600}
+
+
+def check_minutes(minutes: float | None, command: str = "meditate") -> None:
+    """--minutes of `command` (meditate or during) in its range, or one clear sentence."""
+    most = MOST_MINUTES[command]
+    if minutes is not None and not 1 <= minutes <= most:
+        raise UsageError(f"--minutes must be between 1 and {most}.")
+
+
+def check_infusion(number: int | None) -> None:
+    """An infusion number in its range (1 to 1000), or one clear sentence."""
+    if number is not None and not 1 <= number <= 1000:
+        raise UsageError("--infusion must be a number from 1 to 1000.")

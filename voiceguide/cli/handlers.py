@@ -95,15 +95,13 @@ def _check_first(args: argparse.Namespace) -> None:
     """What can be checked in the command line alone, checked before anything is said: a typo
     is told at once, not after the notice or an introduction."""
     from voiceguide.audio.clip import writable_format
+    from voiceguide.errors import check_infusion, check_minutes
     from voiceguide.fsutil import check_output_path
 
-    minutes = getattr(args, "minutes", None)
-    most = 600 if args.command == "during" else 180
-    if minutes is not None and not 1 <= minutes <= most:
-        raise UsageError(f"--minutes must be between 1 and {most}.")
-    infusion = getattr(args, "infusion", None)
-    if args.command == "reflect" and infusion is not None and not 1 <= infusion <= 1000:
-        raise UsageError("--infusion must be a number from 1 to 1000.")
+    if args.command in ("meditate", "during"):
+        check_minutes(args.minutes, args.command)
+    if args.command == "reflect":
+        check_infusion(args.infusion)
     out = getattr(args, "out", None)
     if args.command == "meditate" and out is not None:
         writable_format(out)

@@ -11,7 +11,7 @@ from typing import Any
 from voiceguide.audio.clip import Audio
 from voiceguide.audio.loudness import at_volume
 from voiceguide.conversation import content
-from voiceguide.errors import NoDeviceError, UsageError
+from voiceguide.errors import NoDeviceError, UsageError, check_minutes
 from voiceguide.flows import Parts
 from voiceguide.fsutil import check_output_path, private_dir
 from voiceguide.guidance.render import (
@@ -57,8 +57,7 @@ def meditate(
         )
     if minutes is None:  # 0 is a value (and refused below), not "not given"
         minutes = session.minutes or 10.0
-    if not 1 <= minutes <= 180:
-        raise UsageError("--minutes must be between 1 and 180.")
+    check_minutes(minutes)
     if out is not None:
         check_output_path(out)
     voice = parts.engines.session_voice(meditation=True)
@@ -208,8 +207,7 @@ def _play_session(
 
 def during(parts: Parts, *, minutes: float | None = None) -> None:
     """Quietly, for the infusion itself: the person's intention and long silences, looping."""
-    if minutes is not None and not 1 <= minutes <= 600:
-        raise UsageError("--minutes must be between 1 and 600.")
+    check_minutes(minutes, "during")
     session = parts.script("during")
     if session.asks:
         raise UsageError("The 'during' script must not ask questions.")

@@ -12,7 +12,7 @@ from typing import Any
 from voiceguide.conversation import content
 from voiceguide.conversation.answers import says_little, says_yes
 from voiceguide.conversation.listening import Capture
-from voiceguide.errors import UsageError, VoiceguideError
+from voiceguide.errors import VoiceguideError, check_infusion
 from voiceguide.flows import EARLY_DAYS, Parts
 from voiceguide.flows.intention import set_intention
 from voiceguide.guidance.render import Voice
@@ -34,8 +34,7 @@ def integrate(parts: Parts) -> Entry | None:
 
 def run_session(parts: Parts, name: str, *, infusion: int | None = None) -> Entry | None:
     """Run a script live: speak, listen, ask the mood, offer; file the answers as an entry."""
-    if infusion is not None and not 1 <= infusion <= 1000:
-        raise UsageError("--infusion must be a number from 1 to 1000.")
+    check_infusion(infusion)
     return LiveSession(parts, name, infusion=infusion).run()
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from voiceguide.errors import UsageError
+from voiceguide.errors import UsageError, check_infusion
 from voiceguide.journal.entry import KINDS, Entry
 
 if TYPE_CHECKING:
@@ -46,8 +46,7 @@ class Filters:
             )
         if limit is not None and limit < 1:
             raise UsageError("--limit must be 1 or more.")
-        if infusion is not None and not 1 <= infusion <= 1000:
-            raise UsageError("--infusion must be a number from 1 to 1000.")
+        check_infusion(infusion)
         first = parse_day(since, today) if since else None
         last = parse_day(until, today) if until else None
         if first and last and first > last:
