@@ -28,6 +28,7 @@ from voiceguide.conversation.answers import sounds_finished
 from voiceguide.conversation.commands import understand_command
 from voiceguide.conversation.listening import Patience, listen
 from voiceguide.engines.fakes import FileRecorder
+from voiceguide.engines.silero import SileroDetector
 from voiceguide.engines.whisper import WhisperTranscriber
 from voiceguide.journal import moments
 from voiceguide.journal.entry import parse_markdown
@@ -61,6 +62,7 @@ def test_every_word_is_kept_with_the_default_patience(
         patience=Patience(),  # the defaults people get
         on_check=lambda n: checks.append(n) or played(),
         finished=sounds_finished,  # as the conversation listens
+        detector=SileroDetector,
     )
     # The answer ended only after the check and the quiet after it, never mid-thought: the
     # recording holds all of the speech and the pauses between.
@@ -97,6 +99,7 @@ def test_going_on_while_the_check_is_said_keeps_the_answer_open(
         patience=Patience(),
         on_check=say_check,
         finished=sounds_finished,
+        detector=SileroDetector,
     )
     assert capture.listened >= 1.0 + sample.audio.duration
     assert wer(sample.reference, capture.text) <= 0.10, capture.text
@@ -114,6 +117,7 @@ def test_words_said_after_the_check_belong_to_the_same_answer(
         tmp_path / "a.wav",
         transcriber=whisper,
         on_check=lambda n: checks.append(n) or played(),
+        detector=SileroDetector,
     )
     assert checks == [1, 2]  # once in the long pause, once at the end
     assert wer(condition("clean").reference, capture.text) <= 0.10, capture.text
@@ -134,6 +138,7 @@ def test_a_long_answer_keeps_every_word(
         transcriber=whisper,
         patience=Patience(),
         on_check=lambda n: played(),
+        detector=SileroDetector,
     )
     assert capture.stopped_by == "silence"
     clean = name.startswith("clean")
@@ -150,7 +155,7 @@ def test_a_long_recording_is_heard_as_a_live_answer_is(
     from voiceguide.hearing.phrases import transcribe_recording
 
     sample = long_answer(name)
-    heard = transcribe_recording(sample.audio, whisper)
+    heard = transcribe_recording(sample.audio, whisper, detector=SileroDetector)
     assert wer(sample.reference, heard.text) <= 0.02, heard.text
     assert " ".join(m.text for m in heard.moments) == heard.text
     assert all(0 <= m.start < m.end <= sample.audio.duration + 0.1 for m in heard.moments)
@@ -195,6 +200,7 @@ def test_commands_are_understood_in_every_voice(
             transcriber=whisper,
             silence=4.0,
             understand=lambda text, audio: understand_command(text, audio, whisper),
+            detector=SileroDetector,
         )
         assert capture.command in (kind, None), "a command taken for another"
         if capture.command is None:  # kept as words: the next question comes
@@ -227,11 +233,11 @@ def test_the_microphone_check_tells_clear_quiet_silent_and_noise_apart() -> None
     from voiceguide.conversation.miccheck import assess
 
     jfk = clip("jfk.flac")
-    clear = assess(jfk)
+    clear = assess(jfk, SileroDetector())
     assert clear.verdict == "clear" and -25 < (clear.speech_dbfs or 0) < -5
-    quiet = assess(at_level(jfk, -55.0))
+    quiet = assess(at_level(jfk, -55.0), SileroDetector())
     assert quiet.verdict == "quiet" and -60 < (quiet.speech_dbfs or 0) < -48
     assert "quietly" in quiet.message and "dBFS" in quiet.message
-    assert assess(Audio.silence(5, 16000)).verdict == "silent"
-    assert "muted" in assess(Audio.silence(5, 16000)).message
-    assert assess(fan(5, dbfs=-30)).verdict == "no-speech"
+    assert assess(Audio.silence(5, 16000), SileroDetector()).verdict == "silent"
+    assert "muted" in assess(Audio.silence(5, 16000), SileroDetector()).message
+    assert assess(fan(5, dbfs=-30), SileroDetector()).verdict == "no-speech"

@@ -168,7 +168,7 @@ def test_a_stream_plays_its_pieces_back_to_back_and_says_where_it_is(heard: Hear
 
 
 def test_a_stream_holds_while_paused_and_ends_early_when_quit(heard: Heard) -> None:
-    from voiceguide.guidance.playback import Controls
+    from voiceguide.interfaces import Controls
 
     controls = Controls()
     positions: list[float] = []

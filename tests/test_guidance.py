@@ -127,7 +127,7 @@ def test_no_spoken_line_reads_out_a_path_or_a_command_line(tmp_path: Path) -> No
 
 
 def test_a_minute_is_one_minute() -> None:
-    from voiceguide.conversation.content import a_number, minutes_phrase
+    from voiceguide.wording import a_number, minutes_phrase
 
     assert minutes_phrase(1) == "1 minute" and minutes_phrase(2.5) == "2.5 minutes"
     assert a_number(8) == "An eight" and a_number(6) == "A six"

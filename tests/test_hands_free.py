@@ -28,6 +28,7 @@ from voiceguide.engines.fakes import (
     FileRecorder,
     ScriptedTranscriber,
 )
+from voiceguide.engines.silero import SileroDetector
 from voiceguide.journal import series
 from voiceguide.journal.entry import Answer, Entry, parse_markdown
 
@@ -115,7 +116,7 @@ def test_menu_choices_in_natural_words(said: str, choice: str | None) -> None:
 
 
 def test_a_short_last_utterance_after_a_pause_is_found(voice: dict[str, Audio]) -> None:
-    seg = Segmenter(RATE)
+    seg = Segmenter(RATE, detector=SileroDetector())
     pcm = Audio.concat([voice["answer+command"], Audio.silence(3, RATE)]).to_int16()[:, 0]
     found = []
     for i in range(0, len(pcm), 800):
@@ -149,6 +150,7 @@ def test_a_short_last_utterance_that_is_no_command_stays_in_the_answer(
             understand=lambda said, audio, command=command: Understood(
                 "back" if command else None, True, said
             ),
+            detector=SileroDetector,
         )
         lengths = [a.duration for a in transcriber.heard]
         assert lengths[0] > lengths[1] + 2.7 and lengths[1] < 2.5

@@ -17,6 +17,7 @@ from voiceguide.audio.clip import Audio
 from voiceguide.audio.segmenter import Segmenter
 from voiceguide.conversation.listening import listen, read_pcm
 from voiceguide.engines.fakes import FileRecorder, ScriptedTranscriber
+from voiceguide.engines.silero import SileroDetector
 from voiceguide.errors import DeviceError
 from voiceguide.hearing.passes import merge
 from voiceguide.hearing.phrases import transcribe_recording
@@ -35,7 +36,7 @@ def bursts(pattern: list[tuple[float, float]]) -> Audio:
 
 
 def segments_of(audio: Audio, **kw: float) -> list[tuple[float, float]]:
-    seg = Segmenter(RATE, **kw)
+    seg = Segmenter(RATE, **kw, detector=SileroDetector())
     pcm = audio.to_int16()[:, 0]
     found = []
     for i in range(0, len(pcm), 800):
@@ -120,6 +121,7 @@ def test_listen_stops_after_closing_silence_and_keeps_everything(
         transcriber=transcriber,
         silence=4.0,
         on_open=lambda: opened.append(True),
+        detector=SileroDetector,
     )
     assert opened == [True]
     assert capture.heard and capture.stopped_by == "silence"
@@ -146,18 +148,31 @@ def test_listen_stops_after_closing_silence_and_keeps_everything(
 def test_listen_waits_then_gives_up_on_silence(tmp_path: Path) -> None:
     recorder = FileRecorder(Audio.silence(1, RATE))
     transcriber = ScriptedTranscriber(["invented words"])
-    capture = listen(recorder, tmp_path / "a.wav", transcriber=transcriber, wait_seconds=3)
+    capture = listen(
+        recorder,
+        tmp_path / "a.wav",
+        transcriber=transcriber,
+        wait_seconds=3,
+        detector=SileroDetector,
+    )
     assert not capture.heard and capture.stopped_by == "no-speech"
     assert capture.text == "" and transcriber.heard == []
     assert capture.duration == pytest.approx(3.0, abs=0.1)
 
 
 def test_listen_stops_at_max_seconds_and_on_enter(tmp_path: Path, speech: Path) -> None:
-    capture = listen(FileRecorder(speech / "jfk.flac"), tmp_path / "a.wav", max_seconds=4)
+    capture = listen(
+        FileRecorder(speech / "jfk.flac"),
+        tmp_path / "a.wav",
+        max_seconds=4,
+        detector=SileroDetector,
+    )
     assert capture.stopped_by == "max" and capture.duration == pytest.approx(4, abs=0.1)
     stop = threading.Event()
     stop.set()
-    capture = listen(FileRecorder(speech / "jfk.flac"), tmp_path / "b.wav", stop=stop)
+    capture = listen(
+        FileRecorder(speech / "jfk.flac"), tmp_path / "b.wav", stop=stop, detector=SileroDetector
+    )
     assert capture.stopped_by == "enter"
 
 
@@ -186,7 +201,12 @@ class VanishingRecorder:
 
 def test_a_vanishing_microphone_keeps_what_was_captured(tmp_path: Path, speech: Path) -> None:
     recorder = VanishingRecorder(Audio.load(speech / "jfk.flac"), 5.0)
-    capture = listen(recorder, tmp_path / "a.wav", transcriber=ScriptedTranscriber(["kept"]))
+    capture = listen(
+        recorder,
+        tmp_path / "a.wav",
+        transcriber=ScriptedTranscriber(["kept"]),
+        detector=SileroDetector,
+    )
     assert capture.stopped_by == "device" and "stopped" in (capture.error or "")
     assert capture.duration == pytest.approx(5.0, abs=0.1)
     assert capture.text == "kept"
@@ -210,10 +230,14 @@ def test_a_capture_cut_off_mid_write_is_repaired(tmp_path: Path) -> None:
 def test_a_recording_is_heard_as_a_live_answer_is(tmp_path: Path, speech: Path) -> None:
     live = ScriptedTranscriber([f"p{i}" for i in range(10)])
     capture = listen(
-        FileRecorder(two_phrases(speech)), tmp_path / "a.wav", transcriber=live, silence=4.0
+        FileRecorder(two_phrases(speech)),
+        tmp_path / "a.wav",
+        transcriber=live,
+        silence=4.0,
+        detector=SileroDetector,
     )
     transcriber = ScriptedTranscriber([f"p{i}" for i in range(10)])
-    heard = transcribe_recording(two_phrases(speech), transcriber)
+    heard = transcribe_recording(two_phrases(speech), transcriber, detector=SileroDetector)
     # The same phrases, then the whole answer heard again and merged: the same text as live,
     # with a moment for each phrase.
     assert heard.heard and heard.text == capture.text
@@ -221,7 +245,9 @@ def test_a_recording_is_heard_as_a_live_answer_is(tmp_path: Path, speech: Path) 
         round(a.duration, 2) for a in live.heard
     ]
     assert [m.text for m in heard.moments] == [t for t, _ in capture.phrases if t]
-    silent = transcribe_recording(Audio.silence(3, RATE), ScriptedTranscriber(["x"]))
+    silent = transcribe_recording(
+        Audio.silence(3, RATE), ScriptedTranscriber(["x"]), detector=SileroDetector
+    )
     assert not silent.heard and silent.text == "" and silent.moments == ()
 
 
@@ -240,7 +266,13 @@ def test_streaming_is_as_accurate_as_the_whole_file_at_once(tmp_path: Path, spee
     answer = Audio.concat(parts)
     whisper = WhisperTranscriber.bundled()
 
-    capture = listen(FileRecorder(answer), tmp_path / "a.wav", transcriber=whisper, silence=4.0)
+    capture = listen(
+        FileRecorder(answer),
+        tmp_path / "a.wav",
+        transcriber=whisper,
+        silence=4.0,
+        detector=SileroDetector,
+    )
     whole = whisper.transcribe(Audio.load(tmp_path / "a.wav"))
 
     streaming_wer, whole_wer = wer(" ".join(said), capture.text), wer(" ".join(said), whole)
@@ -259,7 +291,7 @@ def test_an_answer_typed_the_moment_the_question_shows_is_kept(
     import threading
     import time
 
-    from voiceguide.conversation import keyboard
+    from voiceguide import terminal as keyboard
 
     read_fd, write_fd = os.pipe()
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.FileIO(read_fd, "r")))

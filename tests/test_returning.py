@@ -15,8 +15,8 @@ from voiceguide.audio.clip import Audio
 from voiceguide.conversation import content
 from voiceguide.guidance import explained
 from voiceguide.guidance.parser import check, parse
-from voiceguide.guidance.playback import keyboard_controls
 from voiceguide.guidance.script import FIRST_TIME, RETURNING, Say
+from voiceguide.terminal import keyboard_controls
 
 RATE = 16000
 
@@ -194,7 +194,7 @@ def test_a_skipped_explanation_goes_straight_to_the_question(
     """With the keys pressed at once, nothing of the explanation plays; the question does."""
     import contextlib
 
-    from voiceguide.guidance.playback import Controls
+    from voiceguide.interfaces import Controls
 
     @contextlib.contextmanager
     def pressed(stdin=None, *, skip=False):  # type: ignore[no-untyped-def]
@@ -202,7 +202,7 @@ def test_a_skipped_explanation_goes_straight_to_the_question(
         controls.quit.set()
         yield controls
 
-    monkeypatch.setattr("voiceguide.guidance.playback.keyboard_controls", pressed)
+    monkeypatch.setattr("voiceguide.terminal.keyboard_controls", pressed)
     app, synth = make(
         tmp_path / "home", Turns(answer, answer), ["To be gentle with myself.", "Yes."]
     )

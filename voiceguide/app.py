@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from voiceguide.conversation.conversation import Conversation
     from voiceguide.conversation.miccheck import MicReport
     from voiceguide.guidance.script import Script
-    from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
+    from voiceguide.interfaces import NewDetector, Player, Recorder, Synthesizer, Transcriber
     from voiceguide.journal.entry import Entry
     from voiceguide.journal.search import Hit
     from voiceguide.journal.store import JournalStore
@@ -57,6 +57,7 @@ class Voiceguide:
         player: Player | None = None,
         recorder: Recorder | None = None,
         transcriber: Transcriber | None = None,
+        detector: NewDetector | None = None,
         stop: threading.Event | None = None,
         clock: Clock | None = None,
         show: Callable[[str], None] = print,
@@ -72,12 +73,14 @@ class Voiceguide:
             player=player,
             recorder=recorder,
             transcriber=transcriber,
+            detector=detector,
         )
         self.library = Library(settings.home)  # built-in session scripts, and the person's own
         self.journal = Journal(
             settings.home,
             clock=self.clock,
             transcriber=lambda: self.engines.transcriber,
+            detector=self.engines.speech_detector,
             inform=self._inform,
         )
         self._stop = stop

@@ -1,17 +1,32 @@
-"""The four seams between voiceguide's core and the sound hardware and speech engines."""
+"""The seams between voiceguide's core and the sound hardware and speech engines: what speaks
+(Synthesizer), plays (Player), records (Recorder), hears (Transcriber, and what some transcribers
+can do besides: TimedTranscriber, CommandScorer, ReadingScorer) and finds speech
+(SpeechDetector, declared beside the Segmenter that uses it). Fakes that need no hardware are in
+voiceguide.engines.fakes; tests/test_contracts.py holds every engine to its seam."""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from voiceguide.audio.clip import Audio
+from voiceguide.audio.segmenter import SpeechDetector as SpeechDetector  # a seam, named here too
 
-if TYPE_CHECKING:
-    from voiceguide.guidance.playback import Controls
+#: Makes a new speech detector, for one recording (a detector carries the recording's state).
+NewDetector = Callable[[], SpeechDetector]
+
+
+@dataclasses.dataclass
+class Controls:
+    """What the person asked for while a session plays."""
+
+    paused: threading.Event = dataclasses.field(default_factory=threading.Event)
+    quit: threading.Event = dataclasses.field(default_factory=threading.Event)
 
 
 @runtime_checkable

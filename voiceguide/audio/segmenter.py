@@ -54,13 +54,6 @@ class Leveller:
         return np.clip(out, -1.0, 1.0)
 
 
-def default_detector() -> SpeechDetector:
-    """The neural speech detector (Silero VAD), loaded once per process."""
-    from voiceguide.engines.silero import SileroDetector
-
-    return SileroDetector()
-
-
 class Segmenter:
     """Speech detector that closes segments at natural pauses.
 
@@ -74,7 +67,7 @@ class Segmenter:
         self,
         rate: int,
         *,
-        detector: SpeechDetector | None = None,
+        detector: SpeechDetector,
         min_pause: float = 0.8,
         long_pause: float = 2.0,
         min_segment: float = 6.0,
@@ -84,7 +77,7 @@ class Segmenter:
         short_utterance: float = 2.0,
         min_head: float = 1.5,
     ) -> None:
-        self.detector = detector or default_detector()
+        self.detector = detector
         if rate != self.detector.rate:
             raise ValueError(f"the speech detector needs {self.detector.rate} Hz, not {rate}")
         self.rate = rate
@@ -245,8 +238,9 @@ class Segmenter:
         return seg
 
 
-def contains_speech(pcm: np.ndarray, rate: int) -> bool:
-    """Whether mono int16 samples at 16 kHz hold anything that sounds like speech."""
-    segmenter = Segmenter(rate)
+def contains_speech(pcm: np.ndarray, rate: int, detector: SpeechDetector) -> bool:
+    """Whether mono int16 samples at 16 kHz hold anything that sounds like speech (`detector`:
+    a new one, for these samples alone)."""
+    segmenter = Segmenter(rate, detector=detector)
     segmenter.feed(pcm)
     return segmenter.speech_started

@@ -195,20 +195,6 @@ SHORT_PRACTICE = "breathing-space"
 SHORTER_INSTEAD = "The shortest {title} is {least}; here is a {length} breathing space instead."
 
 
-_NUMBER_WORDS = "zero one two three four five six seven eight nine ten".split()
-
-
-def a_number(n: int) -> str:
-    """6 -> "A six", 8 -> "An eight": a mood said back in words."""
-    word = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
-    return ("An " if word[0] in "aeiou" else "A ") + word
-
-
-def minutes_phrase(minutes: float) -> str:
-    """1 -> "1 minute", 2.5 -> "2.5 minutes"."""
-    return "1 minute" if minutes == 1 else f"{minutes:g} minutes"
-
-
 # -- no speaker ----------------------------------------------------------------------------------
 SAVED_NO_SPEAKER = (
     "{problem} The session was saved to {path} instead; play it with any audio player "

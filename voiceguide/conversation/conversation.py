@@ -30,6 +30,7 @@ from voiceguide.errors import DiskFullError, NoDeviceError
 from voiceguide.guidance import explained
 from voiceguide.guidance.render import Context, Voice, render_step, shown_words
 from voiceguide.guidance.script import Say, Script, Step
+from voiceguide.wording import a_number
 
 if TYPE_CHECKING:
     from voiceguide.clock import Clock
@@ -156,7 +157,9 @@ class Conversation:
         """Say steps that ask nothing, back to back as one stream, each line shown as it begins
         (with its pause kept as real silence). `skippable`: in a terminal, Enter or space skips
         the rest. False when skipped."""
-        from voiceguide.guidance.playback import Controls, keyboard_controls, play_pieces
+        from voiceguide import terminal
+        from voiceguide.guidance.playback import play_pieces
+        from voiceguide.interfaces import Controls
 
         said = 0
 
@@ -174,7 +177,11 @@ class Conversation:
                 yield audio
 
         if not self.mute:
-            keys = keyboard_controls(skip=True) if skippable else contextlib.nullcontext(Controls())
+            keys = (
+                terminal.keyboard_controls(skip=True)
+                if skippable
+                else contextlib.nullcontext(Controls())
+            )
             with keys as controls:
                 try:
                     finished = play_pieces(self.engines.player, pieces(), controls=controls)
@@ -278,7 +285,7 @@ class Conversation:
         path = self.store.capture_path(label, self.clock.now())
         stop = self.stop
         if stop is None:
-            from voiceguide.conversation.keyboard import enter_pressed
+            from voiceguide.terminal import enter_pressed
 
             stop = enter_pressed()
         s = self.settings
@@ -297,6 +304,7 @@ class Conversation:
         capture = listen(
             self.engines.recorder,
             path,
+            detector=self.engines.speech_detector,
             transcriber=transcriber,
             patience=patience,
             max_seconds=s.max_seconds,
@@ -354,7 +362,7 @@ class Conversation:
         unclear answer, means no."""
         capture = self.reply(question, label="confirm", hint=content.YES_NO_HINT, meta=meta)
         if capture.stopped_by == "enter" and self.stop is None:
-            from voiceguide.conversation.keyboard import typed
+            from voiceguide.terminal import typed
 
             line = (typed() or "").lower()
             if not line:
@@ -381,7 +389,7 @@ class Conversation:
             capture = self.reply(asked, label="mood", hint=content.MOOD_HINT, meta=meta, wait=20.0)
             mood = parse_mood(capture.text)
             if mood is not None:
-                self.say(content.MOOD_HEARD.format(a_mood=content.a_number(mood)))
+                self.say(content.MOOD_HEARD.format(a_mood=a_number(mood)))
                 return mood
         self.say(content.MOOD_SKIPPED)
         return None
@@ -423,7 +431,7 @@ class Conversation:
             wait_seconds=10.0, reply=True,
         )  # fmt: skip
         try:
-            report = assess(Audio.load(capture.path))
+            report = assess(Audio.load(capture.path), self.engines.speech_detector())
         finally:
             self.store.discard_capture(capture.path)
         self.say(report.message)

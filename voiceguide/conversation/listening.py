@@ -26,7 +26,8 @@ from voiceguide.hearing.phrases import (
     level_phrase,
     moments_of,
 )
-from voiceguide.interfaces import Recorder, Transcriber
+from voiceguide.interfaces import NewDetector, Recorder, Transcriber
+from voiceguide.journal.journal import Said
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -97,6 +98,19 @@ class Capture:
         except Exception:  # the phrases heard while speaking are kept, whatever happened
             return dataclasses.replace(self, later=None)
 
+    def said(self, question: str) -> Said:
+        """The answer to `question` as the journal files it (heard again as a whole first)."""
+        c = self.settled()
+        return Said(
+            question=question,
+            text=c.text,
+            heard=c.heard,
+            recording=c.path,
+            seconds=c.duration,
+            moments=c.moments,
+            pending=bool(c.heard and not c.text and c.error),
+        )
+
 
 #: Seconds of quiet kept after the last word when an answer ends after a patient wait.
 KEEP_AFTER_LAST_WORD = 1.5
@@ -109,6 +123,7 @@ def listen(
     recorder: Recorder,
     path: Path,
     *,
+    detector: NewDetector,
     transcriber: Transcriber | None = None,
     patience: Patience | None = None,
     silence: float | None = None,
@@ -126,7 +141,8 @@ def listen(
 ) -> Capture:
     """Record one answer to `path` until the person has finished, presses Enter, or time runs out.
 
-    Audio reaches disk as it arrives; phrases are transcribed as soon as they end. A device that
+    `detector` makes the speech detector that finds the phrases and pauses. Audio reaches disk
+    as it arrives; phrases are transcribed as soon as they end. A device that
     fails mid-recording keeps what was captured (the Capture carries the error). Pauses are
     waited through as `patience` says; `on_check(n)` is called (with the number of the check)
     when a long pause asks whether there is more, and returns an event set once the check has
@@ -142,7 +158,7 @@ def listen(
     patience = patience or Patience(silence=silence)
     rate = recorder.rate
     writer = CaptureWriter(path, rate, meta=meta)
-    segmenter = Segmenter(rate)
+    segmenter = Segmenter(rate, detector=detector())
     worker = (
         StreamingTranscription(transcriber, hint=hint, probe_hotwords=HOTWORDS)
         if transcriber is not None

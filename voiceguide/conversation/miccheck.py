@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from voiceguide.audio.clip import Audio
+from voiceguide.audio.segmenter import SpeechDetector
 
 #: Speech quieter than this (RMS over the speech) is called quiet: still heard, but close to
 #: the softest voice the detector was tested with (-66 dBFS).
@@ -49,16 +50,16 @@ class MicReport:
         return f"I heard you clearly (your voice reached {self.speech_dbfs:.0f} dBFS)."
 
 
-def assess(audio: Audio) -> MicReport:
-    """Judge a recording of someone saying a sentence into the microphone."""
-    from voiceguide.audio.segmenter import ONSET, Leveller, default_detector
+def assess(audio: Audio, detector: SpeechDetector) -> MicReport:
+    """Judge a recording of someone saying a sentence into the microphone (`detector`: a new
+    speech detector, for this recording alone)."""
+    from voiceguide.audio.segmenter import ONSET, Leveller
 
     samples = audio.for_speech(16000).samples[:, 0]
     peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
     peak_db = 20 * math.log10(peak) if peak > 0 else -120.0
     if peak_db < SILENT_DBFS:
         return MicReport("silent", None, peak_db, 0.0)
-    detector = default_detector()
     probs = detector.feed(Leveller()(samples))
     window = detector.window
     speech = [samples[i * window : (i + 1) * window] for i, p in enumerate(probs) if p >= ONSET]

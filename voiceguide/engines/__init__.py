@@ -10,7 +10,14 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
+    from voiceguide.interfaces import (
+        NewDetector,
+        Player,
+        Recorder,
+        SpeechDetector,
+        Synthesizer,
+        Transcriber,
+    )
     from voiceguide.settings import Settings
 
 
@@ -111,9 +118,9 @@ def default_transcriber(settings: Settings) -> Transcriber:
 
 
 class Engines:
-    """The four engines a voiceguide speaks, plays, records and hears through, and the voice
-    its sessions are said in. Any not passed in are built from the settings when first needed
-    (loading a voice or a speech model takes time, and many commands need neither).
+    """The five engines a voiceguide speaks, plays, records, hears and finds speech through,
+    and the voice its sessions are said in. Any not passed in are built from the settings when
+    first needed (loading a voice or a speech model takes time, and many commands need neither).
 
     An engine passed in is used exactly as a built one would be: what it says is levelled to
     the voice loudness, and session lines go through the same cache (keyed by its `cache_key`).
@@ -127,8 +134,10 @@ class Engines:
         player: Player | None = None,
         recorder: Recorder | None = None,
         transcriber: Transcriber | None = None,
+        detector: NewDetector | None = None,
     ) -> None:
         self.settings = settings
+        self._detector = detector
         self._synthesizer = synthesizer
         self._given_voice = synthesizer is not None
         self._player = player
@@ -159,6 +168,14 @@ class Engines:
         if self._transcriber is None:
             self._transcriber = default_transcriber(self.settings)
         return self._transcriber
+
+    def speech_detector(self) -> SpeechDetector:
+        """A new speech detector (Silero VAD unless one was passed in), for one recording."""
+        if self._detector is not None:
+            return self._detector()
+        from voiceguide.engines.silero import SileroDetector
+
+        return SileroDetector()
 
     def session_voice(self, *, meditation: bool = False) -> Synthesizer:
         """The voice for session scripts: each line synthesized once and kept (levelled) in the

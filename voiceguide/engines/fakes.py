@@ -18,7 +18,7 @@ import numpy as np
 from voiceguide.audio.clip import Audio
 
 if TYPE_CHECKING:
-    from voiceguide.guidance.playback import Controls
+    from voiceguide.interfaces import Controls
 
 
 class FileRecorder:

@@ -20,7 +20,7 @@ from voiceguide.audio.clip import Audio
 from voiceguide.errors import DeviceError, NoDeviceError
 
 if TYPE_CHECKING:
-    from voiceguide.guidance.playback import Controls
+    from voiceguide.interfaces import Controls
 
 
 def _sd() -> Any:

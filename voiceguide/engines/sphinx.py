@@ -19,10 +19,11 @@ class SphinxTranscriber:
         import speech_recognition as sr
 
         from voiceguide.audio.segmenter import contains_speech
+        from voiceguide.engines.silero import SileroDetector
 
         speech = audio.for_speech(16000)
         pcm = speech.to_int16()[:, 0]
-        if not contains_speech(pcm, speech.rate):
+        if not contains_speech(pcm, speech.rate, SileroDetector()):
             return ""  # pocketsphinx invents words from silence
         data = sr.AudioData(pcm.tobytes(), speech.rate, 2)
         try:

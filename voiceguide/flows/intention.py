@@ -35,7 +35,7 @@ def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
                 if command != "more" or capture.heard:
                     return capture
                 # "Tell me more": the full explanation, then the question again.
-                journal.discard(capture)
+                journal.discard(capture.path)
                 talk.explain_again(parts.script(content.INTENTION_SCRIPTS[scope]))
 
         capture, confirmed = heard_and_confirmed(parts, hear)
@@ -50,12 +50,12 @@ def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
         if existing is not None and existing.text and capture.text:
             question = content.INTENTION_REPLACE.format(old=existing.text)
             if not talk.confirm(question, default=True):
-                journal.discard(capture)
+                journal.discard(capture.path)
                 talk.say(content.INTENTION_KEPT.format(old=existing.text))
                 return existing
         entry = journal.file(
             "intention",
-            [(content.INTENTION_HEADINGS[scope], capture)],
+            [capture.said(content.INTENTION_HEADINGS[scope])],
             infusion=number,
             extra=(("scope", scope), ("confirmed", confirmed)),
         )
@@ -78,7 +78,7 @@ def heard_and_confirmed(parts: Parts, hear: Callable[[], Capture]) -> tuple[Capt
             return capture, True
         if right is None or attempt == 2 or not talk.confirm(content.SAY_AGAIN):
             break
-        parts.journal.discard(capture)
+        parts.journal.discard(capture.path)
     talk.say(content.KEPT_UNSURE)
     return capture, False
 

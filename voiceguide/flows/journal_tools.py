@@ -20,8 +20,9 @@ from voiceguide.journal.entry import Entry
 
 def play_entries(parts: Parts, entries: list[Entry]) -> None:
     """Play every answer of the entries in order, in the person's own recorded voice."""
-    from voiceguide.guidance.playback import keyboard_controls, play_pieces
+    from voiceguide.guidance.playback import play_pieces
     from voiceguide.journal.export import heading
+    from voiceguide.terminal import keyboard_controls
 
     clips: list[tuple[str, Audio]] = []
     for entry in entries:
@@ -245,7 +246,7 @@ def transcribe_file(parts: Parts, path: Path) -> str:
 
     audio = Audio.load(path)
     _ = parts.journal.store.cipher  # an encrypted journal's passphrase is checked first
-    heard = transcribe_recording(audio, parts.engines.transcriber)
+    heard = transcribe_recording(audio, parts.engines.transcriber, parts.engines.speech_detector)
     if not heard.heard:
         raise NothingHeard(f"Nothing was heard in {path}.")
     return heard.text
@@ -326,9 +327,9 @@ def _voice_wanted(parts: Parts) -> bool:
         return parts.talk.confirm(content.BRIEF_AUDIO_ASK, meta={"transient": True})
     except NoDeviceError:
         if sys.stdin is not None and sys.stdin.isatty():
-            from voiceguide.conversation import keyboard
+            from voiceguide import terminal
 
-            typed = keyboard.ask(content.BRIEF_AUDIO_TYPE)
+            typed = terminal.ask(content.BRIEF_AUDIO_TYPE)
             return typed.strip().lower() in ("y", "yes") or says_yes(typed)
         parts.show(content.BRIEF_WITHOUT_VOICE)
         return False

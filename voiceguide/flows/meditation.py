@@ -29,6 +29,7 @@ from voiceguide.guidance.render import (
 )
 from voiceguide.guidance.script import Script
 from voiceguide.interfaces import Synthesizer
+from voiceguide.wording import minutes_phrase
 
 
 def meditate(
@@ -70,13 +71,13 @@ def meditate(
             cancel=cancel,
         )  # fmt: skip
 
-    title = f"voiceguide: {session.title}, {content.minutes_phrase(minutes)}"
+    title = f"voiceguide: {session.title}, {minutes_phrase(minutes)}"
     if out is not None:
         at_volume(render().audio, session.volume).save(out, title=title)
         parts.inform(f"Saved the {minutes:g}-minute session to {out}.")
         return out
     parts.inform(
-        f"Playing {session.title.lower()}, {content.minutes_phrase(minutes)}. "
+        f"Playing {session.title.lower()}, {minutes_phrase(minutes)}. "
         "Space pauses, q stops (Ctrl-C too)."
     )
     try:
@@ -117,7 +118,7 @@ def _fit_minutes(
     parts.inform(
         content.SHORTER_INSTEAD.format(
             title=session.title.lower(),
-            least=content.minutes_phrase(shortest_minutes(least)),
+            least=minutes_phrase(shortest_minutes(least)),
             length="one-minute" if minutes == 1 else f"{minutes:g}-minute",
         )
     )
@@ -132,7 +133,8 @@ def _play_session(
     minutes: float,
 ) -> bool:
     """Play a meditation, starting with its first step while the rest is prepared."""
-    from voiceguide.guidance.playback import Progress, keyboard_controls, play_pieces, silence_while
+    from voiceguide.guidance.playback import Progress, play_pieces, silence_while
+    from voiceguide.terminal import keyboard_controls
 
     voice = Voice(parts.engines.session_voice(meditation=True))
     lead_in = LEAD_IN  # the same as the full render's, which playback continues into
@@ -214,7 +216,7 @@ def during(parts: Parts, *, minutes: float | None = None) -> None:
     voice = parts.engines.session_voice(meditation=True)
     one = render_natural(session.steps, voice, parts.context())
     one = at_volume(Audio.concat([Audio.silence(session.lead_in, one.rate), one]), session.volume)
-    how_long = f"for {content.minutes_phrase(minutes)}" if minutes else "until you press Ctrl-C"
+    how_long = f"for {minutes_phrase(minutes)}" if minutes else "until you press Ctrl-C"
     parts.inform(f"Playing quietly {how_long}.")
     words = " ".join(text for _, text in session.spoken())
     try:

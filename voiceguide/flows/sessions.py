@@ -158,7 +158,7 @@ class LiveSession:
             self.last = self.last.settled()
             right = talk.read_back(self.last.text) if self.last.text else None
             if right is False and talk.confirm(content.SAY_AGAIN):
-                self.journal.discard(self.last)
+                self.journal.discard(self.last.path)
                 return index
             if not right:
                 talk.say(content.KEPT_UNSURE)
@@ -166,7 +166,7 @@ class LiveSession:
         if command is None or self.last.heard:
             self.answers.append((step.question, self.last))  # words before a command count
         else:
-            self.journal.discard(self.last)
+            self.journal.discard(self.last.path)
         if command == "more":
             talk.explain_again(self.full, self.voice)
             return index  # the question again
@@ -180,7 +180,7 @@ class LiveSession:
         if command == "cancel":
             if talk.confirm(content.CANCEL_CONFIRM, meta=self._meta(index)):
                 for _, capture in self.answers:
-                    self.journal.discard(capture)
+                    self.journal.discard(capture.path)
                 self.answers, self.mood = [], None
                 talk.say(content.CANCELLED)
                 raise _Stop(keep=False)
@@ -228,4 +228,5 @@ class LiveSession:
             extra.append(("partial", True))
         if self.confirmed is not None:
             extra.append(("confirmed", self.confirmed))
-        return self.journal.file(self.kind, self.answers, infusion=self.number, extra=tuple(extra))
+        said = [capture.said(question) for question, capture in self.answers]
+        return self.journal.file(self.kind, said, infusion=self.number, extra=tuple(extra))

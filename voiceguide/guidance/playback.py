@@ -1,14 +1,8 @@
-"""Playing a session: start at once, show progress, space pauses and resumes, q quits.
-
-The keys work when voiceguide runs in a terminal; with no terminal (a script, a service) the
-session simply plays, and Ctrl-C stops it either way.
-"""
+"""Playing a session: start at once, show progress (the keys that pause and quit are in
+voiceguide.terminal; with no terminal the session simply plays, and Ctrl-C stops it)."""
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -17,84 +11,7 @@ from typing import TextIO
 import numpy as np
 
 from voiceguide.audio.clip import Audio
-from voiceguide.conversation import keyboard
-from voiceguide.interfaces import Player
-
-
-@dataclasses.dataclass
-class Controls:
-    """What the person asked for while a session plays."""
-
-    paused: threading.Event = dataclasses.field(default_factory=threading.Event)
-    quit: threading.Event = dataclasses.field(default_factory=threading.Event)
-
-
-@contextlib.contextmanager
-def keyboard_controls(stdin: TextIO | None = None, *, skip: bool = False) -> Iterator[Controls]:
-    """Space toggles pause, q quits; only when stdin is a terminal (restored afterwards).
-
-    `skip`: for an explanation, Enter or space skips the rest of it (sets `quit`). When Enter is
-    already being read line by line (voiceguide has listened before), Enter alone does.
-    """
-    controls = Controls()
-    stream = stdin if stdin is not None else sys.stdin
-    if stream is None or not stream.isatty():
-        yield controls
-        return
-    stop = threading.Event()
-    if skip and keyboard.reading():
-        enter = keyboard.enter_pressed()
-
-        def wait_for_enter() -> None:
-            while not stop.is_set():
-                if enter.wait(0.1):
-                    controls.quit.set()
-                    return
-
-        watcher = threading.Thread(target=wait_for_enter, name="enter-skips", daemon=True)
-        watcher.start()
-        try:
-            yield controls
-        finally:
-            stop.set()
-            watcher.join(timeout=1)
-        return
-    import termios
-    import tty
-
-    fd = stream.fileno()
-    saved = termios.tcgetattr(fd)
-
-    def read() -> None:
-        import select
-
-        while not stop.is_set():
-            ready, _, _ = select.select([fd], [], [], 0.1)
-            if not ready:
-                continue
-            key = os.read(fd, 1)
-            if skip:
-                if key in (b" ", b"\n", b"\r"):
-                    controls.quit.set()
-                    return
-            elif key == b" ":
-                if controls.paused.is_set():
-                    controls.paused.clear()
-                else:
-                    controls.paused.set()
-            elif key in (b"q", b"Q"):
-                controls.quit.set()
-                return
-
-    tty.setcbreak(fd, termios.TCSANOW)  # a key pressed just before still counts
-    reader = threading.Thread(target=read, name="keys", daemon=True)
-    reader.start()
-    try:
-        yield controls
-    finally:
-        stop.set()
-        reader.join(timeout=1)
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+from voiceguide.interfaces import Controls, Player
 
 
 class Progress:

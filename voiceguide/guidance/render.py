@@ -18,7 +18,6 @@ from voiceguide.audio.loudness import (
     true_peak,
 )
 from voiceguide.audio.sounds import BELL_LUFS, ambient_bed, bell, mix_bed
-from voiceguide.conversation.content import minutes_phrase
 from voiceguide.errors import TooShort, UsageError
 from voiceguide.guidance.script import (
     ASKING,
@@ -33,6 +32,7 @@ from voiceguide.guidance.script import (
     Step,
 )
 from voiceguide.interfaces import Synthesizer
+from voiceguide.wording import minutes_phrase
 
 __all__ = ["Context", "Rendered", "Say", "Voice", "render_session", "render_step"]
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from voiceguide.audio.clip import Audio
 from voiceguide.errors import EngineError
 from voiceguide.hearing.passes import merge
-from voiceguide.interfaces import ReadingScorer, Transcriber
+from voiceguide.interfaces import NewDetector, ReadingScorer, Transcriber
 
 #: Each phrase is brought up to this peak before it is transcribed: Whisper (and its own voice
 #: filter) drops words of soft speech that it hears at once at a good level (a soft, halting
@@ -192,14 +192,16 @@ class FirstPass:
     audio_between: Callable[[float, float], Audio]
 
 
-def first_pass(audio: Audio, transcriber: Transcriber, *, block_seconds: float = 1.0) -> FirstPass:
+def first_pass(
+    audio: Audio, transcriber: Transcriber, detector: NewDetector, *, block_seconds: float = 1.0
+) -> FirstPass:
     """Hear a whole recording phrase by phrase, block by block as if it were being said."""
     from voiceguide.audio.segmenter import Segmenter
 
     speech = audio.for_speech(16000)
     rate = speech.rate
     pcm = speech.to_int16()[:, 0]
-    segmenter = Segmenter(rate)
+    segmenter = Segmenter(rate, detector=detector())
     worker = StreamingTranscription(transcriber)
     block = int(rate * block_seconds)
     starts: list[int] = []
@@ -220,11 +222,11 @@ def first_pass(audio: Audio, transcriber: Transcriber, *, block_seconds: float =
 
 
 def transcribe_recording(
-    audio: Audio, transcriber: Transcriber, *, block_seconds: float = 1.0
+    audio: Audio, transcriber: Transcriber, detector: NewDetector, *, block_seconds: float = 1.0
 ) -> Transcript:
     """Hear a whole recording as live listening hears an answer: phrase by phrase, then again
     as a whole (when it is short enough), the two merged; with the moment of each phrase."""
-    heard = first_pass(audio, transcriber, block_seconds=block_seconds)
+    heard = first_pass(audio, transcriber, detector, block_seconds=block_seconds)
     phrases = hear_again(heard.phrases, heard.audio_between, transcriber)
     text = joined(phrases)
     return Transcript(

@@ -8,6 +8,7 @@ store's private cache.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -24,8 +25,8 @@ from voiceguide.journal.store import JournalStore
 if TYPE_CHECKING:
     from voiceguide.audio.clip import Audio
     from voiceguide.clock import Clock
-    from voiceguide.conversation.listening import Capture
-    from voiceguide.interfaces import Transcriber
+    from voiceguide.hearing.phrases import Moment
+    from voiceguide.interfaces import NewDetector, Transcriber
     from voiceguide.journal.search import Hit
     from voiceguide.journal.themes import Theme
 
@@ -37,6 +38,21 @@ _NOT_SET = {
 }
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Said:
+    """One answer as the journal files it: the question, the words heard and the recording."""
+
+    question: str
+    text: str
+    #: Whether anything was said at all (a recording may hold speech that has no text yet).
+    heard: bool
+    recording: Path
+    seconds: float
+    moments: Sequence[Moment] = ()
+    #: Speech was heard, but transcription failed: kept as audio, its text to be found later.
+    pending: bool = False
+
+
 class Journal:
     """One person's journal in their data folder."""
 
@@ -46,13 +62,17 @@ class Journal:
         *,
         clock: Clock,
         transcriber: Callable[[], Transcriber],
+        detector: NewDetector,
         inform: Callable[[str], None] = print,
     ) -> None:
+        """`transcriber` gives the speech recognizer when it is first needed; `detector` makes
+        a speech detector for each recording heard (both from the Engines)."""
         from voiceguide.journal.crypto import cipher_for
 
         self.home = home
         self.clock = clock
         self._transcriber = transcriber
+        self.detector = detector
         self.inform = inform
         private_dir(home)
         self.store = JournalStore(home, cipher=lambda: cipher_for(home))
@@ -223,47 +243,40 @@ class Journal:
     def file(
         self,
         kind: str,
-        answers: Sequence[tuple[str, Capture]],
+        answers: Sequence[Said],
         *,
         infusion: int | None = None,
         extra: tuple[tuple[str, Any], ...] = (),
     ) -> Entry:
-        """File the answers heard (question, capture) as one entry; their recordings go in it."""
-        answers = [(q, c.settled()) for q, c in answers]  # each heard again as a whole
+        """File the answers heard as one entry; their recordings are moved into it."""
         transcriber = self.transcriber
-        failed = any(c.error and not c.text and c.heard for _, c in answers)
         entry = Entry(
             date=self.clock.now(),
             kind=kind,
             answers=tuple(
-                Answer(
-                    question=q,
-                    text=c.text,
-                    heard=c.heard,
-                    pending=bool(c.heard and not c.text and c.error),
-                )
-                for q, c in answers
+                Answer(question=a.question, text=a.text, heard=a.heard, pending=a.pending)
+                for a in answers
             ),
             infusion=infusion,
-            duration=sum(c.duration for _, c in answers),
+            duration=sum(a.seconds for a in answers),
             engine=transcriber.engine,
             model=transcriber.model,
             extra=extra,
         )
         from voiceguide.journal.moments import with_moments
 
-        entry = with_moments(entry, [c.moments for _, c in answers])
-        entry, md = self.store.add(entry, [c.path for _, c in answers])
-        for _, capture in answers:
-            self.store.discard_capture(capture.path)
+        entry = with_moments(entry, [a.moments for a in answers])
+        entry, md = self.store.add(entry, [a.recording for a in answers])
+        for answer in answers:
+            self.store.discard_capture(answer.recording)
         self.inform(f"Saved to {md}.")
-        if failed:
+        if any(a.pending for a in answers):
             self.inform("Transcription failed, so the audio was saved without its text.")
         return entry
 
-    def discard(self, capture: Capture) -> None:
+    def discard(self, recording: Path) -> None:
         """Let go of a recording that is not to be kept (a command, a cancelled answer)."""
-        self.store.discard_capture(capture.path)
+        self.store.discard_capture(recording)
 
     def import_audio(self, path: Path, *, kind: str = "memo") -> Entry:
         """File an existing recording (a voice memo, say) as an entry of `kind`."""
@@ -278,7 +291,7 @@ class Journal:
         audio = Audio.load(path)
         _ = self.store.cipher  # an encrypted journal's passphrase is checked before anything
         transcriber = self.transcriber
-        heard = transcribe_recording(audio, transcriber)
+        heard = transcribe_recording(audio, transcriber, self.detector)
         answer = Answer(question=f"Recording: {path.name}", text=heard.text, heard=heard.heard)
         entry = Entry(
             date=self.clock.now(),
@@ -311,7 +324,7 @@ class Journal:
                 found.append(known)
                 continue
             audio = self.store.load_audio(entry, answer.audio)
-            found.append(transcribe_recording(audio, self.transcriber).moments)
+            found.append(transcribe_recording(audio, self.transcriber, self.detector).moments)
         timed = with_moments(entry, found)
         if timed != entry:
             self.replace(timed)
@@ -365,7 +378,7 @@ class Journal:
                     self.store.undo_interrupted(note)
                 from voiceguide.journal.recovery import recover
 
-                return recover(self.store, self.transcriber, self.inform)
+                return recover(self.store, self.transcriber, self.detector, self.inform)
         except BusyError:
             if quiet:
                 return []  # the other voiceguide is recording them right now
@@ -376,7 +389,7 @@ class Journal:
         from voiceguide.journal.recovery import retry_pending
 
         with self.writing():
-            done = retry_pending(self.store, self.transcriber, self.inform)
+            done = retry_pending(self.store, self.transcriber, self.detector, self.inform)
         if not done:
             self.inform("Every entry already has its transcript.")
         return done

@@ -11,7 +11,7 @@ from typing import Any
 from voiceguide.audio.capture import repair_capture
 from voiceguide.errors import AudioFileError, VoiceguideError
 from voiceguide.hearing.phrases import Moment, transcribe_recording
-from voiceguide.interfaces import Transcriber
+from voiceguide.interfaces import NewDetector, Transcriber
 from voiceguide.journal.entry import Answer, Entry
 from voiceguide.journal.moments import with_moments
 from voiceguide.journal.store import JournalStore, capture_note
@@ -27,7 +27,7 @@ def unfinished(store: JournalStore) -> list[Path]:
 
 
 def _answer(
-    path: Path, meta: dict[str, Any], transcriber: Transcriber
+    path: Path, meta: dict[str, Any], transcriber: Transcriber, detector: NewDetector
 ) -> tuple[Answer, float, tuple[Moment, ...]] | None:
     """The recording as an answer, its length and its moments; None when nothing was
     recorded; AudioFileError when it cannot be read."""
@@ -37,7 +37,7 @@ def _answer(
         return None
     question = str(meta.get("question") or "Recording")
     try:
-        heard = transcribe_recording(audio, transcriber)
+        heard = transcribe_recording(audio, transcriber, detector)
     except VoiceguideError:
         return Answer(question=question, pending=True), audio.duration, ()
     answer = Answer(question=question, text=heard.text, heard=heard.heard)
@@ -61,7 +61,10 @@ def _quarantine(store: JournalStore, path: Path) -> Path:
 
 
 def recover(
-    store: JournalStore, transcriber: Transcriber, inform: Callable[[str], None]
+    store: JournalStore,
+    transcriber: Transcriber,
+    detector: NewDetector,
+    inform: Callable[[str], None],
 ) -> list[Entry]:
     """Repair, transcribe and file every unfinished recording; answers of one session together."""
     sessions: dict[str, list[tuple[Path, dict[str, Any]]]] = {}
@@ -82,7 +85,7 @@ def recover(
         answers, paths, seconds, moments = [], [], 0.0, []
         for path, meta in captures:
             try:
-                found = _answer(path, meta, transcriber)
+                found = _answer(path, meta, transcriber, detector)
             except (AudioFileError, OSError, ValueError) as exc:
                 # Never deleted, never fatal to the rest: set aside and named.
                 inform(f"{_quarantine(store, path)} could not be read ({_why(exc)}); it was "
@@ -131,7 +134,10 @@ def recover(
 
 
 def retry_pending(
-    store: JournalStore, transcriber: Transcriber, inform: Callable[[str], None]
+    store: JournalStore,
+    transcriber: Transcriber,
+    detector: NewDetector,
+    inform: Callable[[str], None],
 ) -> list[Entry]:
     """Transcribe the answers of entries that were filed without their text; an entry whose
     audio is missing or damaged is reported at the end, and the others are still done."""
@@ -149,7 +155,7 @@ def retry_pending(
                     failed.append(f"{entry.id}: {getattr(exc, 'message', None) or exc}")
                     answers.append(answer)
                     continue
-                heard = transcribe_recording(audio, transcriber)
+                heard = transcribe_recording(audio, transcriber, detector)
                 answer = dataclasses.replace(
                     answer, text=heard.text, heard=heard.heard, pending=False
                 )
