@@ -69,7 +69,7 @@ def test_the_readme_map_names_every_folder_and_module_of_the_package() -> None:
     root = Path(__file__).resolve().parents[1]
     readme = (root / "README.md").read_text("utf-8")
     section = readme[readme.index("## For developers") :]
-    tree = section[section.index("```") + 3 :]
+    tree = section[section.index("```\nvoiceguide/") + 3 :]
     tree = tree[: tree.index("```")]
     package = root / "voiceguide"
     for folder in sorted(p for p in package.iterdir() if p.is_dir() and p.name[0] != "_"):
@@ -80,3 +80,27 @@ def test_the_readme_map_names_every_folder_and_module_of_the_package() -> None:
         if module.name == "__main__.py":
             continue
         assert module.stem in tree, f"the map does not name {module.relative_to(root)}"
+
+
+def test_the_readme_shows_the_layers_that_import_linter_checks() -> None:
+    """The layers drawn in the README are the contract in pyproject.toml, in the same order."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    [contract] = config["tool"]["importlinter"]["contracts"]
+    declared = [
+        " | ".join(m.removeprefix("voiceguide.") for m in layer.split(" | "))
+        for layer in contract["layers"]
+    ]
+    readme = (root / "README.md").read_text("utf-8")
+    drawing = readme[readme.index("```\ncli ") + 4 :]
+    drawing = drawing[: drawing.index("```")]
+    drawn = [line.split("   ")[0].strip() for line in drawing.splitlines() if line.strip()]
+    assert drawn == declared
+    package = root / "voiceguide"
+    top = {p.stem for p in package.iterdir() if p.suffix == ".py" and p.stem[0] != "_"}
+    top |= {p.name for p in package.iterdir() if p.is_dir() and p.name[0] != "_"}
+    layered = {name for layer in declared for name in layer.split(" | ")}
+    assert top - {"ambient"} == layered, "every package and module of voiceguide has a layer"
