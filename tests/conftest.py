@@ -127,8 +127,12 @@ def longest_loss(reference: str, hypothesis: str) -> int:
 
 @pytest.fixture(scope="session")
 def speech() -> Path:
-    """The folder of real human speech shared by the project."""
-    assert (SPEECH / "jfk.flac").is_file(), f"real speech missing at {SPEECH}"
+    """The folder of real human speech shared by the project. Missing, it fails the test,
+    except in a quick run while working (`scripts/test --fast`), where such tests are skipped."""
+    if not (SPEECH / "jfk.flac").is_file():
+        if os.environ.get("VOICEGUIDE_FAST") == "1":
+            pytest.skip(f"real speech is not at {SPEECH} (the full suite needs it)")
+        pytest.fail(f"real speech missing at {SPEECH}")
     return SPEECH
 
 
