@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from voiceguide.errors import UsageError
+from voiceguide.home import Home
 
 HOME_ENV = "VOICEGUIDE_HOME"
 STT_ENGINES = ("whisper", "sphinx")
@@ -95,10 +96,6 @@ class Settings:
         if not 1 <= self.volume <= 100:
             raise UsageError("The volume must be between 1 and 100 (per cent).")
 
-    @property
-    def config_file(self) -> Path:
-        return self.home / "config.toml"
-
 
 _FIELDS = {f.name for f in dataclasses.fields(Settings)} - {"home", "debug", "problems"}
 
@@ -108,7 +105,7 @@ def load_settings(**overrides: Any) -> Settings:
     home = overrides.pop("home", None)
     home_path = Path(home).expanduser() if home else user_dir()
     values: dict[str, Any] = {}
-    config = home_path / "config.toml"
+    config = Home(home_path).config
     try:
         has_config = config.is_file()
     except PermissionError as exc:
@@ -186,7 +183,7 @@ def save_setting(home: Path, key: str, value: str) -> Settings:
         )
     except ValueError as exc:
         raise UsageError(f"{key} must be a number, not {value!r}.") from exc
-    config = home / "config.toml"
+    config = Home(home).config
     current: dict[str, Any] = {}
     kept: Path | None = None
     if config.is_file():

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from voiceguide.cli.output import print_hits, print_list, print_skipped, print_themes
 from voiceguide.errors import UsageError, VoiceguideError
+from voiceguide.home import Home
 
 if TYPE_CHECKING:
     from voiceguide.app import Voiceguide
@@ -310,7 +311,7 @@ def config(args: argparse.Namespace) -> int:
 
         home = settings_of(args).home
         _say_problems(save_setting(home, args.key, args.value))
-        print(f"{args.key} = {args.value} (saved in {home / 'config.toml'})")
+        print(f"{args.key} = {args.value} (saved in {Home(home).config})")
         return 0
     settings = _home(args)
     for field in dataclasses.fields(settings):

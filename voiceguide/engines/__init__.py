@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from voiceguide.home import Home
+
 if TYPE_CHECKING:
     from voiceguide.interfaces import (
         NewDetector,
@@ -190,6 +192,6 @@ class Engines:
                 else self.synthesizer
             )
             self._session_voices[key] = CachedSynthesizer(
-                inner, self.settings.home / "cache" / "voice"
+                inner, Home(self.settings.home).voice_cache
             )
         return self._session_voices[key]

@@ -11,14 +11,12 @@ from voiceguide.conversation import content
 from voiceguide.errors import NoDeviceError, VoiceguideError
 from voiceguide.flows import Parts
 from voiceguide.fsutil import atomic_write_text
-
-NOTICE_MARKER = "notice-acknowledged"
-REMINDER_MARKER = "reminder-offered"
+from voiceguide.home import Home
 
 
 def first_run_notice(parts: Parts, *, speak: bool = True) -> bool:
     """Say, once, that voiceguide is not a medical device or therapy; True when it was said."""
-    marker = parts.settings.home / NOTICE_MARKER
+    marker = Home(parts.settings.home).notice_marker
     if marker.exists():
         return False
     # Shown whole first, so that nothing (not even "no speaker was found") comes between
@@ -53,7 +51,7 @@ def offer_reminder(parts: Parts) -> None:
     """In the days right after an infusion, offer once to set a daily reminder."""
     from voiceguide.remind import reminder_command, scheduler
 
-    marker = parts.settings.home / REMINDER_MARKER
+    marker = Home(parts.settings.home).reminder_marker
     if marker.exists():
         return
     try:

@@ -14,6 +14,7 @@ from voiceguide.conversation import content
 from voiceguide.errors import NothingHeard, NotYet, UsageError, VoiceguideError, from_os_error
 from voiceguide.flows import Parts
 from voiceguide.fsutil import check_output_path, private_dir
+from voiceguide.home import Home
 from voiceguide.journal.brief import KeySentence
 from voiceguide.journal.entry import Entry
 
@@ -95,7 +96,7 @@ def edit(parts: Parts, ref: str, editor: str | None = None) -> Entry | None:
         command = next((c for c in ("editor", "nano", "vi") if shutil.which(c)), None)
     if not command:
         raise UsageError("No text editor was found.", hint="Set one: export EDITOR=nano")
-    folder = private_dir(parts.settings.home / "tmp")
+    folder = private_dir(Home(parts.settings.home).tmp)
     # The PID in the name lets the next start remove a copy a crash left (it is plaintext).
     fd, name = tempfile.mkstemp(prefix=f"edit-{os.getpid()}-", suffix=".md", dir=folder)
     path = Path(name)

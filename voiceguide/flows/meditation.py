@@ -28,6 +28,7 @@ from voiceguide.guidance.render import (
     too_short,
 )
 from voiceguide.guidance.script import Script
+from voiceguide.home import Home
 from voiceguide.interfaces import Synthesizer
 from voiceguide.wording import minutes_phrase
 
@@ -83,7 +84,7 @@ def meditate(
     try:
         finished = _play_session(parts, session, render, minutes=minutes)
     except NoDeviceError as exc:
-        folder = private_dir(parts.settings.home / "sessions")
+        folder = private_dir(Home(parts.settings.home).sessions)
         path = folder / f"meditation-{script}-{parts.clock.now():%Y-%m-%d-%H%M%S}.flac"
         at_volume(render().audio, session.volume).save(path, title=title)
         parts.inform(content.SAVED_NO_SPEAKER.format(problem=exc.message, path=path))

@@ -11,13 +11,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
-FILE = "explained.json"
+from voiceguide.home import Home
 
 
 def heard(home: Path) -> dict[str, str]:
     """The sessions heard in full: name -> when (ISO date); {} when none, or when unreadable."""
     try:
-        data = json.loads((home / FILE).read_text("utf-8"))
+        data = json.loads(Home(home).explained.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
@@ -34,4 +34,4 @@ def mark(home: Path, name: str, today: dt.date | None = None) -> None:
         return
     seen[name] = (today or dt.date.today()).isoformat()
     private_dir(home)
-    atomic_write_text(home / FILE, json.dumps(seen, indent=1, sort_keys=True) + "\n")
+    atomic_write_text(Home(home).explained, json.dumps(seen, indent=1, sort_keys=True) + "\n")

@@ -9,6 +9,7 @@ from pathlib import Path
 from voiceguide.errors import ScriptError, UsageError
 from voiceguide.guidance.parser import _NAME, Resolver, check, decode_script, parse
 from voiceguide.guidance.script import MAX_SCRIPT_BYTES, SUFFIX, Problem, Script
+from voiceguide.home import Home
 
 
 def read_script_file(path: Path) -> bytes:
@@ -30,7 +31,7 @@ class Library:
     """Built-in scripts, plus a person's own in `<home>/scripts` that add to or replace them."""
 
     def __init__(self, home: Path) -> None:
-        self.user_dir = home / "scripts"
+        self.user_dir = Home(home).scripts
 
     def names(self) -> dict[str, Path]:
         """Every script by name; a person's own script wins over a built-in one."""

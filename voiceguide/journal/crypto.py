@@ -12,8 +12,11 @@ from pathlib import Path
 
 from voiceguide.errors import DamagedFile, JournalError, PassphraseError, WrongPassphrase
 from voiceguide.fsutil import atomic_write_text
+from voiceguide.home import Home
 
-KEYFILE = "encryption.json"
+#: What the passphrase check is sealed with (associated data): a label, fixed for good (it is
+#: the key file's first name; changing it would make every existing passphrase fail).
+_CHECK_LABEL = "encryption.json"
 PASSPHRASE_ENV = "VOICEGUIDE_PASSPHRASE"
 SUFFIX = ".enc"
 _MAGIC = b"VGE1"
@@ -57,7 +60,7 @@ def _derive(passphrase: str, salt: bytes, n: int) -> bytes:
 
 def is_enabled(home: Path) -> bool:
     """Whether this data folder is encrypted."""
-    return (home / KEYFILE).is_file()
+    return Home(home).key_file.is_file()
 
 
 def ask_passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
@@ -89,23 +92,23 @@ def create_key(home: Path, passphrase: str, *, n: int = 2**15) -> Cipher:
         "r": 8,
         "p": 1,
         "salt": _b64(salt),
-        "check": _b64(cipher.seal(_CHECK, KEYFILE)),
+        "check": _b64(cipher.seal(_CHECK, _CHECK_LABEL)),
     }
-    atomic_write_text(home / KEYFILE, json.dumps(info, indent=2))
+    atomic_write_text(Home(home).key_file, json.dumps(info, indent=2))
     return cipher
 
 
 def open_key(home: Path, passphrase: str) -> Cipher:
     """The cipher for this data folder; WrongPassphrase if the passphrase does not fit."""
     try:
-        info = json.loads((home / KEYFILE).read_text("utf-8"))
+        info = json.loads(Home(home).key_file.read_text("utf-8"))
         salt, check = base64.b64decode(info["salt"]), base64.b64decode(info["check"])
         n = int(info["n"])
     except (OSError, ValueError, KeyError) as exc:
-        raise JournalError(f"The key file {home / KEYFILE} cannot be read.") from exc
+        raise JournalError(f"The key file {Home(home).key_file} cannot be read.") from exc
     cipher = Cipher(_derive(passphrase, salt, n))
     try:
-        cipher.open(check, KEYFILE)
+        cipher.open(check, _CHECK_LABEL)
     except DamagedFile:
         raise WrongPassphrase("That passphrase does not open this journal.") from None
     return cipher

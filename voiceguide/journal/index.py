@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from voiceguide.fsutil import atomic_write_bytes
+from voiceguide.home import INDEX
 
-NAME = ".index.json"
 VERSION = 4
 
 #: What the index knows of one file: (size, mtime_ns, ctime_ns) and either the entry or why it
@@ -80,7 +80,7 @@ class Index:
 
     @property
     def path(self) -> Path:
-        return self.root / (NAME + (".enc" if self._seal else ""))
+        return self.root / (INDEX + (".enc" if self._seal else ""))
 
     def load(self) -> dict[str, Record]:
         try:
@@ -127,7 +127,7 @@ class Index:
 
     def forget(self) -> None:
         """Remove the index (plain and encrypted); it is rebuilt when next needed."""
-        for name in (NAME, NAME + ".enc"):
+        for name in (INDEX, INDEX + ".enc"):
             (self.root / name).unlink(missing_ok=True)
 
 

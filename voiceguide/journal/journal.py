@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from voiceguide.errors import BusyError, NotYet, UsageError, VoiceguideError
 from voiceguide.fsutil import private_dir
+from voiceguide.home import Home
 from voiceguide.journal import series
 from voiceguide.journal.entry import Answer, Entry, first_reflections, latest_intention
 from voiceguide.journal.lock import data_lock
@@ -362,7 +363,7 @@ class Journal:
         from voiceguide.journal import sealing
 
         changing = sealing.pending(self.home) is not None
-        changing = changing or (self.home / sealing.EXPORT_MARKER).exists()
+        changing = changing or Home(self.home).export_marker.exists()
         leftovers = sealing.stray_temporaries(self.store) + self.store.interrupted()
         if not self.store.unfinished() and not changing and not leftovers:
             if not quiet:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from voiceguide.errors import BusyError
 from voiceguide.fsutil import FILE_MODE
+from voiceguide.home import Home
 
 
 @contextlib.contextmanager
@@ -21,7 +22,7 @@ def data_lock(
     inform: Callable[[str], None] | None = None,
 ) -> Iterator[None]:
     """Hold the data folder's lock; wait up to `wait` seconds for another process to finish."""
-    fd = os.open(home / ".lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    fd = os.open(Home(home).lock, os.O_RDWR | os.O_CREAT, FILE_MODE)
     try:
         deadline = time.monotonic() + wait
         told = False

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.fsutil import atomic_write_text
+from voiceguide.home import INDEX as INDEX_NAME
+from voiceguide.home import Home
 from voiceguide.journal import crypto
-from voiceguide.journal.index import NAME as INDEX_NAME
 
 if TYPE_CHECKING:
     from voiceguide.journal.store import JournalStore
 
-MARKER = "encryption-change.json"
 ENC = crypto.SUFFIX
 #: Files of a journal that are sealed when it is encrypted.
 SEALED_KINDS = (".md", ".flac")
@@ -34,7 +34,7 @@ SEALED_KINDS = (".md", ".flac")
 def pending(home: Path) -> str | None:
     """The change under way ("encrypt" or "decrypt"), if one was interrupted."""
     try:
-        data = json.loads((home / MARKER).read_text("utf-8"))
+        data = json.loads(Home(home).sealing_marker.read_text("utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
@@ -45,7 +45,7 @@ def pending(home: Path) -> str | None:
 
 def begin(home: Path, action: str) -> None:
     """Record that `action` is starting (before anything is changed)."""
-    atomic_write_text(home / MARKER, json.dumps({"action": action}))
+    atomic_write_text(Home(home).sealing_marker, json.dumps({"action": action}))
 
 
 def finish(store: JournalStore, inform: Callable[[str], None]) -> int:
@@ -54,7 +54,7 @@ def finish(store: JournalStore, inform: Callable[[str], None]) -> int:
     if action is None:
         return 0
     if action == "encrypt" and not crypto.is_enabled(store.home):
-        (store.home / MARKER).unlink(missing_ok=True)  # no key yet: nothing was encrypted
+        Home(store.home).sealing_marker.unlink(missing_ok=True)  # no key yet: nothing was encrypted
         return 0
     inform(f"Finishing the {action}ion of your journal that was interrupted.")
     return encrypt_files(store) if action == "encrypt" else decrypt_files(store)
@@ -74,7 +74,7 @@ def encrypt_files(store: JournalStore) -> int:
             store.seal(path)
         count += 1
     _remove_plaintext_leftovers(store)
-    (store.home / MARKER).unlink(missing_ok=True)
+    Home(store.home).sealing_marker.unlink(missing_ok=True)
     return count
 
 
@@ -93,9 +93,9 @@ def decrypt_files(store: JournalStore) -> int:
                 store.unseal(path)
             count += 1
         store.index().forget()
-        (store.home / crypto.KEYFILE).unlink(missing_ok=True)
+        Home(store.home).key_file.unlink(missing_ok=True)
     store.use_cipher(None)
-    (store.home / MARKER).unlink(missing_ok=True)
+    Home(store.home).sealing_marker.unlink(missing_ok=True)
     return count
 
 
@@ -116,7 +116,7 @@ def stray_temporaries(store: JournalStore, *, index_too: bool = False) -> list[P
         found += [p for p in store.root.glob("[0-9]*/[0-9]*/[0-9]*/.*.tmp") if p.is_file()]
         if index_too:
             found += [p for p in store.root.glob(".*.tmp") if p.is_file()]
-    edits = store.home / "tmp"
+    edits = Home(store.home).tmp
     if edits.is_dir():
         found += [p for p in edits.glob("edit-*.md") if p.is_file() and not _alive(p)]
     return sorted(found)
@@ -139,7 +139,6 @@ def _alive(edit_copy: Path) -> bool:
 
 
 # -- exports: whole, or not there ----------------------------------------------------------------
-EXPORT_MARKER = "export-partial.json"
 PARTIAL_SUFFIX = ".voiceguide-partial"
 
 
@@ -147,12 +146,12 @@ def begin_export(home: Path, folder: Path) -> Path:
     """The hidden folder an export is written into before it is renamed to `folder`."""
     partial = folder.absolute().parent / f".{folder.name}{PARTIAL_SUFFIX}"
     undo_export(home)
-    atomic_write_text(home / EXPORT_MARKER, json.dumps({"partial": str(partial)}))
+    atomic_write_text(Home(home).export_marker, json.dumps({"partial": str(partial)}))
     return partial
 
 
 def end_export(home: Path) -> None:
-    (home / EXPORT_MARKER).unlink(missing_ok=True)
+    Home(home).export_marker.unlink(missing_ok=True)
 
 
 def undo_export(home: Path) -> None:
@@ -160,12 +159,12 @@ def undo_export(home: Path) -> None:
     import shutil
 
     try:
-        partial = Path(json.loads((home / EXPORT_MARKER).read_text("utf-8"))["partial"])
+        partial = Path(json.loads(Home(home).export_marker.read_text("utf-8"))["partial"])
     except FileNotFoundError:
         return
     except (OSError, ValueError, KeyError, TypeError):
-        (home / EXPORT_MARKER).unlink(missing_ok=True)
+        Home(home).export_marker.unlink(missing_ok=True)
         return
     if partial.name.endswith(PARTIAL_SUFFIX) and partial.is_dir() and not partial.is_symlink():
         shutil.rmtree(partial, ignore_errors=True)
-    (home / EXPORT_MARKER).unlink(missing_ok=True)
+    Home(home).export_marker.unlink(missing_ok=True)

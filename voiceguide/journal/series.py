@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 from voiceguide.fsutil import atomic_write_text
-
-FILE = "series.json"
+from voiceguide.home import Home
 
 
 class Damaged(Exception):
@@ -23,7 +22,7 @@ class Damaged(Exception):
 def current(home: Path) -> int | None:
     """The infusion set by `voiceguide infusion next` (None when it was never used). A damaged
     file is set aside and raises `Damaged`, so the number is never silently guessed."""
-    path = home / FILE
+    path = Home(home).series
     try:
         data = json.loads(path.read_text("utf-8"))
         number = data["infusion"] if isinstance(data, dict) else None
@@ -46,13 +45,15 @@ def current(home: Path) -> int | None:
 def set_current(home: Path, number: int, when: dt.datetime | None = None) -> None:
     """Make infusion `number` the one under way (from `when`, by default now)."""
     started = (when or dt.datetime.now().astimezone()).replace(microsecond=0).isoformat()
-    atomic_write_text(home / FILE, json.dumps({"infusion": number, "started": started}) + "\n")
+    atomic_write_text(
+        Home(home).series, json.dumps({"infusion": number, "started": started}) + "\n"
+    )
 
 
 def started(home: Path) -> dt.date | None:
     """The day the current infusion was started with `voiceguide infusion next`, if it was."""
     try:
-        data = json.loads((home / FILE).read_text("utf-8"))
+        data = json.loads(Home(home).series.read_text("utf-8"))
         return dt.datetime.fromisoformat(data["started"]).date()
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

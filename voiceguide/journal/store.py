@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from voiceguide.errors import JournalError
 from voiceguide.fsutil import atomic_path, atomic_write_bytes, atomic_write_text, private_dir
+from voiceguide.home import INDEX as INDEX_NAME
+from voiceguide.home import Home
 from voiceguide.journal.entry import (
     Entry,
     check_audio_name,
@@ -20,7 +22,6 @@ from voiceguide.journal.entry import (
     parse_markdown,
     render_markdown,
 )
-from voiceguide.journal.index import NAME as INDEX_NAME
 from voiceguide.journal.index import Index
 
 if TYPE_CHECKING:
@@ -64,8 +65,8 @@ class JournalStore:
 
     def __init__(self, home: Path, *, cipher: Callable[[], Cipher | None] | None = None) -> None:
         self.home = home
-        self.root = home / "journal"
-        self.recordings = home / "recordings"
+        self.root = Home(home).journal
+        self.recordings = Home(home).recordings
         self.skipped: list[Skipped] = []
         self._cipher_factory = cipher
         self._cipher: Cipher | None = None
