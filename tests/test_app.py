@@ -65,7 +65,7 @@ def test_silence_saves_no_intention_but_keeps_the_recording(tmp_path: Path) -> N
         app.set_intention()
     kept = list((tmp_path / "home" / "recordings").glob("*.wav"))
     assert len(kept) == 1 and str(kept[0]) in (caught.value.hint or "")
-    assert app.store.latest("intention") is None
+    assert not [e for e in app.journal.store.entries() if e.kind == "intention"]
 
 
 def test_meditate_to_a_file_and_to_the_player(tmp_path: Path) -> None:

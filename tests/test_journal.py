@@ -110,7 +110,9 @@ def test_malformed_entries_are_reported_and_skipped(tmp_path: Path) -> None:
     assert [s.path for s in store.skipped] == [bad]
 
 
-def test_latest_filters_on_front_matter(tmp_path: Path) -> None:
+def test_the_latest_intention_of_a_scope_is_found(tmp_path: Path) -> None:
+    from voiceguide.journal.entry import latest_intention
+
     store = JournalStore(tmp_path)
     for scope, hour in (("infusion", 8), ("going-forward", 9), ("infusion", 10)):
         entry = Entry(
@@ -120,9 +122,10 @@ def test_latest_filters_on_front_matter(tmp_path: Path) -> None:
             answers=(Answer(question="Intention", text=f"{scope} {hour}"),),
         )
         store.add(entry, [None])
-    assert store.latest("intention", scope="infusion").text == "infusion 10"  # type: ignore[union-attr]
-    assert store.latest("intention", scope="going-forward").text == "going-forward 9"  # type: ignore[union-attr]
-    assert store.latest("reflection") is None
+    newest_first = list(store.entries())
+    assert latest_intention(newest_first, "infusion").text == "infusion 10"  # type: ignore[union-attr]
+    assert latest_intention(newest_first, "going-forward").text == "going-forward 9"  # type: ignore[union-attr]
+    assert latest_intention(newest_first, "series") is None
 
 
 @pytest.mark.parametrize("bad_id", ["nonsense", "2026-11-20"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from voiceguide import __version__
 from voiceguide.errors import UsageError
@@ -44,6 +44,20 @@ def _common() -> _Parser:
         metavar="NAME",
         help="piper (natural, the default when installed) or system (see: voiceguide voices)",
     )
+    _listening_options(g)
+    g.add_argument(
+        "--explain",
+        action="store_true",
+        default=s,
+        help="explain the session in full, as the first time (or say: tell me more)",
+    )
+    g.add_argument("--debug", action="store_true", default=s, help="show full error details")
+    return p
+
+
+def _listening_options(g: argparse._ArgumentGroup) -> None:
+    """How patiently an answer is listened to, and whether spoken commands are heard."""
+    s = argparse.SUPPRESS
     g.add_argument(
         "--silence",
         type=float,
@@ -79,18 +93,42 @@ def _common() -> _Parser:
         default=s,
         help="do not listen for spoken commands (repeat, skip, go back, stop, cancel)",
     )
-    g.add_argument(
-        "--explain",
-        action="store_true",
-        default=s,
-        help="explain the session in full, as the first time (or say: tell me more)",
-    )
-    g.add_argument("--debug", action="store_true", default=s, help="show full error details")
-    return p
+
+
+class _Commands:
+    """Adds commands (and their actions) to the parser, each with the common options."""
+
+    def __init__(self, parser: argparse.ArgumentParser, common: _Parser) -> None:
+        self.common = common
+        self.sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(self, name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
+        return self.sub.add_parser(name, help=help, description=help, parents=[self.common], **kw)
+
+    def actions(self, parser: argparse.ArgumentParser) -> _Actions:
+        """The actions of a command (`journal list`, `config set`): one is required."""
+        found = parser.add_subparsers(
+            dest="action", metavar="ACTION", parser_class=_Parser, required=True
+        )
+        return _Actions(found, self.common)
+
+
+class _Actions:
+    """Adds the actions of one command, each with the common options."""
+
+    def __init__(self, sub: Any, common: _Parser) -> None:
+        self.sub = sub
+        self.common = common
+
+    def add(self, name: str, help: str) -> argparse.ArgumentParser:
+        return cast(
+            argparse.ArgumentParser,
+            self.sub.add_parser(name, help=help, description=help, parents=[self.common]),
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command-line grammar."""
+    """The whole command-line grammar, one group of commands at a time."""
     common = _common()
     parser = _Parser(
         prog="voiceguide",
@@ -98,14 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = _Commands(parser, common)
+    for group in (_sessions, _therapist, _series_and_scripts, _journal, _care, _setup):
+        group(commands)
+    return parser
 
-    def command(name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=help, parents=[common], **kw)
 
-    p = command("prepare", "the preparation talk and questions, in the days before an infusion")
-
-    p = command("meditate", "a guided meditation (grounding by default) before the infusion")
+def _sessions(c: _Commands) -> None:
+    """What is said and listened to: prepare, meditate, during, reflect, integrate, note."""
+    c.command("prepare", "the preparation talk and questions, in the days before an infusion")
+    p = c.command("meditate", "a guided meditation (grounding by default) before the infusion")
     p.add_argument(
         "--script",
         default="grounding",
@@ -126,15 +166,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the audio (wav, flac, mp3, ogg) instead of playing it",
     )
+    _intention(c)
+    p = c.command("during", "optional, during the infusion: your intention, quietly, looping")
+    p.add_argument("--minutes", type=float, help="stop after this long (default: Ctrl-C stops)")
+    p = c.command("reflect", "speak a reflection after the infusion; it becomes a journal entry")
+    p.add_argument("--quick", action="store_true", help="a single open question")
+    p.add_argument("--infusion", type=int, metavar="N", help="which infusion this follows")
+    c.command("integrate", "a short daily check-in in the days and weeks after an infusion")
+    c.command("note", "say something you want to bring to your therapist; it is kept for them")
 
-    p = command("intention", "set, show or play your intention")
-    isub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+
+def _intention(c: _Commands) -> None:
+    actions = c.actions(c.command("intention", "set, show or play your intention"))
     for action, text in (
         ("set", "say your intention and save it"),
         ("show", "print your current intention"),
         ("play", "hear your intention in your own voice"),
     ):
-        ip = isub.add_parser(action, help=text, description=text, parents=[common])
+        ip = actions.add(action, text)
         scope = ip.add_mutually_exclusive_group()
         scope.add_argument(
             "--going-forward",
@@ -154,16 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
         if action == "play":
             ip.add_argument("--tts", action="store_true", help="speak the text instead")
 
-    p = command("during", "optional, during the infusion: your intention, quietly, looping")
-    p.add_argument("--minutes", type=float, help="stop after this long (default: Ctrl-C stops)")
 
-    p = command("reflect", "speak a reflection after the infusion; it becomes a journal entry")
-    p.add_argument("--quick", action="store_true", help="a single open question")
-    p.add_argument("--infusion", type=int, metavar="N", help="which infusion this follows")
-
-    command("integrate", "a short daily check-in in the days and weeks after an infusion")
-    command("note", "say something you want to bring to your therapist; it is kept for them")
-    p = command("brief", "one or two pages to bring to your therapist: PDF, HTML or Markdown")
+def _therapist(c: _Commands) -> None:
+    """What is brought to a therapist: the brief, the themes."""
+    p = c.command("brief", "one or two pages to bring to your therapist: PDF, HTML or Markdown")
     p.add_argument("--out", type=Path, metavar="FILE", required=True, help="a .pdf, .html or .md")
     p.add_argument("--since", metavar="WHEN", help="from this day (default: 30 days ago)")
     p.add_argument("--until", metavar="WHEN", help="up to and including this day (default today)")
@@ -173,105 +216,112 @@ def build_parser() -> argparse.ArgumentParser:
         help="HTML: put a clip of your own voice beside each sentence (else you are asked)",
     )
     p.add_argument("--force", action="store_true", help="replace an existing file")
-    p = command("themes", "what keeps coming back across your reflections and check-ins")
+    p = c.command("themes", "what keeps coming back across your reflections and check-ins")
     p.add_argument("--since", metavar="WHEN", help="from this day: 2026-11-01, last month")
     p.add_argument("--until", metavar="WHEN", help="up to and including this day")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N (default 10)")
 
-    p = command("infusion", "a series of infusions: which one is under way")
-    fsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
-    fsub.add_parser("next", help="start the next infusion of the series", parents=[common])
-    fsub.add_parser("show", help="print the number of the infusion under way", parents=[common])
 
-    p = command("scripts", "the spoken sessions, as plain-text scripts you can edit")
-    ssub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
-    ssub.add_parser("list", help="every script, built-in and your own", parents=[common])
-    sp = ssub.add_parser("check", help="check a script and report every problem", parents=[common])
-    sp.add_argument("file", help="a script file, or the name of a script")
-    sp = ssub.add_parser("show", help="print a script (to copy and edit)", parents=[common])
-    sp.add_argument("name")
+def _series_and_scripts(c: _Commands) -> None:
+    """The series of infusions, the session scripts, and transcribing a file."""
+    actions = c.actions(c.command("infusion", "a series of infusions: which one is under way"))
+    actions.add("next", "start the next infusion of the series")
+    actions.add("show", "print the number of the infusion under way")
+    actions = c.actions(
+        c.command("scripts", "the spoken sessions, as plain-text scripts you can edit")
+    )
+    actions.add("list", "every script, built-in and your own")
+    actions.add("check", "check a script and report every problem").add_argument(
+        "file", help="a script file, or the name of a script"
+    )
+    actions.add("show", "print a script (to copy and edit)").add_argument("name")
+    c.command("transcribe", "print the transcript of an audio file").add_argument("file", type=Path)
 
-    p = command("transcribe", "print the transcript of an audio file")
-    p.add_argument("file", type=Path)
 
-    p = command("journal", "your journal")
-    jsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
-    jp = jsub.add_parser("import", help="file a recording as an entry", parents=[common])
+def _filters(jp: argparse.ArgumentParser) -> None:
+    """Which entries: by infusion, kind, days and number."""
+    jp.add_argument("--infusion", type=int, metavar="N", help="only entries of infusion N")
+    jp.add_argument("--kind", help="only entries of this kind")
+    jp.add_argument(
+        "--since", metavar="WHEN", help="from this day: 2026-11-01, yesterday, last week"
+    )
+    jp.add_argument("--until", metavar="WHEN", help="up to and including this day")
+    jp.add_argument("--limit", type=int, metavar="N", help="at most N entries")
+
+
+_ENTRY_HELP = "an entry: its id, 'last', a day (2026-11-20, yesterday) or a day and time"
+
+
+def _journal(c: _Commands) -> None:
+    """`journal ACTION`: reading it, and taking it with you."""
+    actions = c.actions(c.command("journal", "your journal"))
+    jp = actions.add("import", "file a recording as an entry")
     jp.add_argument("file", type=Path)
     jp.add_argument("--kind", default="memo", help="entry kind (default memo)")
+    _journal_reading(actions)
+    _journal_keeping(actions)
 
-    def filters(jp: argparse.ArgumentParser) -> None:
-        jp.add_argument("--infusion", type=int, metavar="N", help="only entries of infusion N")
-        jp.add_argument("--kind", help="only entries of this kind")
-        jp.add_argument(
-            "--since", metavar="WHEN", help="from this day: 2026-11-01, yesterday, last week"
-        )
-        jp.add_argument("--until", metavar="WHEN", help="up to and including this day")
-        jp.add_argument("--limit", type=int, metavar="N", help="at most N entries")
 
-    jp = jsub.add_parser("list", help="one line per entry, newest first", parents=[common])
-    filters(jp)
-    entry_help = "an entry: its id, 'last', a day (2026-11-20, yesterday) or a day and time"
-    jp = jsub.add_parser("show", help="print an entry (or every entry of a day)", parents=[common])
-    jp.add_argument("entry", nargs="+", help=entry_help)
+def _journal_reading(actions: _Actions) -> None:
+    _filters(actions.add("list", "one line per entry, newest first"))
+    jp = actions.add("show", "print an entry (or every entry of a day)")
+    jp.add_argument("entry", nargs="+", help=_ENTRY_HELP)
     jp.add_argument("--times", action="store_true", help="when each part was said (m:ss)")
-    jp = jsub.add_parser(
-        "play", help="hear an entry again, every answer in order", parents=[common]
-    )
-    jp.add_argument("entry", nargs="+", help=entry_help)
+    jp = actions.add("play", "hear an entry again, every answer in order")
+    jp.add_argument("entry", nargs="+", help=_ENTRY_HELP)
     jp.add_argument(
-        "--at",
-        metavar="WORDS",
-        help="only the moment these words were said, from a second before",
+        "--at", metavar="WORDS", help="only the moment these words were said, from a second before"
     )
-    jp = jsub.add_parser("search", help="find entries by the words said", parents=[common])
+    jp = actions.add("search", "find entries by the words said")
     jp.add_argument("words", nargs="+", help="every one of these words must be in the entry")
     jp.add_argument(
         "--limit", type=int, metavar="N", default=20, help="the best N entries (default 20)"
     )
-    jp = jsub.add_parser(
-        "edit", help="correct a transcript in $EDITOR (the original is kept)", parents=[common]
-    )
-    jp.add_argument("entry", nargs="+", help=entry_help)
-    jp = jsub.add_parser(
-        "export", help="the journal as Markdown with audio, JSON, or text", parents=[common]
-    )
+
+
+def _journal_keeping(actions: _Actions) -> None:
+    jp = actions.add("edit", "correct a transcript in $EDITOR (the original is kept)")
+    jp.add_argument("entry", nargs="+", help=_ENTRY_HELP)
+    jp = actions.add("export", "the journal as Markdown with audio, JSON, or text")
     jp.add_argument("--format", choices=("md", "json", "txt"), default="md")
     jp.add_argument(
         "--out", type=Path, metavar="PATH", help="folder (md) or file (json, txt; else printed)"
     )
     jp.add_argument("--force", action="store_true", help="replace an existing file")
-    filters(jp)
-    jp = jsub.add_parser(
-        "chart", help="a picture of your mood before and after each infusion", parents=[common]
-    )
+    _filters(jp)
+    jp = actions.add("chart", "a picture of your mood before and after each infusion")
     jp.add_argument("--out", type=Path, metavar="FILE", required=True, help="a .png, .svg or .pdf")
     jp.add_argument("--force", action="store_true", help="replace an existing file")
-    jp = jsub.add_parser(
-        "retry", help="transcribe entries that were saved without their text", parents=[common]
-    )
+    jp = actions.add("retry", "transcribe entries that were saved without their text")
     jp.add_argument(
         "--timestamps",
         action="store_true",
         help="also find when each part was said, for entries kept before voiceguide knew",
     )
 
-    command(
+
+def _care(c: _Commands) -> None:
+    """Before the next infusion, and keeping the journal whole and private."""
+    c.command(
         "recap", "before the next infusion: hear your intention going forward and last reflection"
     )
-    command("recover", "file recordings that a crash or power cut left unfinished")
-    command("encrypt", "encrypt your journal with a passphrase (VOICEGUIDE_PASSPHRASE for scripts)")
-    command("decrypt", "turn encryption off again")
+    c.command("recover", "file recordings that a crash or power cut left unfinished")
+    c.command(
+        "encrypt", "encrypt your journal with a passphrase (VOICEGUIDE_PASSPHRASE for scripts)"
+    )
+    c.command("decrypt", "turn encryption off again")
 
-    command("voices", "list the voices voiceguide can speak with")
-    p = command("config", "show or change your settings (kept in config.toml in the data folder)")
-    csub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
-    csub.add_parser("show", help="print every setting", parents=[common])
-    cp = csub.add_parser("set", help="change a setting, e.g. speech-rate 150", parents=[common])
+
+def _setup(c: _Commands) -> None:
+    """Voices, settings, the reminder, devices, and the doctor."""
+    c.command("voices", "list the voices voiceguide can speak with")
+    p = c.command("config", "show or change your settings (kept in config.toml in the data folder)")
+    actions = c.actions(p)
+    actions.add("show", "print every setting")
+    cp = actions.add("set", "change a setting, e.g. speech-rate 150")
     cp.add_argument("key")
     cp.add_argument("value")
-
-    p = command(
+    p = c.command(
         "remind",
         "a gentle daily reminder of your check-in: remind daily 20:00, remind, remind off",
     )
@@ -282,12 +332,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="daily HH:MM sets it; off removes it; now is what runs at that time",
     )
     p.add_argument("at", nargs="?", metavar="HH:MM", help="the time of day, e.g. 20:00")
-
-    p = command("devices", "list microphones and speakers")
+    p = c.command("devices", "list microphones and speakers")
     p.add_argument(
         "--test",
         action="store_true",
         help="say a sentence and hear how the microphone picks you up",
     )
-    command("doctor", "check that voice, model and devices work")
-    return parser
+    c.command("doctor", "check that voice, model and devices work")

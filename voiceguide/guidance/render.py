@@ -301,18 +301,6 @@ def at_least_seconds(steps: Script | Sequence[Step]) -> float:
     return _need(seconds, seconds, lead_in=0.0)
 
 
-def shortest(
-    steps: Script | Sequence[Step],
-    synthesizer: Synthesizer,
-    *,
-    context: Context | None = None,
-    level: bool = True,
-) -> float:
-    """The shortest length to offer for a meditation, in minutes (1 at least)."""
-    seconds = shortest_seconds(steps, synthesizer, context=context, level=level)
-    return max(1.0, shortest_minutes(seconds))
-
-
 def _need(voiced: float, fixed: float, lead_in: float = LEAD_IN) -> float:
     """The fewest seconds that hold this much speech (at most half) and sound (at most 90%)."""
     return max((voiced + lead_in) / MAX_SPEECH_SHARE, (fixed + lead_in) / 0.9)

@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voiceguide.errors import JournalError
-from voiceguide.fsutil import atomic_path, atomic_write_bytes, atomic_write_text, private_dir
+from voiceguide.fsutil import (
+    atomic_path,
+    atomic_write_bytes,
+    atomic_write_text,
+    private_dir,
+    unique_path,
+)
 from voiceguide.home import INDEX as INDEX_NAME
 from voiceguide.home import Home
 from voiceguide.journal.entry import (
@@ -166,13 +172,7 @@ class JournalStore:
         """A fresh path for a recording about to start."""
         private_dir(self.recordings)
         stamp = (when or dt.datetime.now()).strftime("%Y-%m-%d-%H%M%S")
-        n = 1
-        while True:
-            suffix = "" if n == 1 else f"-{n}"
-            path = self.recordings / f"{stamp}-{label}{suffix}.wav"
-            if not path.exists():
-                return path
-            n += 1
+        return unique_path(self.recordings, f"{stamp}-{label}", ".wav")
 
     def unfinished(self) -> list[Path]:
         """Recordings left in the in-progress folder (by a crash, power loss or kill), except
@@ -219,14 +219,13 @@ class JournalStore:
         folder = private_dir(self.day_dir(entry.date))
         for p in (self.root, folder.parent, folder.parent.parent):
             private_dir(p)
-        base = f"{entry.date:%H%M%S}-{entry.kind}"
-        n = 1
-        while True:
-            stem = base if n == 1 else f"{base}-{n}"
-            md_path = folder / f"{stem}.md"
-            if not self._exists(md_path) and not any(folder.glob(f"{stem}-*.flac*")):
-                break
-            n += 1
+        md_path = unique_path(
+            folder,
+            f"{entry.date:%H%M%S}-{entry.kind}",
+            ".md",
+            exists=lambda p: self._exists(p) or any(folder.glob(f"{p.stem}-*.flac*")),
+        )
+        stem = md_path.stem
         # The recordings it is filed from are named in the entry: if the process dies before
         # they are removed, recovery sees they are filed and does not file them again.
         sources = [c.name for c in clips if isinstance(c, Path) and c.parent == self.recordings]
@@ -387,13 +386,6 @@ class JournalStore:
             if isinstance(value, list):
                 names.update(str(v) for v in value)
         return names
-
-    def latest(self, kind: str, **fields: object) -> Entry | None:
-        """The newest entry of `kind` whose front matter has the given values."""
-        for entry in self.entries():
-            if entry.kind == kind and all(entry.get(k) == v for k, v in fields.items()):
-                return entry
-        return None
 
 
 def capture_note(path: Path) -> dict[str, Any]:
