@@ -41,8 +41,8 @@ def test_reflect_files_each_answer_under_its_question(tmp_path: Path, speech: Pa
     assert entry.answers[0].text == "And so my fellow Americans"
     assert entry.answers[2].text == "one two three"
     assert len(entry.audio) == 4  # every answer's audio is kept, even a silent one
-    assert app.store.path_of(entry.id).exists()
-    assert app.current_infusion() == 4
+    assert app.journal.store.path_of(entry.id).exists()
+    assert app.journal.current_infusion() == 4
     assert not list((tmp_path / "home" / "recordings").glob("*.wav"))
 
 
@@ -50,13 +50,13 @@ def test_intention_set_show_and_play_the_recording(tmp_path: Path, speech: Path)
     said = speech / "one_two_three.wav"
     app, player = make_app(tmp_path, Turns(said, said), ["Being at peace.", "Yes."])
     app.set_intention()
-    assert app.current_intention().text == "Being at peace."
+    assert app.journal.current_intention().text == "Being at peace."
     player.played.clear()
     app.play_intention()
     [played] = player.played
     assert played.duration == pytest.approx(2.7 + 2.0, abs=0.5)  # the person's own recording
     with pytest.raises(VoiceguideError, match="intention going forward"):
-        app.current_intention(scope="going-forward")
+        app.journal.current_intention(scope="going-forward")
 
 
 def test_silence_saves_no_intention_but_keeps_the_recording(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_meditate_to_a_file_and_to_the_player(tmp_path: Path) -> None:
 
 def test_import_and_transcribe_a_recording(tmp_path: Path, speech: Path) -> None:
     app, _ = make_app(tmp_path, Turns(), ["ask not what your country"])
-    entry = app.import_recording(speech / "jfk.flac", kind="reflection")
+    entry = app.journal.import_audio(speech / "jfk.flac", kind="reflection")
     assert entry.text == "ask not what your country"
     assert entry.get("imported_from") == "jfk.flac"
     with pytest.raises(NothingHeard):

@@ -92,13 +92,13 @@ def journal(tmp_path_factory: pytest.TempPathFactory, speech: Path) -> Path:
         show=lambda _: None,
         inform=lambda _: None,
     )
-    app.import_recording(recorded["intention"], kind="intention")
+    app.journal.import_audio(recorded["intention"], kind="intention")
     moods = []
     for name, mood in (("jfk", 4), ("second", 6), ("third", 8)):
         source = speech / "jfk.flac" if name == "jfk" else recorded[name]
-        moods.append((app.import_recording(source, kind="reflection"), mood))
+        moods.append((app.journal.import_audio(source, kind="reflection"), mood))
         clock.advance(days=3)
-    app.import_recording(recorded["note"], kind="therapist")
+    app.journal.import_audio(recorded["note"], kind="therapist")
     for entry, mood in moods:
         app.journal.replace(dataclasses.replace(entry, extra=(*entry.extra, ("mood", mood))))
     return home

@@ -104,3 +104,24 @@ def test_the_readme_shows_the_layers_that_import_linter_checks() -> None:
     top |= {p.name for p in package.iterdir() if p.is_dir() and p.name[0] != "_"}
     layered = {name for layer in declared for name in layer.split(" | ")}
     assert top - {"ambient"} == layered, "every package and module of voiceguide has a layer"
+
+
+def test_the_python_api_is_documented_and_explicit() -> None:
+    """Every public member of Voiceguide and of its journal says in a line what it does, and
+    takes named parameters (no **options hiding what a call can be given)."""
+    import inspect
+
+    from voiceguide.app import Voiceguide
+    from voiceguide.journal.journal import Journal
+
+    for cls in (Voiceguide, Journal):
+        for name, member in vars(cls).items():
+            if name.startswith("_"):
+                continue
+            function = member.fget if isinstance(member, property) else member
+            function = getattr(function, "func", function)  # a cached property
+            if not callable(function):
+                continue
+            assert inspect.getdoc(function), f"{cls.__name__}.{name} has no docstring"
+            kinds = {p.kind for p in inspect.signature(function).parameters.values()}
+            assert inspect.Parameter.VAR_KEYWORD not in kinds, f"{cls.__name__}.{name}(**...)"

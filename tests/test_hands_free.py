@@ -255,10 +255,10 @@ def test_replacing_an_intention_is_confirmed_by_voice(
     app, synth = make(tmp_path, turns, texts)
     app.set_intention()
     kept = app.set_intention()  # "no": the intention stays
-    assert kept.text == "To rest." and app.current_intention().text == "To rest."
+    assert kept.text == "To rest." and app.journal.current_intention().text == "To rest."
     assert content.INTENTION_KEPT.format(old="To rest.") in synth.spoken
     app.set_intention()  # "yes": replaced
-    assert app.current_intention().text == "To be open."
+    assert app.journal.current_intention().text == "To be open."
     heard = [line for line in synth.spoken if line.startswith("I heard:")]
     assert heard == [
         content.READ_BACK.format(text=t) for t in ("To rest", "Something new", "To be open")
@@ -281,7 +281,7 @@ def test_the_menu_offers_what_fits_the_moment(tmp_path: Path) -> None:
         answers=(Answer(question="Q", text="Calm."),),
         infusion=1,
     )
-    app.store.add(reflection, [None])
+    app.journal.store.add(reflection, [None])
     assert app.moment() == ("following", 3)
     today = Entry(
         date=dt.datetime.now().astimezone(),
@@ -290,7 +290,7 @@ def test_the_menu_offers_what_fits_the_moment(tmp_path: Path) -> None:
         infusion=2,
     )
     series.set_current(app.settings.home, 2)
-    app.store.add(today, [None])
+    app.journal.store.add(today, [None])
     assert app.moment() == ("after", 0)
 
 
@@ -307,7 +307,7 @@ def test_the_menu_runs_a_choice_offers_again_and_says_goodbye(
     greeting = synth.spoken[len(explanation)]
     assert greeting.startswith(content.MENU_MOMENT["before"])
     assert "prepare for your infusion" in greeting
-    intention = app.current_intention()
+    intention = app.journal.current_intention()
     assert intention is not None and intention.text == "To be gentle with myself."
     assert any(line.startswith("Is there anything else") for line in synth.spoken)
     assert synth.spoken[-1] == content.MENU_GOODBYE and not turns.sources

@@ -154,7 +154,7 @@ def test_play_gives_every_answer_in_order(tmp_path: Path) -> None:
     store = fill(tmp_path)
     app, player, shown = app_for(tmp_path)
     two = next(e for e in store.entries() if len(e.answers) == 2)
-    app.play_entries(app.resolve(two.id))
+    app.play_entries(app.journal.resolve(two.id))
     [played] = player.played
     # 1.5 s at 300 Hz, a second's pause, 2.0 s at 500 Hz, a second's pause.
     assert played.duration == pytest.approx(1.5 + 1 + 2 + 1, abs=0.05)

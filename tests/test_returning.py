@@ -212,4 +212,4 @@ def test_a_skipped_explanation_goes_straight_to_the_question(
     assert "(Skipped ahead.)" in informed
     assert KINDS not in synth.spoken  # the rest of the explanation was never said
     assert "What is your intention?" in synth.spoken  # straight on to the question
-    assert app.current_intention() is not None
+    assert app.journal.current_intention() is not None

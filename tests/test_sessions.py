@@ -74,7 +74,7 @@ def test_prepare_files_a_preparation_entry_with_mood_then_sets_the_intention(
     spoken = " ".join(synth.spoken)
     assert "alcohol and cannabis" in spoken and "physician" in spoken and "fasting" in spoken
     # The offer was taken: the intention was set straight away, as an entry of its own.
-    intention = app.current_intention()
+    intention = app.journal.current_intention()
     assert intention is not None and intention.text == "Being at peace."
     assert not turns.sources
     assert any("Being at peace" in line for line in synth.spoken)
@@ -142,7 +142,7 @@ def test_integrate_brings_a_different_practice_each_day_and_drops_the_early_remi
     app, synth, _, _ = make(tmp_path, turns, ["Rest.", "Nothing much.", "Five.", "No."], clock)
     app.reflect(quick=True)
     clock.advance(days=5)
-    assert app.days_since_infusion() == 5
+    assert app.journal.days_since_infusion() == 5
     synth.spoken.clear()
     app.integrate()
     spoken = " ".join(synth.spoken)
@@ -157,15 +157,15 @@ def test_a_series_of_infusions_numbers_every_entry(tmp_path: Path, said: Path) -
     answers = ["Freedom from pain.", "Yes.", "Fine.", "Being open.", "Yes.", "Good."]
     app, _, _, _ = make(tmp_path, turns, answers)
     app.set_intention(scope="series")
-    assert app.current_infusion() == 1
+    assert app.journal.current_infusion() == 1
     first = app.reflect(quick=True)
     assert first is not None and first.infusion == 1
     assert app.next_infusion() == 2
     # With no intention for infusion 2, the series intention applies.
-    applies = app.current_intention()
+    applies = app.journal.current_intention()
     assert applies is not None and applies.text == "Freedom from pain."
     app.set_intention()
-    applies = app.current_intention()
+    applies = app.journal.current_intention()
     assert applies is not None and applies.text == "Being open." and applies.infusion == 2
     second = app.reflect(quick=True)
     assert second is not None and second.infusion == 2
@@ -237,6 +237,6 @@ def test_a_note_for_the_therapist_by_voice_at_any_time_and_offered_after_a_check
     assert first is not None and first.kind == "therapist"
     assert first.answers[0].text == "Can we talk about sleep?"
     app.integrate()
-    notes = app.find(kind="therapist")
+    notes = app.journal.entries(app.journal.filters(kind="therapist"))
     assert [n.text for n in notes] == ["Why the dreams came back.", "Can we talk about sleep?"]
     assert "What would you like to bring to your therapist?" in synth.spoken

@@ -2,13 +2,15 @@
 
 It wires the rooms together and holds no journey itself:
 
-- `Engines` (voiceguide.engines): the synthesizer, player, recorder and transcriber, built
-  lazily from the settings unless passed in, and the session voice;
+- `Engines` (voiceguide.engines): the synthesizer, player, recorder, transcriber and speech
+  detector, built lazily from the settings unless passed in, and the session voice;
 - `Conversation` (voiceguide.conversation): saying, playing, asking, understanding replies;
 - `Journal` (voiceguide.journal): entries, intentions, the series of infusions, nothing lost;
 - the journeys (voiceguide.flows), each a module of functions over those `Parts`.
 
-Its methods are the Python API, each one line handing over to the room that does the work.
+Its methods are the Python API of the journeys, each one line handing over to the room that
+does the work; `Voiceguide.journal` is the journal's API (entries, filters, search, intentions,
+the series, recover, retry, encrypt).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from voiceguide import flows
 from voiceguide.clock import Clock, SystemClock
@@ -33,8 +35,6 @@ if TYPE_CHECKING:
     from voiceguide.guidance.script import Script
     from voiceguide.interfaces import NewDetector, Player, Recorder, Synthesizer, Transcriber
     from voiceguide.journal.entry import Entry
-    from voiceguide.journal.search import Hit
-    from voiceguide.journal.store import JournalStore
     from voiceguide.settings import Settings
 
 
@@ -118,26 +118,27 @@ class Voiceguide:
     def _inform(self, text: str) -> None:
         self.inform(text)
 
-    @property
-    def store(self) -> JournalStore:
-        return self.journal.store
-
     # -- what every start does ---------------------------------------------------------------
     def start(self, *, journey: bool = True, speak_notice: bool = True) -> None:
         """On every start: quietly file what a crash left behind; before a journey, the
         notice, once (spoken, unless the session is being written to a file)."""
-        self.recover(quiet=True)
+        self.journal.recover(quiet=True)
         if journey:
             self.first_run_notice(speak=speak_notice)
 
     def first_run_notice(self, *, speak: bool = True) -> bool:
+        """The notice at first use (not a medical device; in a crisis, call), once; True
+        when it was given now."""
         return flows.care.first_run_notice(self.parts, speak=speak)
 
     # -- the journeys --------------------------------------------------------------------------
     def menu(self) -> None:
+        """The spoken menu: what fits this moment of the infusion, chosen by voice."""
         flows.menu.menu(self.parts)
 
     def moment(self) -> tuple[str, int | None]:
+        """Where the person is in the infusion ("before", "day", "after", "days-after"), and
+        the days since it."""
         return flows.menu.moment(self.parts)
 
     def meditate(
@@ -149,112 +150,109 @@ class Voiceguide:
         ambient: str | None = None,
         remember: bool = False,
     ) -> Path | None:
+        """Play a guided meditation (or write it to `out`, returned); `remember` keeps the
+        ambient bed asked for as the setting."""
         return flows.meditation.meditate(
             self.parts, minutes=minutes, out=out, script=script, ambient=ambient, remember=remember
         )
 
     def shortest_minutes(self, session: Script) -> float:
+        """The fewest minutes `session` can be played in."""
         return flows.meditation.shortest(self.parts, session)
 
     def during(self, *, minutes: float | None = None) -> None:
+        """During the infusion: the person's own intention, quietly, looping (until Ctrl-C or
+        for `minutes`)."""
         flows.meditation.during(self.parts, minutes=minutes)
 
     def set_intention(self, *, scope: str = "infusion") -> Entry:
+        """Listen to an intention (of `scope`: infusion, series, going-forward), read it back,
+        and keep it with its recording."""
         return flows.intention.set_intention(self.parts, scope=scope)
 
     def play_intention(self, *, scope: str = "infusion", tts: bool = False) -> Entry:
+        """Play the current intention in the person's own voice (`tts`: said by the voice)."""
         return flows.intention.play_intention(self.parts, scope=scope, tts=tts)
 
-    def current_intention(self, *, scope: str = "infusion", required: bool = True) -> Entry | None:
-        return self.journal.current_intention(scope=scope, required=required)
-
     def prepare(self) -> Entry | None:
+        """The days-before talk and questions, filed as a preparation entry."""
         return flows.sessions.run_session(self.parts, "prepare")
 
     def reflect(self, *, quick: bool = False, infusion: int | None = None) -> Entry | None:
+        """The reflection after an infusion (`quick`: one question), filed as an entry."""
         name = "reflect-quick" if quick else "reflect"
         return flows.sessions.run_session(self.parts, name, infusion=infusion)
 
     def note(self) -> Entry | None:
+        """A note to bring to the therapist, read back before it is kept."""
         return flows.sessions.run_session(self.parts, "note")
 
     def integrate(self) -> Entry | None:
+        """The daily integration check-in, filed as an entry."""
         return flows.sessions.integrate(self.parts)
 
-    def brief(self, out: Path, **options: Any) -> Path:
-        """A brief for the therapist (see flows.journal_tools.brief for the options)."""
-        return flows.journal_tools.brief(self.parts, out, **options)
+    def brief(
+        self,
+        out: Path,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        with_audio: bool = False,
+        force: bool = False,
+    ) -> Path:
+        """A one- or two-page brief for the therapist (PDF, HTML or Markdown, from `out`'s
+        suffix), of the days from `since` to `until` (the last 30 by default)."""
+        return flows.journal_tools.brief(
+            self.parts, out, since=since, until=until, with_audio=with_audio, force=force
+        )
 
     def recap(self) -> None:
+        """Before the next infusion: the intention going forward and the last reflection."""
         flows.journal_tools.recap(self.parts)
 
     def remind_now(self) -> None:
+        """What the daily reminder does at its time: a chime and a sentence (or a notice)."""
         flows.care.remind_now(self.parts)
 
     def check_microphone(self) -> MicReport:
+        """Ask for a sentence and say how it came through the microphone."""
         return self.talk.check_microphone()
 
     def script(self, name: str) -> Script:
+        """The session script `name` (the person's own copy when there is one)."""
         return self.library.load(name)
 
-    # -- the series of infusions -------------------------------------------------------------
-    def current_infusion(self) -> int:
-        return self.journal.current_infusion()
-
     def next_infusion(self) -> int:
+        """Begin the next infusion of the series, say so, and return its number."""
         from voiceguide.conversation import content
 
         number = self.journal.next_infusion()
         self.show(content.INFUSION_NEXT.format(number=number))
         return number
 
-    def days_since_infusion(self) -> int | None:
-        return self.journal.days_since_infusion()
-
-    # -- the journal ---------------------------------------------------------------------------
-    def find(self, **filters: object) -> list[Entry]:
-        """Entries, newest first, filtered (kind, infusion, since, until, limit; dates as
-        people say them, "last week")."""
-        return self.journal.entries(self.journal.filters(**filters))
-
-    def resolve(self, ref: str) -> list[Entry]:
-        return self.journal.resolve(ref)
-
-    def search(self, query: str, *, limit: int | None = None) -> list[Hit]:
-        return self.journal.search(query, limit=limit)
-
+    # -- the journal, played and taken along (reading and keeping it: `self.journal`) ---------
     def play_entries(self, entries: list[Entry]) -> None:
+        """Play entries' recordings, every answer in order (space pauses, q stops)."""
         flows.journal_tools.play_entries(self.parts, entries)
 
     def play_moment(self, entry: Entry, words: str) -> None:
+        """Play the moment of `entry` where `words` were said, from a second before."""
         flows.journal_tools.play_moment(self.parts, entry, words)
 
     def edit(self, ref: str, editor: str | None = None) -> Entry | None:
+        """Correct an entry's transcript in an editor; the machine's is kept beside it."""
         return flows.journal_tools.edit(self.parts, ref, editor)
 
     def export(
         self, entries: list[Entry], fmt: str, out: Path | None, *, force: bool = False
     ) -> str | None:
+        """Export entries as md (a folder), json or txt (to `out`, else returned)."""
         return flows.journal_tools.export(self.parts, entries, fmt, out, force=force)
 
     def chart(self, out: Path, *, force: bool = False) -> int:
+        """A picture of the moods over the series; the number of moods drawn."""
         return flows.journal_tools.chart(self.parts, out, force=force)
 
     def transcribe_file(self, path: Path) -> str:
+        """The transcript of an audio file."""
         return flows.journal_tools.transcribe_file(self.parts, path)
-
-    def import_recording(self, path: Path, *, kind: str = "memo") -> Entry:
-        return self.journal.import_audio(path, kind=kind)
-
-    # -- nothing lost ----------------------------------------------------------------------------
-    def recover(self, *, quiet: bool = False) -> list[Entry]:
-        return self.journal.recover(quiet=quiet)
-
-    def retry(self) -> list[Entry]:
-        return self.journal.retry()
-
-    def encrypt(self) -> int:
-        return self.journal.encrypt()
-
-    def decrypt(self) -> int:
-        return self.journal.decrypt()

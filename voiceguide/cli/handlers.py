@@ -128,7 +128,7 @@ def intention(args: argparse.Namespace) -> int:
     if args.action == "set":
         app.set_intention(scope=args.scope)
     elif args.action == "show":
-        entry = app.current_intention(scope=args.scope)
+        entry = app.journal.current_intention(scope=args.scope)
         print(entry.text if entry else "")
     else:
         app.play_intention(scope=args.scope, tts=args.tts)
@@ -183,7 +183,7 @@ def infusion(args: argparse.Namespace) -> int:
     if args.action == "next":
         app.next_infusion()
     else:
-        print(app.current_infusion())
+        print(app.journal.current_infusion())
     return 0
 
 
@@ -198,7 +198,7 @@ def journal(args: argparse.Namespace) -> int:
     try:
         return JOURNAL[args.action](app, args)
     finally:  # named even when the command then fails ("There are no entries to export.")
-        print_skipped(app.store)
+        print_skipped(app.journal.store)
 
 
 def _journal_list(app: Voiceguide, args: argparse.Namespace) -> int:
@@ -214,7 +214,7 @@ def _journal_search(app: Voiceguide, args: argparse.Namespace) -> int:
     words = " ".join(args.words)
     check_query(words, args.limit)  # before anything is read
     app.start(journey=False)
-    print_hits(app.search(words), args.limit)
+    print_hits(app.journal.search(words), args.limit)
     return 0
 
 
@@ -222,7 +222,7 @@ def _journal_show(app: Voiceguide, args: argparse.Namespace) -> int:
     from voiceguide.journal.export import to_text
 
     app.start(journey=False)
-    for n, entry in enumerate(app.resolve(" ".join(args.entry))):
+    for n, entry in enumerate(app.journal.resolve(" ".join(args.entry))):
         print(("\n" if n else "") + to_text([entry], times=args.times).rstrip())
         print(f"id: {entry.id}")
         if entry.get("machine_transcript"):
@@ -236,7 +236,7 @@ def _journal_play(app: Voiceguide, args: argparse.Namespace) -> int:
     if args.at is not None:
         app.play_moment(app.journal.resolve_one(" ".join(args.entry)), args.at)
         return 0
-    app.play_entries(app.resolve(" ".join(args.entry)))
+    app.play_entries(app.journal.resolve(" ".join(args.entry)))
     return 0
 
 
@@ -263,13 +263,13 @@ def _journal_chart(app: Voiceguide, args: argparse.Namespace) -> int:
 
 def _journal_import(app: Voiceguide, args: argparse.Namespace) -> int:
     app.start(journey=False)
-    app.import_recording(args.file, kind=args.kind)
+    app.journal.import_audio(args.file, kind=args.kind)
     return 0
 
 
 def _journal_retry(app: Voiceguide, args: argparse.Namespace) -> int:
     app.start(journey=False)
-    app.retry()
+    app.journal.retry()
     if args.timestamps:
         app.journal.retry_moments()
     return 0
@@ -290,17 +290,17 @@ JOURNAL: dict[str, Callable[[Voiceguide, argparse.Namespace], int]] = {
 
 # -- keeping it safe ---------------------------------------------------------------------------
 def recover(args: argparse.Namespace) -> int:
-    _app(args, start=False).recover()
+    _app(args, start=False).journal.recover()
     return 0
 
 
 def encrypt(args: argparse.Namespace) -> int:
-    _app(args, start=False).encrypt()
+    _app(args, start=False).journal.encrypt()
     return 0
 
 
 def decrypt(args: argparse.Namespace) -> int:
-    _app(args, start=False).decrypt()
+    _app(args, start=False).journal.decrypt()
     return 0
 
 

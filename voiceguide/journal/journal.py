@@ -80,6 +80,7 @@ class Journal:
 
     @property
     def transcriber(self) -> Transcriber:
+        """The speech recognizer entries are transcribed with (built when first needed)."""
         return self._transcriber()
 
     # -- one writer at a time --------------------------------------------------------------------
@@ -97,9 +98,24 @@ class Journal:
         """Entries, newest first, that pass `filters`."""
         return filters.apply(self.store.entries(filters.admits))
 
-    def filters(self, **words: Any) -> Filters:
+    def filters(
+        self,
+        *,
+        kind: str | None = None,
+        infusion: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+    ) -> Filters:
         """Filters from words as people type them ("last week"), dated by this journal's clock."""
-        return Filters.parse(**words, today=self.clock.today())
+        return Filters.parse(
+            kind=kind,
+            infusion=infusion,
+            since=since,
+            until=until,
+            limit=limit,
+            today=self.clock.today(),
+        )
 
     def search(self, query: str, *, limit: int | None = None) -> list[Hit]:
         """Entries holding every word of `query`, best first."""
@@ -436,6 +452,7 @@ class Journal:
         return count
 
     def is_encrypted(self) -> bool:
+        """Whether the journal is encrypted at rest."""
         from voiceguide.journal import crypto
 
         return crypto.is_enabled(self.home)
