@@ -10,7 +10,7 @@ from voiceguide.conversation.listening import Capture
 from voiceguide.errors import NothingHeard, UsageError
 from voiceguide.flows import Parts
 from voiceguide.journal.entry import Entry
-from voiceguide.journal.journal import INTENTION_SCOPES
+from voiceguide.kinds import INTENTION_SCOPES
 
 
 def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:

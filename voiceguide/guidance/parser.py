@@ -12,9 +12,7 @@ from collections.abc import Callable
 
 from voiceguide.errors import ScriptError
 from voiceguide.guidance.script import (
-    ENTRY_KINDS,
     FIRST_TIME,
-    INTENTION_SCOPES,
     MAX_INCLUDE_DEPTH,
     MAX_SCRIPT_BYTES,
     MAX_STEPS,
@@ -35,6 +33,7 @@ from voiceguide.guidance.script import (
     Step,
     parse_duration,
 )
+from voiceguide.kinds import INTENTION_SCOPES, SCRIPTED_KINDS
 
 _DIRECTIVE = re.compile(r"^\[\s*([^\]]*?)\s*\]\s*(.*)$")
 _BREATH_WORDS = {"in": "Breathe in", "hold": "Hold", "out": "Breathe out"}
@@ -232,8 +231,8 @@ def _minutes(p: _Parse, line: _Line) -> None:
 
 def _entry(p: _Parse, line: _Line) -> None:
     kind = (line.arg or line.rest).lower()
-    if kind not in ENTRY_KINDS:
-        p.problem(line, f"[entry] must be one of: {', '.join(ENTRY_KINDS)}")
+    if kind not in SCRIPTED_KINDS:
+        p.problem(line, f"[entry] must be one of: {', '.join(SCRIPTED_KINDS)}")
     else:
         p.header["entry"] = kind
 

@@ -13,9 +13,7 @@ import dataclasses
 import re
 
 SUFFIX = ".txt"
-INTENTION_SCOPES = ("infusion", "series", "going-forward")
 OFFERS = ("intention", "going-forward", "therapist")
-ENTRY_KINDS = ("preparation", "intention", "reflection", "integration", "therapist")
 MAX_INCLUDE_DEPTH = 8
 #: The most steps a script may expand to, and the largest script file read (a session of hours
 #: is a few hundred steps; anything near these is a mistake, or /dev/zero).

@@ -12,7 +12,6 @@ from typing import Any
 
 from voiceguide.errors import JournalError
 
-KINDS = ("preparation", "intention", "reflection", "integration", "therapist", "memo")
 NOTHING_HEARD = "*Nothing was heard.*"
 PENDING = "*Not transcribed yet.*"
 #: Words a person wrote above the first question (in another editor, say), kept as they are.

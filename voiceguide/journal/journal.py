@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from voiceguide.journal.search import Hit
     from voiceguide.journal.themes import Theme
 
-INTENTION_SCOPES = ("infusion", "series", "going-forward")
 _NOT_SET = {
     "infusion": ("an intention", ""),
     "series": ("an intention for the series", " --series"),
@@ -299,11 +298,11 @@ class Journal:
         """File an existing recording (a voice memo, say) as an entry of `kind`."""
         from voiceguide.audio.clip import Audio
         from voiceguide.hearing.phrases import transcribe_recording
-        from voiceguide.journal.entry import KINDS
+        from voiceguide.kinds import ENTRY_KINDS
 
-        if kind not in KINDS:
+        if kind not in ENTRY_KINDS:
             raise UsageError(
-                f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}."
+                f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(ENTRY_KINDS)}."
             )
         audio = Audio.load(path)
         _ = self.store.cipher  # an encrypted journal's passphrase is checked before anything

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from voiceguide.errors import UsageError, check_infusion
-from voiceguide.journal.entry import KINDS, Entry
+from voiceguide.journal.entry import Entry
+from voiceguide.kinds import ENTRY_KINDS
 
 if TYPE_CHECKING:
     from voiceguide.journal.store import Glance
@@ -40,9 +41,9 @@ class Filters:
         value that cannot be used."""
         from voiceguide.journal.dates import parse_day
 
-        if kind is not None and kind not in KINDS:
+        if kind is not None and kind not in ENTRY_KINDS:
             raise UsageError(
-                f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(KINDS)}."
+                f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(ENTRY_KINDS)}."
             )
         if limit is not None and limit < 1:
             raise UsageError("--limit must be 1 or more.")

@@ -16,9 +16,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from voiceguide.journal.entry import Entry
+from voiceguide.kinds import FREELY_SPOKEN_KINDS
 
-#: The kinds of entry whose words are gathered.
-KINDS = ("reflection", "integration", "preparation", "memo")
 #: Words at least this common in everyday English (Zipf scale: 7 is "the", 3 is rare) never
 #: begin or end a theme, and single words must be rarer still: "really", "something", "think".
 EDGE_ZIPF = 5.7
@@ -55,7 +54,7 @@ def themes(entries: Iterable[Entry], *, limit: int = 10, least: int = 2) -> list
 
     found: dict[str, dict[str, Evidence]] = {}
     for entry in entries:
-        if entry.kind not in KINDS:
+        if entry.kind not in FREELY_SPOKEN_KINDS:
             continue
         for sentence in sentences(entry):
             words = _WORD.findall(sentence.lower().replace("\u2019", "'"))
