@@ -272,9 +272,9 @@ def test_replacing_an_intention_is_confirmed_by_voice(
 # -- the spoken menu ------------------------------------------------------------------------------
 def test_the_menu_offers_what_fits_the_moment(tmp_path: Path) -> None:
     app, _ = make(tmp_path, Turns(), [])
-    assert app.moment() == ("before", None)
+    assert app.infusion_phase() == ("before", None)
     series.set_current(app.settings.home, 1)
-    assert app.moment() == ("day", 0)
+    assert app.infusion_phase() == ("day", 0)
     reflection = Entry(
         date=dt.datetime.now().astimezone() - dt.timedelta(days=3),
         kind="reflection",
@@ -282,7 +282,7 @@ def test_the_menu_offers_what_fits_the_moment(tmp_path: Path) -> None:
         infusion=1,
     )
     app.journal.store.add(reflection, [None])
-    assert app.moment() == ("following", 3)
+    assert app.infusion_phase() == ("following", 3)
     today = Entry(
         date=dt.datetime.now().astimezone(),
         kind="reflection",
@@ -291,7 +291,7 @@ def test_the_menu_offers_what_fits_the_moment(tmp_path: Path) -> None:
     )
     series.set_current(app.settings.home, 2)
     app.journal.store.add(today, [None])
-    assert app.moment() == ("after", 0)
+    assert app.infusion_phase() == ("after", 0)
 
 
 def test_the_menu_runs_a_choice_offers_again_and_says_goodbye(
@@ -305,7 +305,7 @@ def test_the_menu_runs_a_choice_offers_again_and_says_goodbye(
     explanation = [step.text for step in app.script("menu").explanation()]  # type: ignore[union-attr]
     assert synth.spoken[: len(explanation)] == explanation
     greeting = synth.spoken[len(explanation)]
-    assert greeting.startswith(content.MENU_MOMENT["before"])
+    assert greeting.startswith(content.MENU_GREETING["before"])
     assert "prepare for your infusion" in greeting
     intention = app.journal.current_intention()
     assert intention is not None and intention.text == "To be gentle with myself."
@@ -359,7 +359,7 @@ def test_the_menu_by_voice_end_to_end(
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     shown = out + "".join(printed) + err
-    assert content.MENU_MOMENT["before"] in shown  # greeted, and offered what fits
+    assert content.MENU_GREETING["before"] in shown  # greeted, and offered what fits
     assert "What stands out for you most" in shown  # "that's all" went on to the next question
     assert content.COMMAND_STOP in shown and content.MENU_GOODBYE in shown
     assert content.MENU_UNCLEAR.split(".")[0] not in shown  # "not right now" is a no

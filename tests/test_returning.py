@@ -168,7 +168,7 @@ def test_the_menu_explains_itself_the_first_time_only(tmp_path: Path, answer: Au
     assert synth.spoken[0].startswith("This is voiceguide")
     app, synth = make(home, Turns(answer, answer), ["Tell me more.", "Goodbye."])
     app.menu()
-    assert synth.spoken[0].startswith(content.MENU_MOMENT["before"])
+    assert synth.spoken[0].startswith(content.MENU_GREETING["before"])
     assert any(line.startswith("This is voiceguide") for line in synth.spoken)  # brought back
     assert synth.spoken[-1] == content.MENU_GOODBYE
 

@@ -32,6 +32,7 @@ from voiceguide.journal.journal import Journal
 if TYPE_CHECKING:
     from voiceguide.conversation.conversation import Conversation
     from voiceguide.conversation.miccheck import MicReport
+    from voiceguide.flows.menu import InfusionPhase
     from voiceguide.guidance.script import Script
     from voiceguide.interfaces import NewDetector, Player, Recorder, Synthesizer, Transcriber
     from voiceguide.journal.entry import Entry
@@ -136,10 +137,10 @@ class Voiceguide:
         """The spoken menu: what fits this moment of the infusion, chosen by voice."""
         flows.menu.menu(self.parts)
 
-    def moment(self) -> tuple[str, int | None]:
-        """Where the person is in the infusion ("before", "day", "after", "days-after"), and
+    def infusion_phase(self) -> InfusionPhase:
+        """Where the person is in the infusion ("before", "day", "after", "following"), and
         the days since it."""
-        return flows.menu.moment(self.parts)
+        return flows.menu.infusion_phase(self.parts)
 
     def meditate(
         self,

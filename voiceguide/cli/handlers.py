@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace], int]
 #: The journeys, before which the notice is said once, at first use.
-JOURNEYS = ("prepare", "meditate", "intention", "during", "reflect", "integrate", "note")
+JOURNEY_COMMANDS = ("prepare", "meditate", "intention", "during", "reflect", "integrate", "note")
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -70,7 +70,7 @@ def _app(args: argparse.Namespace, *, start: bool = True) -> Voiceguide:
     app = Voiceguide(_home(args))
     if start:
         journey = args.command is None or (
-            args.command in JOURNEYS and getattr(args, "action", "set") == "set"
+            args.command in JOURNEY_COMMANDS and getattr(args, "action", "set") == "set"
         )
         app.start(journey=journey, speak_notice=getattr(args, "out", None) is None)
     return app

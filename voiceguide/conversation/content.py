@@ -110,7 +110,7 @@ CANCELLED = "All right. Nothing from this session was saved."
 NOT_CANCELLED = "Good, we'll carry on. Here is the question again."
 
 # -- the spoken menu -------------------------------------------------------------------------------
-MENU_MOMENT = {
+MENU_GREETING = {
     "before": "Hello. Your next infusion is still ahead of you.",
     "day": "Hello. Today is the day of your infusion.",
     "after": "Welcome back. Take all the time you need.",
@@ -182,7 +182,7 @@ MENU_WORDS = {
         "maybe later",
     ),  # fmt: skip
 }
-MENU_MOMENTS = {
+MENU_OFFERS = {
     "before": ("prepare", "meditate", "intention"),
     "day": ("practice", "play", "reflect"),
     "after": ("reflect", "going-forward"),

@@ -71,12 +71,12 @@ class Parts:
         )
 
 
-JOURNEYS = ("care", "intention", "journal_tools", "meditation", "menu", "sessions")
+FLOW_MODULES = ("care", "intention", "journal_tools", "meditation", "menu", "sessions")
 
 
 def __getattr__(name: str) -> ModuleType:
     """A journey's module, imported when first used (listing the journal needs none of them,
     and they bring the audio code with them)."""
-    if name in JOURNEYS:
+    if name in FLOW_MODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,21 +4,29 @@ moment offered by voice, the choice understood in natural words and run, and aga
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from voiceguide.conversation import content
 from voiceguide.errors import Recoverable
 from voiceguide.flows import Parts
 
 
-def moment(parts: Parts) -> tuple[str, int | None]:
-    """Where the person is in their infusion: before, on the day, right after (a reflection
-    filed today), or in the following days; and days since the infusion."""
+class InfusionPhase(NamedTuple):
+    """Where the person is in their infusion: "before", on the "day", right "after" (a
+    reflection filed today), or in the "following" days; and the days since it."""
+
+    name: str
+    days: int | None
+
+
+def infusion_phase(parts: Parts) -> InfusionPhase:
+    """The phase of the infusion the person is in now."""
     days = parts.journal.days_since_infusion()
     if days is not None:
-        return ("after" if days == 0 else "following"), days
+        return InfusionPhase("after" if days == 0 else "following", days)
     if parts.journal.infusion_started_today():
-        return "day", 0
-    return "before", None
+        return InfusionPhase("day", 0)
+    return InfusionPhase("before", None)
 
 
 def actions(parts: Parts) -> dict[str, Callable[[], object]]:
@@ -51,9 +59,9 @@ def menu(parts: Parts) -> None:
     talk = parts.talk
     talk.get_ready_to_listen()
     talk.speak_script("menu")  # the first time, what voiceguide is and how to answer
-    where, days = moment(parts)
-    greeting = content.MENU_MOMENT[where].format(days="a day" if days == 1 else f"{days} days")
-    offered = content.MENU_MOMENTS[where]
+    where, days = infusion_phase(parts)
+    greeting = content.MENU_GREETING[where].format(days="a day" if days == 1 else f"{days} days")
+    offered = content.MENU_OFFERS[where]
     question = f"{greeting} {content.MENU_OFFER.format(options=spoken_list(offered))}"
     unclear = 0
     while True:
@@ -86,8 +94,8 @@ def menu(parts: Parts) -> None:
             run[choice]()
         except Recoverable as exc:  # e.g. no intention yet: say so, and offer again
             talk.say(exc.message)
-        where, days = moment(parts)
-        offered = content.MENU_MOMENTS[where]
+        where, days = infusion_phase(parts)
+        offered = content.MENU_OFFERS[where]
         question = content.MENU_AGAIN.format(options=spoken_list(offered))
 
 
