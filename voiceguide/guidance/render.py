@@ -222,15 +222,22 @@ def _breath(step: Breathe, voice: Voice) -> tuple[Audio, float]:
     return Audio(out, rate), voiced / rate
 
 
+def words_of(step: Step, context: Context) -> str | None:
+    """The words a step of words says today (a daily line: the day's); None for a bell, a
+    breath, or one's own voice."""
+    if isinstance(step, Say | Early | IfLittle):
+        return step.text
+    if isinstance(step, Daily):
+        return step.texts[context.day % len(step.texts)]
+    return None
+
+
 def render_step(step: Step, voice: Voice, context: Context) -> tuple[Audio | None, float]:
     """The sound of one non-asking step (None when it says nothing today) and its voiced seconds."""
-    if isinstance(step, Say | Early | IfLittle):
-        if isinstance(step, Early) and not context.early:
-            return None, 0.0
-        clip = voice(step.text)
-        return clip, clip.duration
-    if isinstance(step, Daily):
-        clip = voice(step.texts[context.day % len(step.texts)])
+    if isinstance(step, Early) and not context.early:
+        return None, 0.0
+    if (words := words_of(step, context)) is not None:
+        clip = voice(words)
         return clip, clip.duration
     if isinstance(step, Bell):
         return voice.fit(bell(), lufs=BELL_LUFS), 0.0
@@ -250,10 +257,8 @@ def render_step(step: Step, voice: Voice, context: Context) -> tuple[Audio | Non
 
 def shown_words(step: Step, context: Context) -> str:
     """The words a step says, to show as it is said ("" for a bell, or one's own voice)."""
-    if isinstance(step, Say | Early | IfLittle):
-        return step.text
-    if isinstance(step, Daily):
-        return step.texts[context.day % len(step.texts)]
+    if (words := words_of(step, context)) is not None:
+        return words
     if isinstance(step, Intention) and context.intention(step.scope) is None:
         return step.fallback
     return ""
@@ -400,10 +405,8 @@ def render_session(
 
 
 def _label(step: Step, context: Context) -> str:
-    if isinstance(step, Say | Early | IfLittle):
-        return step.text
-    if isinstance(step, Daily):
-        return step.texts[context.day % len(step.texts)]
+    if (words := words_of(step, context)) is not None:
+        return words
     if isinstance(step, Breathe):
         return "Breathing together"
     if isinstance(step, Intention):

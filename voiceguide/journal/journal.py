@@ -279,12 +279,8 @@ class Journal:
             model=transcriber.model,
             extra=extra,
         )
-        from voiceguide.journal.moments import with_moments
-
-        entry = with_moments(entry, [a.moments for a in answers])
-        entry, md = self.store.add(entry, [a.recording for a in answers])
-        for answer in answers:
-            self.store.discard_capture(answer.recording)
+        clips = [a.recording for a in answers]
+        entry, md = self.store.keep(entry, clips, [a.moments for a in answers])
         self.inform(f"Saved to {md}.")
         if any(a.pending for a in answers):
             self.inform("Transcription failed, so the audio was saved without its text.")
@@ -319,12 +315,8 @@ class Journal:
             model=transcriber.model,
             extra=(("imported_from", path.name),),
         )
-        if heard.moments:
-            from voiceguide.journal.moments import with_moments
-
-            entry = with_moments(entry, [heard.moments])
         with self.writing():
-            entry, md = self.store.add(entry, [audio.for_speech(16000)])
+            entry, md = self.store.keep(entry, [audio.for_speech(16000)], [heard.moments])
         self.inform(f"Saved to {md}.")
         return entry
 

@@ -13,7 +13,6 @@ from voiceguide.errors import AudioFileError, VoiceguideError
 from voiceguide.hearing.phrases import Moment, transcribe_recording
 from voiceguide.interfaces import NewDetector, Transcriber
 from voiceguide.journal.entry import Answer, Entry
-from voiceguide.journal.moments import with_moments
 from voiceguide.journal.store import JournalStore, capture_note
 
 
@@ -124,10 +123,7 @@ def recover(
             model=transcriber.model,
             extra=tuple(extra),
         )
-        entry = with_moments(entry, moments)
-        entry, md = store.add(entry, list(paths))
-        for path in paths:
-            store.discard_capture(path)
+        entry, md = store.keep(entry, paths, moments)
         inform(f"Recovered an unfinished recording into {md}.")
         filed.append(entry)
     return filed

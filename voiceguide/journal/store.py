@@ -32,6 +32,7 @@ from voiceguide.journal.index import Index
 
 if TYPE_CHECKING:
     from voiceguide.audio.clip import Audio
+    from voiceguide.hearing.phrases import Moment
     from voiceguide.journal.crypto import Cipher
 
 ENC = ".enc"
@@ -201,6 +202,22 @@ class JournalStore:
     # -- entries ------------------------------------------------------------------------------
     def day_dir(self, when: dt.datetime) -> Path:
         return self.root / f"{when:%Y}" / f"{when:%m}" / f"{when:%d}"
+
+    def keep(
+        self,
+        entry: Entry,
+        clips: Sequence[Audio | Path | None],
+        moments: Sequence[Sequence[Moment]],
+    ) -> tuple[Entry, Path]:
+        """File `entry` with its clips and the moments of its answers (`add`), then let go of
+        the recordings in progress it was filed from. The entry as filed, and its Markdown."""
+        from voiceguide.journal.moments import with_moments
+
+        entry, md = self.add(with_moments(entry, moments), clips)
+        for clip in clips:
+            if isinstance(clip, Path) and clip.parent == self.recordings:
+                self.discard_capture(clip)
+        return entry, md
 
     def add(self, entry: Entry, clips: Sequence[Audio | Path | None]) -> tuple[Entry, Path]:
         """File `entry` with one clip per answer: audio first, then the Markdown that points at it.
