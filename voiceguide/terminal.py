@@ -7,8 +7,8 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
-from typing import TextIO
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
 from voiceguide.interfaces import Controls
 
@@ -73,58 +73,63 @@ def keyboard_controls(stdin: TextIO | None = None, *, skip: bool = False) -> Ite
     stream = stdin if stdin is not None else sys.stdin
     if stream is None or not stream.isatty():
         yield controls
-        return
-    stop = threading.Event()
-    if skip and reading():
-        enter = enter_pressed()
-
-        def wait_for_enter() -> None:
-            while not stop.is_set():
-                if enter.wait(0.1):
-                    controls.quit.set()
-                    return
-
-        watcher = threading.Thread(target=wait_for_enter, name="enter-skips", daemon=True)
-        watcher.start()
-        try:
+    elif skip and reading():
+        enter = enter_pressed()  # cleared once, now: Enter from here on skips
+        with _watching(lambda: enter.wait(0.1), controls, lambda pressed: True):
             yield controls
+    else:
+        import termios
+        import tty
+
+        fd = stream.fileno()
+        saved = termios.tcgetattr(fd)
+        tty.setcbreak(fd, termios.TCSANOW)  # a key pressed just before still counts
+        try:
+            with _watching(lambda: _key(fd), controls, lambda key: _act(key, controls, skip)):
+                yield controls
         finally:
-            stop.set()
-            watcher.join(timeout=1)
-        return
-    import termios
-    import tty
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
-    fd = stream.fileno()
-    saved = termios.tcgetattr(fd)
 
-    def read() -> None:
-        import select
+@contextlib.contextmanager
+def _watching(
+    wait: Callable[[], object], controls: Controls, act: Callable[[Any], object]
+) -> Iterator[None]:
+    """A thread that waits for a key (`wait`, returning it, or nothing within a tenth of a
+    second) and acts on it (`act`, True when there is nothing more to watch for)."""
+    stop = threading.Event()
 
+    def watch() -> None:
         while not stop.is_set():
-            ready, _, _ = select.select([fd], [], [], 0.1)
-            if not ready:
-                continue
-            key = os.read(fd, 1)
-            if skip:
-                if key in (b" ", b"\n", b"\r"):
-                    controls.quit.set()
-                    return
-            elif key == b" ":
-                if controls.paused.is_set():
-                    controls.paused.clear()
-                else:
-                    controls.paused.set()
-            elif key in (b"q", b"Q"):
+            key = wait()
+            if key and act(key):
                 controls.quit.set()
                 return
 
-    tty.setcbreak(fd, termios.TCSANOW)  # a key pressed just before still counts
-    reader = threading.Thread(target=read, name="keys", daemon=True)
-    reader.start()
+    watcher = threading.Thread(target=watch, name="keys", daemon=True)
+    watcher.start()
     try:
-        yield controls
+        yield
     finally:
         stop.set()
-        reader.join(timeout=1)
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        watcher.join(timeout=1)
+
+
+def _key(fd: int) -> bytes | None:
+    """The next key pressed, or None after a tenth of a second without one."""
+    import select
+
+    ready, _, _ = select.select([fd], [], [], 0.1)
+    return os.read(fd, 1) if ready else None
+
+
+def _act(key: bytes, controls: Controls, skip: bool) -> bool:
+    """Act on a key: True when it ends the session (q) or skips the explanation (`skip`)."""
+    if skip:
+        return key in (b" ", b"\n", b"\r")
+    if key == b" ":
+        if controls.paused.is_set():
+            controls.paused.clear()
+        else:
+            controls.paused.set()
+    return key in (b"q", b"Q")

@@ -81,52 +81,57 @@ def recover(
     filed = []
     for captures in sessions.values():
         captures.sort(key=lambda c: (c[1].get("index", 0), c[0].name))
-        answers, paths, seconds, moments = [], [], 0.0, []
-        for path, meta in captures:
-            try:
-                found = _answer(path, meta, transcriber, detector)
-            except (AudioFileError, OSError, ValueError) as exc:
-                # Never deleted, never fatal to the rest: set aside and named.
-                inform(f"{_quarantine(store, path)} could not be read ({_why(exc)}); it was "
-                       "set aside there, and the other recordings were filed.")  # fmt: skip
-                continue
-            if found is None:  # nothing was written before the crash: nothing to keep
-                store.discard_capture(path)
-                continue
-            answers.append(found[0])
-            paths.append(path)
-            seconds += found[1]
-            moments.append(found[2])
-        if not answers:
-            continue
-        meta = captures[0][1]
-        started = meta.get("started")
-        when = (
-            (
-                dt.datetime.fromtimestamp(started)
-                if isinstance(started, (int, float))
-                else dt.datetime.now()
-            )
-            .astimezone()
-            .replace(microsecond=0)
-        )
-        extra: list[tuple[str, object]] = [("recovered", True)]
-        if meta.get("scope"):
-            extra.append(("scope", meta["scope"]))
-        entry = Entry(
-            date=when,
-            kind=str(meta.get("kind") or "memo"),
-            answers=tuple(answers),
-            infusion=meta.get("infusion"),
-            duration=seconds,
-            engine=transcriber.engine,
-            model=transcriber.model,
-            extra=tuple(extra),
-        )
-        entry, md = store.keep(entry, paths, moments)
-        inform(f"Recovered an unfinished recording into {md}.")
-        filed.append(entry)
+        entry = _file_session(store, captures, transcriber, detector, inform)
+        if entry is not None:
+            filed.append(entry)
     return filed
+
+
+def _file_session(
+    store: JournalStore,
+    captures: list[tuple[Path, dict[str, Any]]],
+    transcriber: Transcriber,
+    detector: NewDetector,
+    inform: Callable[[str], None],
+) -> Entry | None:
+    """File the recordings of one session, in order, as one entry (None: nothing to file)."""
+    answers, paths, seconds, moments = [], [], 0.0, []
+    for path, meta in captures:
+        try:
+            found = _answer(path, meta, transcriber, detector)
+        except (AudioFileError, OSError, ValueError) as exc:
+            # Never deleted, never fatal to the rest: set aside and named.
+            inform(f"{_quarantine(store, path)} could not be read ({_why(exc)}); it was "
+                   "set aside there, and the other recordings were filed.")  # fmt: skip
+            continue
+        if found is None:  # nothing was written before the crash: nothing to keep
+            store.discard_capture(path)
+            continue
+        answers.append(found[0])
+        paths.append(path)
+        seconds += found[1]
+        moments.append(found[2])
+    if not answers:
+        return None
+    meta = captures[0][1]
+    started = meta.get("started")
+    when = dt.datetime.fromtimestamp(started) if isinstance(started, int | float) else None
+    extra: list[tuple[str, object]] = [("recovered", True)]
+    if meta.get("scope"):
+        extra.append(("scope", meta["scope"]))
+    entry = Entry(
+        date=(when or dt.datetime.now()).astimezone().replace(microsecond=0),
+        kind=str(meta.get("kind") or "memo"),
+        answers=tuple(answers),
+        infusion=meta.get("infusion"),
+        duration=seconds,
+        engine=transcriber.engine,
+        model=transcriber.model,
+        extra=tuple(extra),
+    )
+    entry, md = store.keep(entry, paths, moments)
+    inform(f"Recovered an unfinished recording into {md}.")
+    return entry
 
 
 def retry_pending(
