@@ -305,18 +305,7 @@ def to_html(brief: Brief, clip: Callable[[KeySentence], bytes | None] | None = N
             data = base64.b64encode(brief.chart).decode("ascii")
             out.append(f'<img alt="{CHART}" src="data:image/png;base64,{data}" />')
     if brief.reflections:
-        out.append("<h2>In my own words</h2>")
-        out.append(f'<p class="when">Reflections {UNCHECKED}.</p>')
-        for entry, keys in brief.reflections:
-            out.append(f'<p class="when">{e(_when(entry))}</p>')
-            for key in keys:
-                sound = clip(key) if clip is not None else None
-                player = ""
-                if sound:
-                    data = base64.b64encode(sound).decode("ascii")
-                    source = f"data:audio/wav;base64,{data}"
-                    player = f' <audio controls="controls" preload="none" src="{source}"></audio>'
-                out.append(f"<blockquote>{e(brief.quote(key.text))}{player}</blockquote>")
+        out += _html_reflections(brief, clip)
     if brief.checkins:
         out.append("<h2>Daily check-ins</h2><ul>")
         out += [f"<li>{_checkin(brief, c, said, e)}</li>" for c, said in brief.checkins]
@@ -333,6 +322,25 @@ def to_html(brief: Brief, clip: Callable[[KeySentence], bytes | None] | None = N
         out.append("</ul>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _html_reflections(
+    brief: Brief, clip: Callable[[KeySentence], bytes | None] | None
+) -> list[str]:
+    """The reflections' key sentences, each with its clip to play when there is one."""
+    e = html.escape
+    out = ["<h2>In my own words</h2>", f'<p class="when">Reflections {UNCHECKED}.</p>']
+    for entry, keys in brief.reflections:
+        out.append(f'<p class="when">{e(_when(entry))}</p>')
+        for key in keys:
+            sound = clip(key) if clip is not None else None
+            player = ""
+            if sound:
+                data = base64.b64encode(sound).decode("ascii")
+                source = f"data:audio/wav;base64,{data}"
+                player = f' <audio controls="controls" preload="none" src="{source}"></audio>'
+            out.append(f"<blockquote>{e(brief.quote(key.text))}{player}</blockquote>")
+    return out
 
 
 def wav_bytes(samples_and_rate: tuple[object, int]) -> bytes:
