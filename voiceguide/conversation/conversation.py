@@ -289,16 +289,9 @@ class Conversation:
 
             stop = enter_pressed()
         s = self.settings
-        patience = Patience(
-            pause=s.pause,
-            after_check=s.after_check,
-            silence=(s.silence or s.reply_silence) if reply else s.silence,
-        )
-
-        def opened() -> None:
-            # The microphone is open before the cue plays: a first word said over it is kept.
-            self.inform("Listening... (press Enter when you have finished)")
-            self.play_in_background(listening_cue())
+        patience = Patience(pause=s.pause, after_check=s.after_check, silence=s.silence)
+        if reply:
+            patience = dataclasses.replace(patience, silence=s.silence or s.reply_silence)
 
         transcriber = self.engines.transcriber
         capture = listen(
@@ -310,7 +303,7 @@ class Conversation:
             max_seconds=s.max_seconds,
             wait_seconds=wait_seconds or s.wait_seconds,
             stop=stop,
-            on_open=opened,
+            on_open=self._opened,
             on_check=self._check_in,
             meta={**meta, "question": question},
             hint=hint,
@@ -323,6 +316,16 @@ class Conversation:
             hesitant=hesitation_only if reply else None,
             later=not reply,
         )
+        return self._kept(capture)
+
+    def _opened(self) -> None:
+        """The microphone is open (before the cue plays: a first word said over it is kept)."""
+        self.inform("Listening... (press Enter when you have finished)")
+        self.play_in_background(listening_cue())
+
+    def _kept(self, capture: Capture) -> Capture:
+        """The capture, once what went wrong while listening (if anything) is said: a full
+        disk stops the session, any other problem is told and the answer goes on."""
         if capture.stopped_by == "disk-full":
             raise DiskFullError(
                 f"The disk is full, so recording stopped; the {capture.duration:.0f} seconds that "
