@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from voiceguide.audio.clip import Audio
 from voiceguide.audio.loudness import at_volume
@@ -142,20 +141,7 @@ def _play_session(
     first, _ = render_step(session.steps[0], voice, parts.context())
     rate = first.rate if first is not None else (voice.rate or voice("Breathe.").rate)
     opening = [Audio.silence(lead_in, rate)] + ([first] if first is not None else [])
-    done, started, cancel = threading.Event(), threading.Event(), threading.Event()
-    result: dict[str, Any] = {}
-    preparing: list[threading.Thread] = []
-
-    def prepare() -> None:
-        try:
-            result["rendered"] = render(cancel)
-        except Cancelled:
-            pass
-        except BaseException as exc:  # shown once playback reaches it
-            result["error"] = exc
-        finally:
-            done.set()
-
+    rest = _Rendering(render)
     progress = Progress(minutes * 60)
     played = {"frames": 0}
 
@@ -163,35 +149,21 @@ def _play_session(
         for piece in opening:
             played["frames"] += piece.frames
             yield at_volume(piece, session.volume)
-            # The rest is prepared once sound is on its way: loading a voice at the same
-            # time would hold back the first sound (0.8 s instead of 0.3 s, cold, 2 cores).
-            if not started.is_set():  # after the lead-in, which always comes first
-                started.set()
-                preparing.append(threading.Thread(target=prepare, name="render", daemon=True))
-                preparing[0].start()
-        for piece in silence_while(done, rate):
+            # The rest is prepared once sound is on its way (after the lead-in, which always
+            # comes first): loading a voice at the same time would hold back the first sound
+            # (0.8 s instead of 0.3 s, cold, 2 cores).
+            rest.start()
+        for piece in silence_while(rest.done, rate):
             played["frames"] += piece.frames
             yield piece
-        if "error" in result:
-            raise result["error"]
-        rendered: Rendered = result["rendered"]
-        audio = at_volume(rendered.audio, session.volume)
-        start = min(played["frames"], audio.frames)
-        # Held up past the first line by a slow start (the voice loaded, every line said for
-        # the first time, on a busy machine): the first line comes now, never cut into, and
-        # the pauses after it give back the time.
-        first_line = next((at for at, _ in rendered.marks[1:]), None)
-        if first_line is not None and start > first_line * audio.rate:
-            late = start / audio.rate - first_line
-            audio = rendered.with_shorter_pauses(audio, late, after=first_line)
-            start = int(first_line * audio.rate)
-        step = audio.rate // 2
-        for at in range(start, audio.frames, step):
-            yield Audio(audio.samples[at : at + step], audio.rate)
+        if rest.error is not None:
+            raise rest.error
+        assert rest.rendered is not None
+        yield from _resumed(rest.rendered, session.volume, played["frames"])
 
     def on_position(seconds: float) -> None:
-        rendered = result.get("rendered")
-        where = rendered.step_at(abs(seconds)) if rendered is not None else session.title
+        done = rest.rendered
+        where = done.step_at(abs(seconds)) if done is not None else session.title
         progress.show(abs(seconds), where, paused=seconds < 0)
 
     with keyboard_controls() as controls:
@@ -203,9 +175,56 @@ def _play_session(
             progress.close()
             # Stopped early: the rendering stops too, and is waited for (a thread still in
             # the voice engine when the process ends aborts it).
-            cancel.set()
-            for thread in preparing:
-                thread.join()
+            rest.stop()
+
+
+class _Rendering:
+    """The rest of a session, rendered in a thread of its own while its start plays."""
+
+    def __init__(self, render: Callable[[threading.Event], Rendered]) -> None:
+        self.render = render
+        self.done = threading.Event()
+        self.cancel = threading.Event()
+        self.rendered: Rendered | None = None
+        self.error: BaseException | None = None  # raised once playback reaches it
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="render", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.rendered = self.render(self.cancel)
+        except Cancelled:
+            pass
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def stop(self) -> None:
+        self.cancel.set()
+        if self.thread is not None:
+            self.thread.join()
+
+
+def _resumed(rendered: Rendered, volume: float, played: int) -> Iterator[Audio]:
+    """The rendered session from where playback has got to (`played` frames), in half-second
+    pieces. Held up past the first line by a slow start (the voice loaded, every line said for
+    the first time, on a busy machine), the first line comes now, never cut into, and the
+    pauses after it give back the time."""
+    audio = at_volume(rendered.audio, volume)
+    start = min(played, audio.frames)
+    first_line = next((at for at, _ in rendered.marks[1:]), None)
+    if first_line is not None and start > first_line * audio.rate:
+        late = start / audio.rate - first_line
+        audio = rendered.with_shorter_pauses(audio, late, after=first_line)
+        start = int(first_line * audio.rate)
+    step = audio.rate // 2
+    for at in range(start, audio.frames, step):
+        yield Audio(audio.samples[at : at + step], audio.rate)
 
 
 def during(parts: Parts, *, minutes: float | None = None) -> None:
