@@ -337,58 +337,15 @@ def render_session(
     context = context or Context()
     target = minutes * 60.0
     voice = Voice(synthesizer, level=level, cancel=cancel)
-    made: dict[int, tuple[Audio | None, float]] = {}
-
-    def sound(i: int) -> tuple[Audio | None, float]:
-        if i not in made:
-            made[i] = render_step(steps[i], voice, context)
-        return made[i]
-
-    def depth(s: Step) -> int:
-        return s.level if isinstance(s, Say) else 0
-
-    def need(indices: list[int]) -> float:
-        """The fewest seconds these steps fit in: speech at most half, pauses at least 10%."""
-        voiced = sum(sound(i)[1] for i in indices)
-        fixed = sum(a.duration for i in indices if (a := sound(i)[0]) is not None)
-        return _need(voiced, fixed, lead_in)
-
-    chosen: list[int] = []
-    top = max(depth(s) for s in steps)
-    for lvl in range(top + 1):
-        candidate = [i for i, s in enumerate(steps) if depth(s) <= lvl]
-        if need(candidate) > target:
-            break
-        chosen = candidate
-    if not chosen:
-        core = [i for i, s in enumerate(steps) if depth(s) == 0]
-        raise too_short(need(core))
-    clips = [sound(i)[0] for i in chosen]
+    sounds = _Sounds(steps, voice, context, lead_in)
+    chosen = sounds.choose(target)
+    clips = [sounds.of(i)[0] for i in chosen]
     rate = voice.rate or voice("Breathe.").rate
     fixed_frames = sum(c.frames for c in clips if c is not None)
     pause_frames = round(target * rate) - fixed_frames - round(lead_in * rate)
-    weights = np.array([max(steps[i].pause, 0.0) for i in chosen], dtype=np.float64)
-    if weights.sum() <= 0:
-        weights[-1] = 1.0
-    # Scale the pauses, never the speech; the rounding remainder goes to the last pause.
-    pauses = np.floor(weights / weights.sum() * pause_frames).astype(int)
-    pauses[-1] += pause_frames - pauses.sum()
-    parts = [Audio.silence(lead_in, rate)]
-    spans: list[tuple[int, int]] = []
-    at = parts[0].frames
-    marks: list[tuple[float, str]] = []
-    for i, clip, pause in zip(chosen, clips, pauses, strict=True):
-        if clip is not None:
-            marks.append((at / rate, _label(steps[i], context)))
-            parts.append(clip)
-            spans.append((at, at + clip.frames))
-            at += clip.frames
-        parts.append(Audio(np.zeros(int(pause), np.float32), rate))
-        at += int(pause)
-    lines = tuple(
-        s.text for i in chosen if isinstance(s := steps[i], Say | Early) and sound(i)[0] is not None
-    )
-    audio = Audio.concat(parts)
+    pauses = _pauses([steps[i].pause for i in chosen], pause_frames)
+    labels = [_label(steps[i], context) for i in chosen]
+    audio, spans, marks = _laid_out(Audio.silence(lead_in, rate), clips, pauses, labels)
     if cancel is not None and cancel.is_set():
         raise Cancelled
     if ambient != "none":
@@ -397,11 +354,89 @@ def render_session(
         audio = finish_loudness(audio)
     return Rendered(
         audio=audio,
-        speech_seconds=sum(sound(i)[1] for i in chosen),
-        lines=lines,
+        speech_seconds=sum(sounds.of(i)[1] for i in chosen),
+        lines=tuple(
+            s.text
+            for i in chosen
+            if isinstance(s := steps[i], Say | Early) and sounds.of(i)[0] is not None
+        ),
         marks=tuple(marks),
         spans=tuple(spans),
     )
+
+
+def _laid_out(
+    lead_in: Audio, clips: list[Audio | None], pauses: np.ndarray, labels: list[str]
+) -> tuple[Audio, list[tuple[int, int]], list[tuple[float, str]]]:
+    """The session as one sound: the lead-in, then each clip and its pause; with where each
+    clip sounds (frames) and when each begins (seconds, with its label)."""
+    rate = lead_in.rate
+    parts = [lead_in]
+    spans: list[tuple[int, int]] = []
+    marks: list[tuple[float, str]] = []
+    at = lead_in.frames
+    for clip, pause, label in zip(clips, pauses, labels, strict=True):
+        if clip is not None:
+            marks.append((at / rate, label))
+            parts.append(clip)
+            spans.append((at, at + clip.frames))
+            at += clip.frames
+        parts.append(Audio(np.zeros(int(pause), np.float32), rate))
+        at += int(pause)
+    return Audio.concat(parts), spans, marks
+
+
+class _Sounds:
+    """The steps of a session, each said once when first needed, and how many of them fit."""
+
+    def __init__(
+        self, steps: tuple[Step, ...], voice: Voice, context: Context, lead_in: float
+    ) -> None:
+        self.steps = steps
+        self.voice = voice
+        self.context = context
+        self.lead_in = lead_in
+        self._made: dict[int, tuple[Audio | None, float]] = {}
+
+    def of(self, i: int) -> tuple[Audio | None, float]:
+        """Step `i`'s sound (None when it says nothing today) and its voiced seconds."""
+        if i not in self._made:
+            self._made[i] = render_step(self.steps[i], self.voice, self.context)
+        return self._made[i]
+
+    def need(self, indices: list[int]) -> float:
+        """The fewest seconds these steps fit in: speech at most half, pauses at least 10%."""
+        voiced = sum(self.of(i)[1] for i in indices)
+        fixed = sum(a.duration for i in indices if (a := self.of(i)[0]) is not None)
+        return _need(voiced, fixed, self.lead_in)
+
+    def choose(self, target: float) -> list[int]:
+        """The steps to say in `target` seconds: the plain lines, then each deeper level of
+        [fuller] lines while they fit. TooShort when even the plain lines do not."""
+
+        def depth(s: Step) -> int:
+            return s.level if isinstance(s, Say) else 0
+
+        chosen: list[int] = []
+        for lvl in range(max(depth(s) for s in self.steps) + 1):
+            candidate = [i for i, s in enumerate(self.steps) if depth(s) <= lvl]
+            if self.need(candidate) > target:
+                break
+            chosen = candidate
+        if not chosen:
+            raise too_short(self.need([i for i, s in enumerate(self.steps) if depth(s) == 0]))
+        return chosen
+
+
+def _pauses(weights_of: list[float], frames: int) -> np.ndarray:
+    """`frames` of silence shared out by the steps' pause weights (the speech is never
+    scaled); the rounding remainder goes to the last pause."""
+    weights = np.array([max(w, 0.0) for w in weights_of], dtype=np.float64)
+    if weights.sum() <= 0:
+        weights[-1] = 1.0
+    pauses = np.floor(weights / weights.sum() * frames).astype(int)
+    pauses[-1] += frames - pauses.sum()
+    return np.asarray(pauses, dtype=int)
 
 
 def _label(step: Step, context: Context) -> str:
