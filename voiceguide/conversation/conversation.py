@@ -25,7 +25,7 @@ from voiceguide.conversation.answers import (
     sounds_finished,
 )
 from voiceguide.conversation.commands import SPOKEN, understand_command
-from voiceguide.conversation.listening import Capture, Patience, listen
+from voiceguide.conversation.listening import Capture, Listener, Listening, Patience
 from voiceguide.errors import DiskFullError, NoDeviceError
 from voiceguide.guidance import explained
 from voiceguide.guidance.render import Context, Voice, render_step, shown_words
@@ -294,18 +294,10 @@ class Conversation:
             patience = dataclasses.replace(patience, silence=s.silence or s.reply_silence)
 
         transcriber = self.engines.transcriber
-        capture = listen(
-            self.engines.recorder,
-            path,
-            detector=self.engines.speech_detector,
-            transcriber=transcriber,
+        how = Listening(
             patience=patience,
             max_seconds=s.max_seconds,
             wait_seconds=wait_seconds or s.wait_seconds,
-            stop=stop,
-            on_open=self._opened,
-            on_check=self._check_in,
-            meta={**meta, "question": question},
             hint=hint,
             understand=(
                 (lambda text, audio: understand_command(text, audio, transcriber))
@@ -316,6 +308,12 @@ class Conversation:
             hesitant=hesitation_only if reply else None,
             later=not reply,
         )
+        listener = Listener(
+            self.engines.recorder, path, detector=self.engines.speech_detector,
+            transcriber=transcriber, how=how, stop=stop, on_open=self._opened,
+            on_check=self._check_in, meta={**meta, "question": question},
+        )  # fmt: skip
+        capture = listener.record().finish()
         return self._kept(capture)
 
     def _opened(self) -> None:

@@ -119,6 +119,30 @@ KEEP_AFTER_LAST_WORD = 1.5
 Understand = Callable[[str, Audio], "Understood"]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Listening:
+    """How one turn is listened to.
+
+    Pauses are waited through as `patience` says. With `understand`, a short last utterance
+    said on its own is checked for a voice command (and, when sure, cut from the recording).
+    `finished(words)` says whether the words so far sound like a finished answer (the shorter
+    waits of `patience` then apply); `hesitant(words)` whether a short reply is only a
+    hesitation, to be waited through. `hint` primes the transcription of each phrase. With
+    `later`, the answer is heard again as a whole in the background (`Capture.settled()`), so
+    the conversation can go on at once.
+    """
+
+    patience: Patience = Patience()
+    max_seconds: float = 600.0
+    #: How long to wait for the first word before giving up.
+    wait_seconds: float = 60.0
+    hint: str | None = None
+    understand: Understand | None = None
+    finished: Callable[[str], bool] | None = None
+    hesitant: Callable[[str], bool] | None = None
+    later: bool = False
+
+
 def listen(
     recorder: Recorder,
     path: Path,
@@ -139,173 +163,243 @@ def listen(
     hesitant: Callable[[str], bool] | None = None,
     later: bool = False,
 ) -> Capture:
-    """Record one answer to `path` until the person has finished, presses Enter, or time runs out.
+    """One turn, in one call (`Listener` and `Listening` spelt out; `silence` is short for
+    `Patience(silence=...)`: the answer ends after that much quiet)."""
+    how = Listening(
+        patience=patience or Patience(silence=silence),
+        max_seconds=max_seconds,
+        wait_seconds=wait_seconds,
+        hint=hint,
+        understand=understand,
+        finished=finished,
+        hesitant=hesitant,
+        later=later,
+    )
+    listener = Listener(
+        recorder, path, detector=detector, transcriber=transcriber, how=how,
+        stop=stop, on_open=on_open, on_check=on_check, meta=meta,
+    )  # fmt: skip
+    return listener.record().finish()
+
+
+class Listener:
+    """One answer, recorded to `path` until the person has finished, presses Enter (`stop`),
+    or time runs out (`record`), then heard (`finish`).
 
     `detector` makes the speech detector that finds the phrases and pauses. Audio reaches disk
-    as it arrives; phrases are transcribed as soon as they end. A device that
-    fails mid-recording keeps what was captured (the Capture carries the error). Pauses are
-    waited through as `patience` says; `on_check(n)` is called (with the number of the check)
-    when a long pause asks whether there is more, and returns an event set once the check has
-    been played (recording goes on meanwhile, so nothing said over it is lost). With
-    `understand`, a short last utterance said on its own is checked for a voice command (and,
-    when sure, cut from the recording). `finished(words)` says whether the words so far sound
-    like a finished answer (the shorter waits of `patience` then apply); `hesitant(words)`
-    whether a short reply is only a hesitation, to be waited through. `silence` is short for
-    `Patience(silence=...)`: the answer ends after that much quiet. With `later`, the answer is
-    heard again as a whole in the background (`Capture.settled()`), so the conversation can go
-    on at once.
+    as it arrives; phrases are transcribed as soon as they end. A device that fails
+    mid-recording keeps what was captured (the Capture carries the error). `on_open()` is
+    called when sound first arrives; `on_check(n)` when a long pause asks whether there is
+    more (with the number of the check), returning an event set once the check has been
+    played (recording goes on meanwhile, so nothing said over it is lost).
     """
-    patience = patience or Patience(silence=silence)
-    rate = recorder.rate
-    writer = CaptureWriter(path, rate, meta=meta)
-    segmenter = Segmenter(rate, detector=detector())
-    worker = (
-        StreamingTranscription(transcriber, hint=hint, probe_hotwords=HOTWORDS)
-        if transcriber is not None
-        else None
-    )
-    # Phrases are read back from the file being written when the transcriber gets to them, so
-    # an hour of speech is never held in memory, even if transcription falls behind.
-    reader = os.open(path, os.O_RDONLY) if worker is not None else -1
-    stopped_by = "max"
-    error: str | None = None
-    starts: list[int] = []  # where each phrase begins, in samples
 
-    def words_so_far() -> str | None:
+    def __init__(
+        self,
+        recorder: Recorder,
+        path: Path,
+        *,
+        detector: NewDetector,
+        transcriber: Transcriber | None = None,
+        how: Listening = Listening(),
+        stop: threading.Event | None = None,
+        on_open: Callable[[], None] | None = None,
+        on_check: Callable[[int], threading.Event | None] | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        self.recorder = recorder
+        self.path = path
+        self.transcriber = transcriber
+        self.how = how
+        self.stop = stop
+        self.on_open = on_open
+        self.rate = recorder.rate
+        self.writer = CaptureWriter(path, self.rate, meta=meta)
+        self.segmenter = Segmenter(self.rate, detector=detector())
+        self.worker = (
+            StreamingTranscription(transcriber, hint=how.hint, probe_hotwords=HOTWORDS)
+            if transcriber is not None
+            else None
+        )
+        # Phrases are read back from the file being written when the transcriber gets to
+        # them, so an hour of speech is never held in memory, even if transcription falls
+        # behind.
+        self.reader = os.open(path, os.O_RDONLY) if self.worker is not None else -1
+        self.stopped_by = "max"
+        self.error: str | None = None
+        self.starts: list[int] = []  # where each phrase begins, in samples
+        self.last: tuple[int, int] | None = None
+        self.heard_early: set[tuple[int, int]] = set()  # short utterances heard at once
+        self.turn = _Turn(
+            how.patience, on_check, self._words_so_far, finished=how.finished,
+            hesitant=how.hesitant,
+        )  # fmt: skip
+        # A command ends the turn at once when the turn would otherwise wait longer: with a
+        # short closing silence it ends about as soon anyway.
+        silence = how.patience.silence
+        self.early = how.understand is not None and (
+            silence is None or silence > COMMAND_PAUSE + 2.0
+        )
+
+    def _words_so_far(self) -> str | None:
         """The words said so far, once every phrase has been heard (None until then)."""
-        if worker is None or segmenter.open_speech or len(worker.phrases) < len(starts):
+        worker = self.worker
+        if worker is None or self.segmenter.open_speech or len(worker.phrases) < len(self.starts):
             return None
         return joined(worker.phrases)
 
-    turn = _Turn(patience, on_check, words_so_far, finished=finished, hesitant=hesitant)
-    last: tuple[int, int] | None = None
-    heard_early: set[tuple[int, int]] = set()  # short utterances sent to be heard at once
-    # A command ends the turn at once when the turn would otherwise wait longer: with a short
-    # closing silence it ends about as soon anyway.
-    early = understand is not None and (
-        patience.silence is None or patience.silence > COMMAND_PAUSE + 2.0
-    )
-
-    def hand_over(start: int, end: int) -> None:
-        nonlocal last
-        last = (start, end)
-        starts.append(start)
-        if worker is not None:
-            worker.submit(lambda: read_pcm(reader, start, end, rate))
-            tail = segmenter.last_tail
-            # A short last utterance already heard on its own while listening (an early
-            # command) is not heard a third time: on a busy machine each hearing of it cost
-            # most of a second between "that's all" and the next question.
-            if understand is not None and tail is not None and tail[1:] not in heard_early:
+    def _hand_over(self, start: int, end: int) -> None:
+        """A finished phrase goes to be transcribed (and its short last utterance, if any,
+        to be heard on its own: it may be a command)."""
+        self.last = (start, end)
+        self.starts.append(start)
+        worker, reader, rate = self.worker, self.reader, self.rate
+        if worker is None:
+            return
+        worker.submit(lambda: read_pcm(reader, start, end, rate))
+        tail = self.segmenter.last_tail
+        # A short last utterance already heard on its own while listening (an early command)
+        # is not heard a third time: on a busy machine each hearing of it cost most of a
+        # second between "that's all" and the next question.
+        if self.how.understand is not None and tail is not None:
+            if tail[1:] not in self.heard_early:
                 worker.probe(tail, lambda: read_pcm(reader, tail[1], tail[2], rate))
 
-    try:
-        with recorder.stream() as stream:
-            for block in stream:
-                if on_open is not None and writer.data_bytes == 0:
-                    on_open()  # sound is really arriving: the microphone is open
-                writer.write(block)
-                for start, end in segmenter.feed(block):
-                    hand_over(start, end)
-                heard_seconds = writer.seconds
-                if stop is not None and stop.is_set():
-                    stopped_by = "enter"
-                    break
-                if heard_seconds >= max_seconds:
-                    stopped_by = "max"
-                    break
-                if segmenter.speech_started:
-                    if early and worker is not None:
-                        said = _early_command(segmenter, worker, heard_early, reader, rate)
-                        if said:
-                            stopped_by = "command"  # "that's all": no waiting through quiet
-                            break
-                    if turn.finished(heard_seconds, segmenter):
-                        stopped_by = "silence"
+    def record(self) -> Listener:
+        """Listen until the turn is over; what ended it is `stopped_by`."""
+        writer = self.writer
+        try:
+            with self.recorder.stream() as stream:
+                for block in stream:
+                    if self.on_open is not None and writer.data_bytes == 0:
+                        self.on_open()  # sound is really arriving: the microphone is open
+                    writer.write(block)
+                    for start, end in self.segmenter.feed(block):
+                        self._hand_over(start, end)
+                    ended = self._ended(writer.seconds)
+                    if ended is not None:
+                        self.stopped_by = ended
                         break
-                elif heard_seconds >= wait_seconds:
-                    stopped_by = "no-speech"
-                    break
-    except OSError as exc:
-        if exc.errno != errno.ENOSPC:
-            raise
-        stopped_by = "disk-full"
-        error = "The disk is full, so the recording stopped."
-    except DeviceError as exc:
-        writer.close()
-        if writer.data_bytes == 0:  # the device never opened: nothing to keep
-            path.unlink(missing_ok=True)
-            writer.meta_path.unlink(missing_ok=True)
-            if worker is not None:
-                worker.finish()
-            raise
-        stopped_by = "device"
-        error = exc.message
-    finally:
-        with contextlib.suppress(OSError):  # a full disk must not lose what is already there
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            self.stopped_by = "disk-full"
+            self.error = "The disk is full, so the recording stopped."
+        except DeviceError as exc:
             writer.close()
-    if (flushed := segmenter.flush()) is not None:
-        hand_over(*flushed)
-    text = ""
-    heard = segmenter.speech_started
-    phrases: Phrases = ()
-    command: Understood | None = None
-    without: Phrases = ()
-    cut: float | None = None  # where a command at the end begins, in seconds
-    if worker is not None:
+            if writer.data_bytes == 0:  # the device never opened: nothing to keep
+                self.path.unlink(missing_ok=True)
+                writer.meta_path.unlink(missing_ok=True)
+                if self.worker is not None:
+                    self.worker.finish()
+                raise
+            self.stopped_by = "device"
+            self.error = exc.message
+        finally:
+            with contextlib.suppress(OSError):  # a full disk must not lose what is there
+                writer.close()
+        return self
+
+    def _ended(self, heard_seconds: float) -> str | None:
+        """Why the turn is over after this block, if it is."""
+        if self.stop is not None and self.stop.is_set():
+            return "enter"
+        if heard_seconds >= self.how.max_seconds:
+            return "max"
+        segmenter, worker = self.segmenter, self.worker
+        if not segmenter.speech_started:
+            return "no-speech" if heard_seconds >= self.how.wait_seconds else None
+        if self.early and worker is not None:
+            if _early_command(segmenter, worker, self.heard_early, self.reader, self.rate):
+                return "command"  # "that's all": no waiting through quiet
+        return "silence" if self.turn.finished(heard_seconds, segmenter) else None
+
+    def finish(self) -> Capture:
+        """What was said: its words phrase by phrase, a command at its end, the recording
+        trimmed to the person's words (heard again as a whole, at once or `later`)."""
+        segmenter, rate = self.segmenter, self.rate
+        if (flushed := segmenter.flush()) is not None:
+            self._hand_over(*flushed)
+        heard, text, phrases, command, without, cut = self._heard()
+        listened = duration = self.writer.seconds
+        with contextlib.suppress(OSError):  # a full disk must not lose what is already there
+            trimmed = self._trimmed(command, cut, heard)
+            duration = duration if trimmed is None else trimmed
+        onsets = [segmenter.onsets.get(s, s) / rate for s in self.starts]
+        capture = Capture(
+            path=self.path,
+            duration=duration,
+            text=text,
+            heard=heard,
+            stopped_by=self.stopped_by,
+            error=self.error,
+            phrases=phrases,
+            command=command.command if command is not None else None,
+            command_sure=command.sure if command is not None else True,
+            without_command=without,
+            moments=moments_of(phrases, onsets),
+            checks=self.turn.checks,
+            listened=listened,
+            command_at=cut if command is not None and not command.sure else None,
+        )
+        transcriber, hint = self.transcriber, self.how.hint
+        if transcriber is None or not heard or self.error or len(phrases) < 2:
+            return capture
+        if self.how.later:
+            return dataclasses.replace(
+                capture, later=_AGAIN.submit(_heard_again, capture, onsets, transcriber, hint)
+            )
+        return _heard_again(capture, onsets, transcriber, hint)
+
+    def _heard(
+        self,
+    ) -> tuple[bool, str, Phrases, Understood | None, Phrases, float | None]:
+        """Whether anything was said, its words, its phrases, the command at its end (if any),
+        the phrases without it and where it begins (seconds)."""
+        heard, text = self.segmenter.speech_started, ""
+        phrases: Phrases = ()
+        command: Understood | None = None
+        without: Phrases = ()
+        cut: float | None = None
+        worker, understand = self.worker, self.how.understand
+        if worker is None:
+            return heard, text, phrases, command, without, cut
         try:
             text = worker.finish()
             phrases = tuple(worker.phrases)
-            if understand is not None and last is not None and phrases:
+            if understand is not None and self.last is not None and phrases:
                 command, without, at = _last_command(
-                    worker, segmenter, last, reader, rate, understand, transcriber, hint
-                )
-                cut = at / rate if command is not None else None
+                    worker, self.segmenter, self.last, self.reader, self.rate, understand,
+                    self.transcriber, self.how.hint,
+                )  # fmt: skip
+                cut = at / self.rate if command is not None else None
                 if command is not None and command.sure:
                     phrases = without
                     text = joined(phrases)
                     heard = bool(text)
         except EngineError as exc:
-            error = error or exc.message
+            self.error = self.error or exc.message
         except Exception as exc:  # a failed transcriber: the recording is kept
-            error = error or f"The recording was kept, but transcription failed: {exc}"
+            self.error = self.error or f"The recording was kept, but transcription failed: {exc}"
         finally:
-            os.close(reader)
-    listened = duration = writer.seconds
-    last_word = segmenter.last_speech_seconds
-    with contextlib.suppress(OSError):  # a full disk must not lose what is already there
+            os.close(self.reader)
+        return heard, text, phrases, command, without, cut
+
+    def _trimmed(self, command: Understood | None, cut: float | None, heard: bool) -> float | None:
+        """The recording's new length once what is not the person's words is cut (None: kept
+        whole)."""
+        last_word = self.segmenter.last_speech_seconds
         if command is not None and command.sure and cut is not None and heard:
             # "... for your country. That's all.": the recording keeps the person's words only
             # (played back as their intention, a command would be heard in their own voice).
-            duration = trim_capture(path, cut)
-        elif stopped_by == "silence" and turn.checks and patience.silence is None and last_word:
-            # The turn waited through the check and the quiet after it; the recording keeps
-            # only a moment of that quiet.
-            duration = trim_capture(path, last_word + KEEP_AFTER_LAST_WORD)
-    onsets = [segmenter.onsets.get(s, s) / rate for s in starts]
-    capture = Capture(
-        path=path,
-        duration=duration,
-        text=text,
-        heard=heard,
-        stopped_by=stopped_by,
-        error=error,
-        phrases=phrases,
-        command=command.command if command is not None else None,
-        command_sure=command.sure if command is not None else True,
-        without_command=without,
-        moments=moments_of(phrases, onsets),
-        checks=turn.checks,
-        listened=listened,
-        command_at=cut if command is not None and not command.sure else None,
-    )
-    if transcriber is None or not heard or error or len(phrases) < 2:
-        return capture
-    if later:
-        return dataclasses.replace(
-            capture, later=_AGAIN.submit(_heard_again, capture, onsets, transcriber, hint)
-        )
-    return _heard_again(capture, onsets, transcriber, hint)
+            return trim_capture(self.path, cut)
+        patience = self.how.patience
+        if self.stopped_by == "silence" and self.turn.checks and patience.silence is None:
+            if last_word:
+                # The turn waited through the check and the quiet after it; the recording
+                # keeps only a moment of that quiet.
+                return trim_capture(self.path, last_word + KEEP_AFTER_LAST_WORD)
+        return None
 
 
 #: Where answers are heard again as a whole while the conversation goes on (one at a time;
