@@ -125,3 +125,19 @@ def test_the_python_api_is_documented_and_explicit() -> None:
             assert inspect.getdoc(function), f"{cls.__name__}.{name} has no docstring"
             kinds = {p.kind for p in inspect.signature(function).parameters.values()}
             assert inspect.Parameter.VAR_KEYWORD not in kinds, f"{cls.__name__}.{name}(**...)"
+
+
+def test_no_function_is_over_60_lines() -> None:
+    """Short functions with one job each: none in the package is over 60 lines."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "voiceguide"
+    long = []
+    for module in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > 60:
+                    long.append(f"{module.relative_to(package)}:{node.lineno} {node.name} {lines}")
+    assert not long, long
