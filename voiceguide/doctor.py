@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 
 from voiceguide.errors import AudioFileError, EngineError, VoiceguideError
 from voiceguide.settings import Settings
 
 
-def _check(name: str, test) -> bool:  # type: ignore[no-untyped-def]
+def _check(name: str, test: Callable[[], str]) -> bool:
     try:
         detail = test()
     except VoiceguideError as exc:
@@ -57,7 +58,7 @@ def _detector() -> str:
     return f"Silero VAD at {path}, hash verified"
 
 
-def _device(kind: str):  # type: ignore[no-untyped-def]
+def _device(kind: str) -> Callable[[], str]:
     def test() -> str:
         from voiceguide.engines.sound_device import list_devices, resolve_device
 

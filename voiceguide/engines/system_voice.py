@@ -84,7 +84,7 @@ class SystemVoice:
         audio = Audio.concat(parts)
         return audio if self.volume >= 1.0 else Audio(audio.samples * self.volume, audio.rate)
 
-    def _one(self, engine, sentence: str, path: Path) -> Audio:  # type: ignore[no-untyped-def]
+    def _one(self, engine: Any, sentence: str, path: Path) -> Audio:
         # pyttsx3 prints "Audio saved to ...", can return before the file is written, and now and
         # then cancels an utterance because the previous one left its stop flag set. So: one
         # utterance per call, its print silenced, then wait for the file and ask again if none.
