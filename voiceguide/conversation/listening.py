@@ -258,12 +258,8 @@ class Listener:
             return
         worker.submit(lambda: read_pcm(reader, start, end, rate))
         tail = self.segmenter.last_tail
-        # A short last utterance already heard on its own while listening (an early command)
-        # is not heard a third time: on a busy machine each hearing of it cost most of a
-        # second between "that's all" and the next question.
         if self.how.understand is not None and tail is not None:
-            if tail[1:] not in self.heard_early:
-                worker.probe(tail, lambda: read_pcm(reader, tail[1], tail[2], rate))
+            worker.probe(tail, lambda: read_pcm(reader, tail[1], tail[2], rate))
 
     def record(self) -> Listener:
         """Listen until the turn is over; what ended it is `stopped_by`."""
@@ -554,9 +550,7 @@ def _last_command(
 
     phrases = list(worker.phrases)
     tail = segmenter.last_tail
-    probe = None
-    if tail is not None:
-        probe = worker.probes.get(tail) or worker.probes.get(("early", tail[1:]))
+    probe = worker.probes.get(tail) if tail is not None else None
     if tail is not None and probe is not None and last == (tail[0], tail[2]):
         # "... for your country. [pause] That's all.": the short utterance was heard alone.
         understood = understand(probe[0], level_phrase(read_pcm(reader, tail[1], tail[2], rate)))
