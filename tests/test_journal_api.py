@@ -110,13 +110,23 @@ def _files(home: Path) -> list[str]:
     return sorted(p.name for p in (home / "journal").rglob("*") if p.is_file())
 
 
+PASSPHRASE = "a long and private passphrase"
+
+
+def _with_one_entry(home: Path, monkeypatch: pytest.MonkeyPatch, words: str) -> Journal:
+    """A journal holding one reflection of `words` (its Markdown and its audio), with the
+    passphrase given as a script gives it."""
+    monkeypatch.setenv("VOICEGUIDE_PASSPHRASE", PASSPHRASE)
+    j, _ = journal(home)
+    with j.writing():
+        j.file("reflection", [Said("Q?", words, True, recording(j), 1.0)])
+    return j
+
+
 def test_encrypting_seals_every_entry_and_its_audio_and_decrypting_opens_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("VOICEGUIDE_PASSPHRASE", "a long and private passphrase")
-    j, _ = journal(tmp_path)
-    with j.writing():
-        j.file("reflection", [Said("Q?", "The sea at night.", True, recording(j), 1.0)])
+    j = _with_one_entry(tmp_path, monkeypatch, "The sea at night.")
     assert j.encrypt() == 2 and j.is_encrypted()
     sealed = [n for n in _files(tmp_path) if not n.startswith(".")]
     assert sealed and all(n.endswith(".enc") for n in sealed), sealed
@@ -132,13 +142,10 @@ def test_an_encryption_cut_short_is_finished_by_the_next_start(
 ) -> None:
     from voiceguide.journal import crypto, sealing
 
-    monkeypatch.setenv("VOICEGUIDE_PASSPHRASE", "a long and private passphrase")
-    j, _ = journal(tmp_path)
-    with j.writing():
-        j.file("reflection", [Said("Q?", "Words.", True, recording(j), 1.0)])
+    j = _with_one_entry(tmp_path, monkeypatch, "Words.")
     # Killed after the marker and the key were written, with one file sealed of two.
     sealing.begin(tmp_path, "encrypt")
-    j.store.use_cipher(crypto.create_key(tmp_path, "a long and private passphrase"))
+    j.store.use_cipher(crypto.create_key(tmp_path, PASSPHRASE))
     [md] = [p for p in (tmp_path / "journal").rglob("*.md")]
     j.store.seal(md)
     assert sealing.pending(tmp_path) == "encrypt"
