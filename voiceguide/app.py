@@ -122,10 +122,12 @@ class Voiceguide:
     # -- what every start does ---------------------------------------------------------------
     def start(self, *, journey: bool = True, speak_notice: bool = True) -> None:
         """On every start: quietly file what a crash left behind; before a journey, the
-        notice, once (spoken, unless the session is being written to a file)."""
+        notice, once (spoken, unless the session is being written to a file), and what is new
+        in the inbox folder."""
         self.journal.recover(quiet=True)
         if journey:
             self.first_run_notice(speak=speak_notice)
+            flows.care.file_inbox(self.parts, speak=speak_notice)
 
     def first_run_notice(self, *, speak: bool = True) -> bool:
         """The notice at first use (not a medical device; in a crisis, call), once; True

@@ -52,6 +52,9 @@ class Settings:
     ambient: str = "none"
     #: Short spoken commands at the end of an answer: repeat, skip, next, go back, stop, cancel.
     voice_commands: bool = True
+    #: A folder recordings arrive in from elsewhere (a phone's voice memos, synced or copied):
+    #: what is new in it is filed at every start.
+    inbox: str | None = None
     #: Every session explains itself in full, as the first time (--explain).
     explain: bool = False
     debug: bool = False
@@ -164,6 +167,7 @@ PERSISTED = (
     "wait_seconds",
     "input_device",
     "output_device",
+    "inbox",
 )
 
 
@@ -177,6 +181,11 @@ def save_setting(home: Path, key: str, value: str) -> Settings:
             f"There is no setting called {key!r}.", hint=f"Settings: {', '.join(PERSISTED)}."
         )
     kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    if name == "inbox":
+        folder = Path(value).expanduser().absolute()
+        if not folder.is_dir():
+            raise UsageError(f"There is no folder {folder}.")
+        value = str(folder)
     try:
         typed: Any = (
             int(value) if kind == "int" else float(value) if "float" in str(kind) else value

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.cli.output import print_hits, print_list, print_skipped, print_themes
-from voiceguide.errors import UsageError, VoiceguideError
+from voiceguide.errors import AudioFileError, UsageError, VoiceguideError
 from voiceguide.home import Home
 
 if TYPE_CHECKING:
@@ -262,9 +262,35 @@ def _journal_chart(app: Voiceguide, args: argparse.Namespace) -> int:
 
 
 def _journal_import(app: Voiceguide, args: argparse.Namespace) -> int:
+    from voiceguide.cli.output import print_imported
+    from voiceguide.journal.inbox import recordings_in
+
+    sources = list(args.files)
+    if not sources:
+        inbox = app.settings.inbox
+        if inbox is None:
+            raise UsageError(
+                "Which recordings? Name the files or a folder of them.",
+                hint="Or set a folder your phone's memos arrive in: "
+                "voiceguide config set inbox ~/Sync/voice-memos",
+            )
+        sources = [Path(inbox)]
+    for source in sources:
+        if source.is_dir() and not recordings_in([source]):
+            raise UsageError(f"There are no recordings in {source}.")
     app.start(journey=False)
-    app.journal.import_audio(args.file, kind=args.kind)
-    return 0
+    if len(sources) == 1 and not sources[0].is_dir():
+        # One file: a problem with it is the error, as with every command given a file.
+        [one] = app.journal.import_recordings(sources, kind=args.kind, date=args.date)
+        if one.problem:
+            raise AudioFileError(one.problem)
+        print_imported([one])
+        return 0
+    done = app.journal.import_recordings(
+        sources, kind=args.kind, date=args.date, on_each=lambda d: print_imported([d])
+    )
+    print_imported(done, summary=True)
+    return 1 if any(d.problem for d in done) else 0
 
 
 def _journal_retry(app: Voiceguide, args: argparse.Namespace) -> int:

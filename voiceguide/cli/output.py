@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from voiceguide.errors import UsageError
 from voiceguide.journal.entry import Entry, one_line, valid_mood
+from voiceguide.journal.importing import OUTCOMES, Imported
 from voiceguide.journal.search import Hit
 from voiceguide.journal.store import JournalStore
 from voiceguide.journal.themes import Theme
@@ -27,6 +28,40 @@ def print_list(entries: Iterable[Entry]) -> None:
         lines.append(f"{when}  {entry.kind:<12} {infusion:<4} {mood_text}  {words}")
     if lines:
         print("\n".join(lines))
+
+
+_DATED_BY = {
+    "recording": "when it was recorded",
+    "file": "the file's time: the recording does not say when it was made",
+    "given": "as given",
+}
+
+
+def print_imported(done: Sequence[Imported], *, summary: bool = False) -> None:
+    """What became of each recording filed (or not), and, for several, how many of each."""
+    for d in done:
+        name = d.path.name
+        if d.problem:
+            print(f"voiceguide: {d.problem}", file=sys.stderr)
+        elif d.outcome == "arriving":
+            print(f"{name}: still arriving; it waits for the next time.")
+        elif d.entry is not None:
+            e = d.entry
+            when = f"{e.date:%a %d %b %Y, %H:%M}"
+            if d.outcome == "already":
+                print(f"{name}: already in your journal, as the {e.kind} of {when}.")
+            else:
+                infusion = f", infusion {e.infusion}" if e.infusion is not None else ""
+                print(f"{name}: filed as a {e.kind} of {when} ({_DATED_BY[d.dated_by]}){infusion}.")
+    if summary and len(done) > 1:
+        counts = {o: sum(d.outcome == o for d in done) for o in OUTCOMES}
+        parts = [
+            f"{counts['filed']} filed",
+            f"{counts['already']} already in your journal",
+            f"{counts['arriving']} still arriving",
+            f"{counts['unreadable'] + counts['missing']} not filed",
+        ]
+        print(f"{len(done)} recordings: " + ", ".join(p for p in parts if p[0] != "0") + ".")
 
 
 def print_hits(hits: Sequence[Hit], limit: int) -> None:

@@ -255,9 +255,22 @@ _ENTRY_HELP = "an entry: its id, 'last', a day (2026-11-20, yesterday) or a day 
 def _journal(c: _Commands) -> None:
     """`journal ACTION`: reading it, and taking it with you."""
     actions = c.actions(c.command("journal", "your journal"))
-    jp = actions.add("import", "file a recording as an entry")
-    jp.add_argument("file", type=Path)
+    jp = actions.add(
+        "import", "file recordings (a phone's voice memos) as entries, each on its own date"
+    )
+    jp.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE_OR_FOLDER",
+        help="recordings, or folders of them (default: the inbox folder, if one is set)",
+    )
     jp.add_argument("--kind", default="memo", help="entry kind (default memo)")
+    jp.add_argument(
+        "--date",
+        metavar="WHEN",
+        help="when they were said, if not when recorded: 2026-11-24 11:05, yesterday, monday",
+    )
     _journal_reading(actions)
     _journal_keeping(actions)
 

@@ -207,6 +207,10 @@ REMINDER_SPOKEN = (
     "When you have a quiet moment, open voiceguide and choose the check-in."
 )
 REMINDER_TITLE = "voiceguide"
+#: Said at the start of a journey when recordings from the inbox folder were filed.
+INBOX_FILED = "I filed {count} from your phone folder in your journal."
+INBOX_GONE = "Your phone folder, {folder}, is not there just now, so nothing new was filed from it."
+INBOX_UNREAD = "In your phone folder, voiceguide could not read {names}; they are left as they are."
 REMINDER_NOTICE = "Today's integration check-in is ready: voiceguide integrate."
 REMINDER_SET = (
     "A daily reminder is set for {at}, kept by {where}. (voiceguide remind off removes it.)"

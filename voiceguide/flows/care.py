@@ -1,10 +1,12 @@
-"""Looking after the person around the journeys: the notice said once at first use, and the
-daily reminder (offered once in the days after an infusion; what the scheduler runs)."""
+"""Looking after the person around the journeys: the notice said once at first use, the phone's
+recordings filed from the inbox folder, and the daily reminder (offered once in the days after
+an infusion; what the scheduler runs)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 from voiceguide.audio.sounds import listening_cue
 from voiceguide.conversation import content
@@ -12,6 +14,7 @@ from voiceguide.errors import NoDeviceError, VoiceguideError
 from voiceguide.flows import Parts
 from voiceguide.fsutil import atomic_write_text
 from voiceguide.home import Home
+from voiceguide.wording import a_number
 
 
 def first_run_notice(parts: Parts, *, speak: bool = True) -> bool:
@@ -27,6 +30,33 @@ def first_run_notice(parts: Parts, *, speak: bool = True) -> bool:
         parts.talk.speak_script("notice", builtin=True, show=False)  # safety words: never replaced
     atomic_write_text(marker, f"{parts.clock.now().isoformat()}\n")
     return True
+
+
+def file_inbox(parts: Parts, *, speak: bool = True) -> int:
+    """At the start of a journey: file what is new in the inbox folder (a phone's memos), each
+    on the day it was recorded, and say so when there was any; how many were filed. A file
+    still arriving waits for the next start; nothing runs in between."""
+    inbox = parts.settings.inbox
+    if inbox is None:
+        return 0
+    folder = Path(inbox)
+    if not folder.is_dir():
+        parts.show(content.INBOX_GONE.format(folder=folder))
+        return 0
+    done = parts.journal.import_recordings([folder], settled_only=True)
+    filed = sum(d.outcome == "filed" for d in done)
+    unread = [d.path.name for d in done if d.problem]
+    if unread:
+        parts.show(content.INBOX_UNREAD.format(names=", ".join(unread)))
+    if filed:
+        line = content.INBOX_FILED.format(
+            count="a recording" if filed == 1 else f"{a_number(filed)} recordings"
+        )
+        if speak:
+            parts.talk.say(line)
+        else:
+            parts.show(line)
+    return filed
 
 
 def remind_now(parts: Parts) -> None:

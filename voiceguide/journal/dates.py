@@ -51,6 +51,18 @@ def parse_day(text: str, today: dt.date | None = None) -> dt.date:
     )
 
 
+def parse_moment(text: str, today: dt.date | None = None) -> tuple[dt.date, dt.time | None]:
+    """A day as `parse_day` reads it, with a time of day when one ends it ("2026-11-24 11:05",
+    "yesterday 9:30"); UsageError when it means neither."""
+    match = re.fullmatch(r"(.+?)[ T]+(\d{1,2}):(\d{2})", text.strip())
+    if match is None:
+        return parse_day(text, today), None
+    hour, minute = int(match[2]), int(match[3])
+    if hour > 23 or minute > 59:
+        raise UsageError(f"{text!r} has no such time of day as {match[2]}:{match[3]}.")
+    return parse_day(match[1], today), dt.time(hour, minute)
+
+
 def _start_of(unit: str, day: dt.date) -> dt.date:
     if unit == "week":
         return day - dt.timedelta(days=day.weekday())

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voiceguide.errors import BusyError, NotYet, UsageError, VoiceguideError
+from voiceguide.errors import AudioFileError, BusyError, NotYet, UsageError, VoiceguideError
 from voiceguide.fsutil import private_dir
 from voiceguide.home import Home
 from voiceguide.journal import series
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from voiceguide.clock import Clock
     from voiceguide.hearing.phrases import Moment
     from voiceguide.interfaces import NewDetector, Transcriber
+    from voiceguide.journal.importing import Imported
     from voiceguide.journal.search import Hit
     from voiceguide.journal.themes import Theme
 
@@ -291,34 +293,45 @@ class Journal:
         self.store.discard_capture(recording)
 
     def import_audio(self, path: Path, *, kind: str = "memo") -> Entry:
-        """File an existing recording (a voice memo, say) as an entry of `kind`."""
-        from voiceguide.audio.clip import Audio
-        from voiceguide.hearing.phrases import transcribe_recording
-        from voiceguide.kinds import ENTRY_KINDS
+        """File one existing recording (a voice memo, say) as an entry of `kind`, dated when
+        it was recorded; the entry it already is, when it was filed before."""
+        done = self.import_recordings([path], kind=kind)[0]
+        if done.entry is None:
+            raise AudioFileError(f"{path.name} is not a recording voiceguide can read.")
+        return done.entry
 
-        if kind not in ENTRY_KINDS:
-            raise UsageError(
-                f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(ENTRY_KINDS)}."
-            )
-        audio = Audio.load(path)
-        _ = self.store.cipher  # an encrypted journal's passphrase is checked before anything
-        transcriber = self.transcriber
-        heard = transcribe_recording(audio, transcriber, self.detector)
-        answer = Answer(question=f"Recording: {path.name}", text=heard.text, heard=heard.heard)
-        entry = Entry(
-            date=self.clock.now(),
-            kind=kind,
-            answers=(answer,),
-            infusion=self.current_infusion() if kind != "memo" else None,
-            duration=audio.duration,
-            engine=transcriber.engine,
-            model=transcriber.model,
-            extra=(("imported_from", path.name),),
+    def import_recordings(
+        self,
+        sources: Sequence[Path],
+        *,
+        kind: str = "memo",
+        date: str | None = None,
+        settled_only: bool = False,
+        on_each: Callable[[Imported], None] | None = None,
+    ) -> list[Imported]:
+        """File every recording given, and every one in the folders given, each under the date
+        it was recorded (or `date`, "2026-11-24 11:05") and the infusion under way then; one
+        already in the journal (the same bytes) is not filed again. `settled_only` leaves a
+        file that may still be arriving for the next time. What became of each, in order (and
+        to `on_each` as each is done)."""
+        from voiceguide.journal.importing import import_recordings
+
+        return import_recordings(
+            self, sources, kind=kind, date=date, settled_only=settled_only, on_each=on_each
         )
-        with self.writing():
-            entry, md = self.store.keep(entry, [audio.for_speech(16000)], [heard.moments])
-        self.inform(f"Saved to {md}.")
-        return entry
+
+    def infusion_on(self, when: dt.datetime) -> int:
+        """The infusion that was under way at `when`: the current one from the day it began;
+        before that, the one of the latest entry made before `when`."""
+        current = self.current_infusion()
+        begun = series.started(self.home)
+        if begun is not None and when.date() >= begun:
+            return current
+        before = [e for e in self.store.entries() if e.infusion is not None and e.date <= when]
+        if before:
+            return max(before, key=lambda e: e.date).infusion or current
+        # Nothing before it: the one under way, or (said to have begun later) the one before.
+        return current if begun is None else max(1, current - 1)
 
     def add_moments(self, entry: Entry) -> Entry:
         """`entry` with the moments of its answers found from their recordings, and kept (an
