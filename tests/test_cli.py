@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
@@ -214,3 +215,73 @@ def test_no_sound_devices_at_all(run: Run, tmp_path: Path) -> None:
 def test_debug_shows_the_traceback(run: Run) -> None:
     result = run("transcribe", "/no/such/file.wav", "--debug")
     assert result.returncode == 1 and "Traceback" in result.stderr
+
+
+#: The shared options each command lists, from what it does: it speaks (--output-device,
+#: --voice), records (--input-device), listens for answers (--pause, ...), transcribes (--stt),
+#: or explains a session (--explain). Every other command lists --home and --debug only.
+_SPEAKS = {"--output-device", "--voice"}
+_HEARS = {"--stt"}
+_CONVERSATION = _SPEAKS | _HEARS | {
+    "--input-device", "--silence", "--pause", "--after-check", "--max-seconds",
+    "--no-voice-commands", "--explain",
+}  # fmt: skip
+_SHARED_USED = {
+    "": _CONVERSATION,  # the spoken menu
+    "prepare": _CONVERSATION,
+    "reflect": _CONVERSATION,
+    "integrate": _CONVERSATION,
+    "note": _CONVERSATION,
+    "intention set": _CONVERSATION,
+    "meditate": _SPEAKS,
+    "during": _SPEAKS,
+    "recap": _SPEAKS,
+    "remind": _SPEAKS,
+    "intention play": _SPEAKS,
+    "journal play": _SPEAKS,
+    "transcribe": _HEARS,
+    "recover": _HEARS,
+    "journal import": _HEARS,
+    "journal retry": _HEARS,
+    "devices": _SPEAKS | _HEARS | {"--input-device"},
+    "doctor": _SPEAKS | _HEARS | {"--input-device"},
+}
+
+
+def _every_command() -> list[tuple[str, argparse.ArgumentParser]]:
+    from voiceguide.cli.parser import build_parser
+
+    found = []
+    todo = [("", build_parser())]
+    while todo:
+        name, parser = todo.pop()
+        found.append((name, parser))
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub, child in action.choices.items():
+                    todo.append((f"{name} {sub}".strip(), child))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def test_every_commands_help_is_its_own() -> None:
+    """Each command's --help lists only the shared options it uses, and says in a few words
+    what every argument and option is (walked over every command and action)."""
+    commands = _every_command()
+    assert len(commands) > 30
+    for name, parser in commands:
+        shared = {"--home", "--debug"} | _SHARED_USED.get(name, set())
+        options = {o for a in parser._actions for o in a.option_strings if o.startswith("--")} - {
+            "--help",
+            "--version",
+        }
+        own = options - _CONVERSATION - {"--home", "--debug"}
+        assert options - own == shared, (name, sorted(options - own ^ shared))
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction) or "-h" in action.option_strings:
+                continue
+            assert action.help and len(action.help) > 8, (name, action.dest)
+        shown = subprocess.run(
+            [str(VOICEGUIDE), *name.split(), "--help"], capture_output=True, text=True, check=True
+        ).stdout
+        for option in _CONVERSATION - shared:
+            assert f"{option} " not in shown and f"{option}\n" not in shown, (name, option)

@@ -81,7 +81,9 @@ def test_damaged_recordings_are_repaired_or_set_aside_never_deleted_or_fatal(run
     stub.write_bytes(b"RIFF1234")  # too short to hold anything
     stub.with_suffix(".json").write_text("{}")
 
-    listed = run("journal", "list", "--stt", "sphinx")
+    # The lighter engine, as a setting: `journal list` files them at its start, with it.
+    assert run("config", "set", "stt", "sphinx").returncode == 0
+    listed = run("journal", "list")
     assert listed.returncode == 0, listed.stderr
     no_traceback(listed)
     # All three readable recordings are filed; the unreadable one is set aside and named.

@@ -15,8 +15,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message[0].upper()}{message[1:]}.", hint=f"See: {self.prog} --help")
 
 
-def _common() -> _Parser:
-    """Options every command takes, before or after the command's name."""
+#: What a command does decides which of the shared options it lists (and accepts): a command
+#: that only reads the journal has no microphone to choose.
+SPEAKS = "speaks"  # --output-device, --voice
+RECORDS = "records"  # --input-device
+LISTENS = "listens"  # how long it waits for an answer: --silence, --pause, ...
+HEARS = "hears"  # --stt: it transcribes
+EXPLAINS = "explains"  # --explain: a session with explanations
+CONVERSATION = (SPEAKS, RECORDS, LISTENS, HEARS, EXPLAINS)
+DEVICES = (SPEAKS, RECORDS, HEARS)
+EVERY_OPTION = CONVERSATION
+
+
+def _common(uses: tuple[str, ...] = ()) -> _Parser:
+    """The shared options a command takes, before or after its name: the data folder and
+    --debug always, and those of what it `uses` (SPEAKS, RECORDS, LISTENS, HEARS, EXPLAINS)."""
     p = _Parser(add_help=False)
     g = p.add_argument_group("common options")
     s = argparse.SUPPRESS
@@ -26,31 +39,40 @@ def _common() -> _Parser:
         default=s,
         help="data folder (default: $VOICEGUIDE_HOME or your user data folder)",
     )
-    g.add_argument(
-        "--input-device", metavar="DEV", default=s, help="microphone: number or part of its name"
-    )
-    g.add_argument(
-        "--output-device", metavar="DEV", default=s, help="speaker: number or part of its name"
-    )
-    g.add_argument(
-        "--stt",
-        choices=("whisper", "sphinx"),
-        default=s,
-        help="transcription engine (default: whisper)",
-    )
-    g.add_argument(
-        "--voice",
-        default=s,
-        metavar="NAME",
-        help="piper (natural, the default when installed) or system (see: voiceguide voices)",
-    )
-    _listening_options(g)
-    g.add_argument(
-        "--explain",
-        action="store_true",
-        default=s,
-        help="explain the session in full, as the first time (or say: tell me more)",
-    )
+    if RECORDS in uses:
+        g.add_argument(
+            "--input-device",
+            metavar="DEV",
+            default=s,
+            help="microphone: number or part of its name",
+        )
+    if SPEAKS in uses:
+        g.add_argument(
+            "--output-device", metavar="DEV", default=s, help="speaker: number or part of its name"
+        )
+    if HEARS in uses:
+        g.add_argument(
+            "--stt",
+            choices=("whisper", "sphinx"),
+            default=s,
+            help="transcription engine (default: whisper)",
+        )
+    if SPEAKS in uses:
+        g.add_argument(
+            "--voice",
+            default=s,
+            metavar="NAME",
+            help="piper (natural, the default when installed) or system (see: voiceguide voices)",
+        )
+    if LISTENS in uses:
+        _listening_options(g)
+    if EXPLAINS in uses:
+        g.add_argument(
+            "--explain",
+            action="store_true",
+            default=s,
+            help="explain the session in full, as the first time (or say: tell me more)",
+        )
     g.add_argument("--debug", action="store_true", default=s, help="show full error details")
     return p
 
@@ -77,7 +99,7 @@ def _listening_options(g: argparse._ArgumentGroup) -> None:
         type=float,
         metavar="S",
         default=s,
-        help="quiet after that check that ends an answer (default 12)",
+        help="quiet after that check that ends an answer (default 8)",
     )
     g.add_argument(
         "--max-seconds",
@@ -96,47 +118,49 @@ def _listening_options(g: argparse._ArgumentGroup) -> None:
 
 
 class _Commands:
-    """Adds commands (and their actions) to the parser, each with the common options."""
+    """Adds commands (and their actions) to the parser, each with the shared options it uses."""
 
-    def __init__(self, parser: argparse.ArgumentParser, common: _Parser) -> None:
-        self.common = common
+    def __init__(self, parser: argparse.ArgumentParser) -> None:
         self.sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def command(self, name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
-        return self.sub.add_parser(name, help=help, description=help, parents=[self.common], **kw)
+    def command(
+        self, name: str, help: str, *, uses: tuple[str, ...] = ()
+    ) -> argparse.ArgumentParser:
+        return cast(
+            argparse.ArgumentParser,
+            self.sub.add_parser(name, help=help, description=help, parents=[_common(uses)]),
+        )
 
     def actions(self, parser: argparse.ArgumentParser) -> _Actions:
         """The actions of a command (`journal list`, `config set`): one is required."""
         found = parser.add_subparsers(
             dest="action", metavar="ACTION", parser_class=_Parser, required=True
         )
-        return _Actions(found, self.common)
+        return _Actions(found)
 
 
 class _Actions:
-    """Adds the actions of one command, each with the common options."""
+    """Adds the actions of one command, each with the shared options it uses."""
 
-    def __init__(self, sub: Any, common: _Parser) -> None:
+    def __init__(self, sub: Any) -> None:
         self.sub = sub
-        self.common = common
 
-    def add(self, name: str, help: str) -> argparse.ArgumentParser:
+    def add(self, name: str, help: str, *, uses: tuple[str, ...] = ()) -> argparse.ArgumentParser:
         return cast(
             argparse.ArgumentParser,
-            self.sub.add_parser(name, help=help, description=help, parents=[self.common]),
+            self.sub.add_parser(name, help=help, description=help, parents=[_common(uses)]),
         )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command-line grammar, one group of commands at a time."""
-    common = _common()
     parser = _Parser(
         prog="voiceguide",
         description="A private, offline voice companion for ketamine-assisted therapy.",
-        parents=[common],
+        parents=[_common(EVERY_OPTION)],  # the spoken menu, with no command, uses them all
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = _Commands(parser, common)
+    commands = _Commands(parser)
     for group in (_sessions, _therapist, _series_and_scripts, _journal, _care, _setup):
         group(commands)
     return parser
@@ -144,8 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _sessions(c: _Commands) -> None:
     """What is said and listened to: prepare, meditate, during, reflect, integrate, note."""
-    c.command("prepare", "the preparation talk and questions, in the days before an infusion")
-    p = c.command("meditate", "a guided meditation (grounding by default) before the infusion")
+    c.command(
+        "prepare",
+        "the preparation talk and questions, in the days before an infusion",
+        uses=CONVERSATION,
+    )
+    p = c.command(
+        "meditate", "a guided meditation (grounding by default) before the infusion", uses=(SPEAKS,)
+    )
     p.add_argument(
         "--script",
         default="grounding",
@@ -167,13 +197,27 @@ def _sessions(c: _Commands) -> None:
         help="write the audio (wav, flac, mp3, ogg) instead of playing it",
     )
     _intention(c)
-    p = c.command("during", "optional, during the infusion: your intention, quietly, looping")
+    p = c.command(
+        "during", "optional, during the infusion: your intention, quietly, looping", uses=(SPEAKS,)
+    )
     p.add_argument("--minutes", type=float, help="stop after this long (default: Ctrl-C stops)")
-    p = c.command("reflect", "speak a reflection after the infusion; it becomes a journal entry")
+    p = c.command(
+        "reflect",
+        "speak a reflection after the infusion; it becomes a journal entry",
+        uses=CONVERSATION,
+    )
     p.add_argument("--quick", action="store_true", help="a single open question")
     p.add_argument("--infusion", type=int, metavar="N", help="which infusion this follows")
-    c.command("integrate", "a short daily check-in in the days and weeks after an infusion")
-    c.command("note", "say something you want to bring to your therapist; it is kept for them")
+    c.command(
+        "integrate",
+        "a short daily check-in in the days and weeks after an infusion",
+        uses=CONVERSATION,
+    )
+    c.command(
+        "note",
+        "say something you want to bring to your therapist; it is kept for them",
+        uses=CONVERSATION,
+    )
 
 
 def _intention(c: _Commands) -> None:
@@ -183,7 +227,8 @@ def _intention(c: _Commands) -> None:
         ("show", "print your current intention"),
         ("play", "hear your intention in your own voice"),
     ):
-        ip = actions.add(action, text)
+        uses = {"set": CONVERSATION, "show": (), "play": (SPEAKS,)}[action]
+        ip = actions.add(action, text, uses=uses)
         scope = ip.add_mutually_exclusive_group()
         scope.add_argument(
             "--going-forward",
@@ -234,8 +279,12 @@ def _series_and_scripts(c: _Commands) -> None:
     actions.add("check", "check a script and report every problem").add_argument(
         "file", help="a script file, or the name of a script"
     )
-    actions.add("show", "print a script (to copy and edit)").add_argument("name")
-    c.command("transcribe", "print the transcript of an audio file").add_argument("file", type=Path)
+    actions.add("show", "print a script (to copy and edit)").add_argument(
+        "name", help="the script's name (see: scripts list)"
+    )
+    c.command("transcribe", "print the transcript of an audio file", uses=(HEARS,)).add_argument(
+        "file", type=Path, help="a recording: wav, flac, mp3, m4a, ogg, ..."
+    )
 
 
 def _filters(jp: argparse.ArgumentParser) -> None:
@@ -256,7 +305,9 @@ def _journal(c: _Commands) -> None:
     """`journal ACTION`: reading it, and taking it with you."""
     actions = c.actions(c.command("journal", "your journal"))
     jp = actions.add(
-        "import", "file recordings (a phone's voice memos) as entries, each on its own date"
+        "import",
+        "file recordings (a phone's voice memos) as entries, each on its own date",
+        uses=(HEARS,),
     )
     jp.add_argument(
         "files",
@@ -280,7 +331,7 @@ def _journal_reading(actions: _Actions) -> None:
     jp = actions.add("show", "print an entry (or every entry of a day)")
     jp.add_argument("entry", nargs="+", help=_ENTRY_HELP)
     jp.add_argument("--times", action="store_true", help="when each part was said (m:ss)")
-    jp = actions.add("play", "hear an entry again, every answer in order")
+    jp = actions.add("play", "hear an entry again, every answer in order", uses=(SPEAKS,))
     jp.add_argument("entry", nargs="+", help=_ENTRY_HELP)
     jp.add_argument(
         "--at", metavar="WORDS", help="only the moment these words were said, from a second before"
@@ -296,7 +347,9 @@ def _journal_keeping(actions: _Actions) -> None:
     jp = actions.add("edit", "correct a transcript in $EDITOR (the original is kept)")
     jp.add_argument("entry", nargs="+", help=_ENTRY_HELP)
     jp = actions.add("export", "the journal as Markdown with audio, JSON, or text")
-    jp.add_argument("--format", choices=("md", "json", "txt"), default="md")
+    jp.add_argument(
+        "--format", choices=("md", "json", "txt"), default="md", help="the format (default md)"
+    )
     jp.add_argument(
         "--out", type=Path, metavar="PATH", help="folder (md) or file (json, txt; else printed)"
     )
@@ -305,7 +358,9 @@ def _journal_keeping(actions: _Actions) -> None:
     jp = actions.add("chart", "a picture of your mood before and after each infusion")
     jp.add_argument("--out", type=Path, metavar="FILE", required=True, help="a .png, .svg or .pdf")
     jp.add_argument("--force", action="store_true", help="replace an existing file")
-    jp = actions.add("retry", "transcribe entries that were saved without their text")
+    jp = actions.add(
+        "retry", "transcribe entries that were saved without their text", uses=(HEARS,)
+    )
     jp.add_argument(
         "--timestamps",
         action="store_true",
@@ -316,9 +371,11 @@ def _journal_keeping(actions: _Actions) -> None:
 def _care(c: _Commands) -> None:
     """Before the next infusion, and keeping the journal whole and private."""
     c.command(
-        "recap", "before the next infusion: hear your intention going forward and last reflection"
+        "recap",
+        "before the next infusion: hear your intention going forward and last reflection",
+        uses=(SPEAKS,),
     )
-    c.command("recover", "file recordings that a crash or power cut left unfinished")
+    c.command("recover", "file recordings that a crash or power cut left unfinished", uses=(HEARS,))
     c.command(
         "encrypt", "encrypt your journal with a passphrase (VOICEGUIDE_PASSPHRASE for scripts)"
     )
@@ -332,11 +389,12 @@ def _setup(c: _Commands) -> None:
     actions = c.actions(p)
     actions.add("show", "print every setting")
     cp = actions.add("set", "change a setting, e.g. speech-rate 150")
-    cp.add_argument("key")
-    cp.add_argument("value")
+    cp.add_argument("key", help="the setting: voice, speech-rate, inbox, ... (see: config show)")
+    cp.add_argument("value", help="its new value")
     p = c.command(
         "remind",
         "a gentle daily reminder of your check-in: remind daily 20:00, remind, remind off",
+        uses=(SPEAKS,),
     )
     p.add_argument(
         "action",
@@ -345,10 +403,10 @@ def _setup(c: _Commands) -> None:
         help="daily HH:MM sets it; off removes it; now is what runs at that time",
     )
     p.add_argument("at", nargs="?", metavar="HH:MM", help="the time of day, e.g. 20:00")
-    p = c.command("devices", "list microphones and speakers")
+    p = c.command("devices", "list microphones and speakers", uses=DEVICES)
     p.add_argument(
         "--test",
         action="store_true",
         help="say a sentence and hear how the microphone picks you up",
     )
-    c.command("doctor", "check that voice, model and devices work")
+    c.command("doctor", "check that voice, model and devices work", uses=DEVICES)
