@@ -92,13 +92,13 @@ def journal(tmp_path_factory: pytest.TempPathFactory, speech: Path) -> Path:
         show=lambda _: None,
         inform=lambda _: None,
     )
-    app.journal.import_audio(recorded["intention"], kind="intention")
+    app.journal.import_audio(recorded["intention"], kind="intention", when=clock.now())
     moods = []
     for name, mood in (("jfk", 4), ("second", 6), ("third", 8)):
         source = speech / "jfk.flac" if name == "jfk" else recorded[name]
-        moods.append((app.journal.import_audio(source, kind="reflection"), mood))
+        moods.append((app.journal.import_audio(source, kind="reflection", when=clock.now()), mood))
         clock.advance(days=3)
-    app.journal.import_audio(recorded["note"], kind="therapist")
+    app.journal.import_audio(recorded["note"], kind="therapist", when=clock.now())
     for entry, mood in moods:
         app.journal.replace(dataclasses.replace(entry, extra=(*entry.extra, ("mood", mood))))
     return home
@@ -478,3 +478,74 @@ def test_themes_are_content_said_on_different_days_and_one_passage_is_one_theme(
     assert "lighthouse" not in " ".join(found), found
     passage_themes = [p for p in found if p in passage.lower()]
     assert len(passage_themes) == 1, found
+
+
+def _chromium() -> str:
+    """Debian's Chromium, for the real-browser test (scripts/setup --test installs it)."""
+    import shutil
+
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.skip("Chromium is not installed (scripts/setup --test installs it)")
+    return found
+
+
+_LOAD_EVERY_CLIP = """async () => {
+  const clips = [...document.querySelectorAll('audio')];
+  return Promise.all(clips.map(a => new Promise(done => {
+    a.preload = 'auto';
+    a.addEventListener('loadedmetadata', () => done(a.duration), {once: true});
+    a.addEventListener('error', () => done(-1), {once: true});
+    a.load();
+  })));
+}"""
+
+_PLAY_ONE_TO_ITS_END = """async (n) => {
+  const a = document.querySelectorAll('audio')[n];
+  a.currentTime = 0;
+  const ended = new Promise(done => a.addEventListener('ended', () => done(true), {once: true}));
+  await a.play();
+  const started = performance.now();
+  await ended;
+  return [(performance.now() - started) / 1000, a.currentTime];
+}"""
+
+
+@pytest.mark.devices
+def test_the_html_brief_in_a_real_browser_renders_and_plays_every_clip_offline(
+    journal: Path, tmp_path: Path, virtual_audio: None
+) -> None:
+    """Opened in headless Chromium: the page renders, every clip loads with its own length,
+    one plays to its end (on the virtual speaker), and nothing is fetched from anywhere."""
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    out = tmp_path / "brief.html"
+    app, _ = _guide(journal)
+    app.brief(out, with_audio=True)
+    root = ET.fromstring(out.read_text("utf-8"))
+    lengths = []
+    for clip in root.iter("audio"):
+        kind, data = clip.get("src", "").split(",", 1)
+        assert kind == "data:audio/ogg; codecs=opus;base64"
+        lengths.append(soundfile.info(io.BytesIO(base64.b64decode(data))).duration)
+    assert len(lengths) >= 4
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=["--autoplay-policy=no-user-gesture-required"]
+        )
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(out.as_uri())
+            picture = np.asarray(Image.open(io.BytesIO(page.screenshot(full_page=True))))
+            durations = page.evaluate(_LOAD_EVERY_CLIP)
+            took, at = page.evaluate(_PLAY_ONE_TO_ITS_END, 0)
+        finally:
+            browser.close()
+    assert picture.std() > 10  # not a blank page: text, a chart
+    assert durations == pytest.approx(lengths, abs=0.1)
+    assert at == pytest.approx(lengths[0], abs=0.1) and took >= lengths[0] - 0.3
+    assert all(url.startswith(("file:", "data:")) for url in requests), requests

@@ -342,9 +342,9 @@ BRIEF_CLIP_SECONDS = 20.0
 
 
 def _clip(parts: Parts) -> Callable[[KeySentence], bytes | None]:
-    """A key sentence's moment in the person's own voice, as WAV bytes (None without one)."""
+    """A key sentence's moment in the person's own voice, as Opus bytes (None without one)."""
     from voiceguide.journal import moments
-    from voiceguide.journal.brief import wav_bytes
+    from voiceguide.journal.brief import clip_bytes
 
     def clip(key: KeySentence) -> bytes | None:
         if key.moment is None or key.answer is None:
@@ -359,6 +359,6 @@ def _clip(parts: Parts) -> Callable[[KeySentence], bytes | None]:
         start = max(0.0, key.moment.start - moments.LEAD)
         end = min(audio.duration, key.moment.end + 0.3, start + BRIEF_CLIP_SECONDS)
         part = audio.slice(start, end).for_speech(16000)  # mono, 16 kHz: a voice, small
-        return wav_bytes((part.samples, part.rate))
+        return clip_bytes((part.samples, part.rate))
 
     return clip

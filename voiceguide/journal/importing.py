@@ -45,7 +45,7 @@ def import_recordings(
     sources: Sequence[Path],
     *,
     kind: str,
-    date: str | None,
+    date: str | dt.datetime | None,
     settled_only: bool,
     on_each: Callable[[Imported], None] | None = None,
 ) -> list[Imported]:
@@ -56,8 +56,10 @@ def import_recordings(
         raise UsageError(
             f"There is no entry kind {kind!r}.", hint=f"Use one of: {', '.join(ENTRY_KINDS)}."
         )
-    moment = None
-    if date is not None:
+    moment: tuple[dt.date, dt.time | None] | None = None
+    if isinstance(date, dt.datetime):
+        moment = (date.date(), date.astimezone().time().replace(tzinfo=None))
+    elif date is not None:
         from voiceguide.journal.dates import parse_moment
 
         moment = parse_moment(date, journal.clock.now().date())

@@ -292,10 +292,12 @@ class Journal:
         """Let go of a recording that is not to be kept (a command, a cancelled answer)."""
         self.store.discard_capture(recording)
 
-    def import_audio(self, path: Path, *, kind: str = "memo") -> Entry:
+    def import_audio(
+        self, path: Path, *, kind: str = "memo", when: dt.datetime | None = None
+    ) -> Entry:
         """File one existing recording (a voice memo, say) as an entry of `kind`, dated when
-        it was recorded; the entry it already is, when it was filed before."""
-        done = self.import_recordings([path], kind=kind)[0]
+        it was recorded (or `when`); the entry it already is, when it was filed before."""
+        done = self.import_recordings([path], kind=kind, date=when)[0]
         if done.entry is None:
             raise AudioFileError(f"{path.name} is not a recording voiceguide can read.")
         return done.entry
@@ -305,15 +307,15 @@ class Journal:
         sources: Sequence[Path],
         *,
         kind: str = "memo",
-        date: str | None = None,
+        date: str | dt.datetime | None = None,
         settled_only: bool = False,
         on_each: Callable[[Imported], None] | None = None,
     ) -> list[Imported]:
         """File every recording given, and every one in the folders given, each under the date
-        it was recorded (or `date`, "2026-11-24 11:05") and the infusion under way then; one
-        already in the journal (the same bytes) is not filed again. `settled_only` leaves a
-        file that may still be arriving for the next time. What became of each, in order (and
-        to `on_each` as each is done)."""
+        it was recorded (or `date`: "2026-11-24 11:05", "yesterday", a datetime) and the
+        infusion under way then; one already in the journal (the same bytes) is not filed
+        again. `settled_only` leaves a file that may still be arriving for the next time. What
+        became of each, in order (and to `on_each` as each is done)."""
         from voiceguide.journal.importing import import_recordings
 
         return import_recordings(
