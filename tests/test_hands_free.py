@@ -324,6 +324,41 @@ def test_the_menu_asks_once_more_when_unclear_and_ends_gently_on_silence(
     assert not list((tmp_path / "home" / "recordings").glob("*.wav"))
 
 
+@pytest.mark.parametrize(("yes_or_no", "suffix"), [("No, thank you.", ".pdf"), ("Yes.", ".html")])
+def test_the_menu_makes_a_page_for_the_therapist(
+    tmp_path: Path, voice: dict[str, Audio], monkeypatch: pytest.MonkeyPatch, yes_or_no: str,
+    suffix: str,
+) -> None:  # fmt: skip
+    """Offered in the days after an infusion and asked for by voice: what the page will hold
+    is said, then whether to put the person's voice in it (yes: a web page that plays it; no:
+    a PDF), and where it was saved, by name, never by path."""
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(documents))
+    turns = Turns(voice["answer"], voice["answer"], voice["answer"])
+    said = ["Could you make a page for my therapist?", yes_or_no, "Stop."]
+    app, synth = make(tmp_path, turns, said)
+    reflection = Entry(
+        date=dt.datetime.now().astimezone() - dt.timedelta(days=3),
+        kind="reflection",
+        answers=(Answer(question="How was it?", text="I saw the sea and my grandmother."),),
+        infusion=1,
+    )
+    app.journal.store.add(reflection, [None])
+    app.menu()
+    greeting = next(line for line in synth.spoken if line.startswith("Hello. It has been"))
+    assert content.MENU_LABELS["brief"] in greeting  # offered, in the days after
+    holds = next(i for i, line in enumerate(synth.spoken) if "will hold" in line)
+    assert synth.spoken[holds + 1] == content.BRIEF_AUDIO_ASK  # said, then asked
+    [page] = documents.iterdir()
+    assert page.suffix == suffix and page.stat().st_size > 500
+    if suffix == ".html":
+        assert "I saw the sea and my grandmother." in page.read_text("utf-8")
+    written = next(line for line in synth.spoken if line.startswith("Your brief is ready"))
+    assert page.name in written and "Documents" in written and "/" not in written
+    assert synth.spoken[-1] == content.MENU_GOODBYE
+
+
 def test_something_else_offers_everything(tmp_path: Path, voice: dict[str, Audio]) -> None:
     turns = Turns(voice["answer"], voice["answer"])
     app, synth = make(tmp_path, turns, ["Something else.", "Goodbye."])

@@ -137,6 +137,7 @@ MENU_LABELS = {
     "hear-going-forward": "hear your intention going forward",
     "recap": "hear a recap of your last reflection",
     "note": "keep a note for your therapist",
+    "brief": "make a page for your therapist",
 }
 #: What each choice may be called, in a few words (see conversation.commands.match_choice).
 MENU_WORDS = {
@@ -163,6 +164,17 @@ MENU_WORDS = {
         "listen intention going forward",
     ),
     "recap": ("recap", "remind", "summary"),
+    "brief": (
+        "page therapist",
+        "therapist page",
+        "make page",
+        "page",
+        "brief",
+        "report",
+        "pdf",
+        "therapist read",
+        "write therapist",
+    ),  # fmt: skip
     "explain": ("tell me more", "explain", "help", "how does this work", "what is this"),
     "else": ("something else", "else", "other", "everything", "more", "options"),
     "stop": (
@@ -186,7 +198,7 @@ MENU_OFFERS = {
     "before": ("prepare", "meditate", "intention"),
     "day": ("practice", "play", "reflect"),
     "after": ("reflect", "going-forward"),
-    "following": ("integrate", "hear-going-forward", "recap"),
+    "following": ("integrate", "hear-going-forward", "recap", "brief"),
 }
 
 # -- short practices -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from voiceguide.errors import NothingHeard, NotYet, UsageError, VoiceguideError,
 from voiceguide.flows import Parts
 from voiceguide.fsutil import check_output_path, private_dir
 from voiceguide.home import Home
-from voiceguide.journal.brief import KeySentence
+from voiceguide.journal.brief import Brief, KeySentence
 from voiceguide.journal.entry import Entry
 
 
@@ -268,13 +268,45 @@ def brief(
     """A one- or two-page brief of the period (by default the last 30 days) to bring to the
     therapist, as PDF, HTML or Markdown. Before writing, what it will hold is said and shown;
     the person's voice goes into the HTML only with their yes (or `with_audio`)."""
-    from voiceguide.journal import brief as briefs
-    from voiceguide.journal.themes import themes
-
     kind = out.suffix.lower()
     if kind not in BRIEF_FORMATS:
         raise UsageError(f"{out.name}: give a file ending in .pdf, .html or .md.")
     check_output_path(out, force=force)
+    made = _gathered(parts, since, until)
+    voice = kind == ".html" and (with_audio or _voice_wanted(parts))
+    return _written(parts, made, out, voice=voice, force=force)
+
+
+def brief_by_voice(parts: Parts, folder: Path | None = None) -> Path:
+    """The menu's "a page for my therapist": what it will hold is said, then whether to put
+    the person's own voice in it is asked; with it, a web page (HTML) that plays it, else a
+    PDF to print; saved with a new name in their documents folder (or `folder`), and said
+    where (the path is shown, never read out)."""
+    made = _gathered(parts, None, None)
+    voice = _voice_wanted(parts)
+    if folder is None:
+        folder = documents_folder()
+    from voiceguide.fsutil import unique_path
+
+    name = f"brief-for-my-therapist-{parts.clock.today():%Y-%m-%d}"
+    out = unique_path(folder, name, ".html" if voice else ".pdf")
+    return _written(parts, made, out, voice=voice, force=False)
+
+
+def documents_folder() -> Path:
+    """The person's documents folder, where it exists; else their home folder (a folder
+    voiceguide did not make is never made by it)."""
+    import platformdirs
+
+    found = Path(platformdirs.user_documents_dir())
+    return found if found.is_dir() else Path.home()
+
+
+def _gathered(parts: Parts, since: str | None, until: str | None) -> Brief:
+    """The brief of the period, fitted to its pages; what it holds is said (and shown)."""
+    from voiceguide.journal import brief as briefs
+    from voiceguide.journal.themes import themes
+
     journal, today = parts.journal, parts.clock.today()
     filters = journal.filters(since=since or "30 days ago", until=until)
     first = filters.since or today
@@ -287,6 +319,14 @@ def brief(
 
     made = fitted(made)  # one or two pages, whatever the format
     parts.talk.say(f"{made.summary()} {content.BRIEF_NOT_SAFE}")
+    return made
+
+
+def _written(parts: Parts, made: Brief, out: Path, *, voice: bool, force: bool) -> Path:
+    """Write the brief as `out`'s suffix says (atomically), and say where it is."""
+    from voiceguide.journal import brief as briefs
+
+    kind = out.suffix.lower()
     if kind == ".pdf":
         from voiceguide.journal.brief_pdf import missing_glyphs, to_pdf
 
@@ -297,7 +337,6 @@ def brief(
     elif kind == ".md":
         data = briefs.to_markdown(made).encode("utf-8")
     else:
-        voice = with_audio or _voice_wanted(parts)
         data = briefs.to_html(made, _clip(parts) if voice else None).encode("utf-8")
     from voiceguide.fsutil import atomic_write_bytes, clear_stale_temps
 

@@ -47,6 +47,7 @@ def actions(parts: Parts) -> dict[str, Callable[[], object]]:
         "hear-going-forward": lambda: play_current(parts, scope="going-forward"),
         "recap": lambda: journal_tools.recap(parts),
         "note": lambda: sessions.run_session(parts, "note"),
+        "brief": lambda: journal_tools.brief_by_voice(parts),
     }
 
 
