@@ -267,8 +267,13 @@ def long_answer(name: str) -> Sample:
 @functools.cache
 def command(name: str, voice: str) -> Audio:
     """A command of COMMAND_PHRASES ("that's all") said alone in one of COMMAND_VOICES."""
+    return said_in(COMMAND_PHRASES[name][1], voice)
+
+
+@functools.cache
+def said_in(text: str, voice: str) -> Audio:
+    """`text` said alone in one of COMMAND_VOICES, with a moment of room tone either side."""
     engine, espeak_voice, wpm, gain = COMMAND_VOICES[voice]
-    text = COMMAND_PHRASES[name][1]
     if engine == "espeak":
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "c.wav"

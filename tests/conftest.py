@@ -323,10 +323,14 @@ class Run:
         self.started: list[subprocess.Popen[str]] = [] if started is None else started
 
     def returning_user(self) -> None:
-        """The one-time safety notice already heard (it is tested on its own; elsewhere its
-        length would only add to the session)."""
+        """The one-time safety notice already heard, and the one-time question whether their
+        clinic asks for questionnaires answered "no" (both are tested on their own; elsewhere
+        they would only add to the session)."""
         self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         (self.home / "notice-acknowledged").write_text("2026-01-01T00:00:00+00:00\n")
+        config = self.home / "config.toml"
+        if not config.exists():
+            config.write_text('questionnaires = "none"\n')
 
     def with_env(self, extra: dict[str, str]) -> Run:
         """The same command and data folder, with more environment variables."""

@@ -232,6 +232,7 @@ _SHARED_USED = {
     "reflect": _CONVERSATION,
     "integrate": _CONVERSATION,
     "note": _CONVERSATION,
+    "questionnaire": _CONVERSATION,
     "intention set": _CONVERSATION,
     "meditate": _SPEAKS,
     "during": _SPEAKS,

@@ -51,8 +51,9 @@ def voice(speech: Path) -> dict[str, Audio]:
 def make(tmp_path: Path, turns: Turns, texts: list[str], shown: list[str] | None = None,
          **settings: object):  # type: ignore[no-untyped-def]  # fmt: skip
     app, _, synth = fake_app(
-        tmp_path / "home", turns, texts, shown, silence=1.5, wait_seconds=2.0, **settings
-    )
+        tmp_path / "home", turns, texts, shown, silence=1.5, wait_seconds=2.0,
+        **{"questionnaires": "none", **settings},  # asked once, and tested on its own
+    )  # fmt: skip
     return app, synth
 
 

@@ -33,7 +33,9 @@ def command(speech: Path) -> Audio:
 
 
 def make(home: Path, turns: Turns, texts: list[str], **settings: object):  # type: ignore[no-untyped-def]
-    app, _, synth = fake_app(home, turns, texts, silence=1.5, wait_seconds=2.0, **settings)
+    app, _, synth = fake_app(
+        home, turns, texts, silence=1.5, wait_seconds=2.0, **{"questionnaires": "none", **settings}
+    )
     return app, synth
 
 

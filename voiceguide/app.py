@@ -194,6 +194,11 @@ class Voiceguide:
         """The daily integration check-in, filed as an entry."""
         return flows.sessions.integrate(self.parts)
 
+    def questionnaire(self, instrument: str) -> Entry | None:
+        """A questionnaire the clinic asks for ("phq9", "gad7"), by voice, in its published
+        wording: scored with its own bands and filed (None when nothing was answered)."""
+        return flows.questionnaire.questionnaire(self.parts, instrument)
+
     def brief(
         self,
         out: Path,

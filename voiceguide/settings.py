@@ -55,11 +55,22 @@ class Settings:
     #: A folder recordings arrive in from elsewhere (a phone's voice memos, synced or copied):
     #: what is new in it is filed at every start.
     inbox: str | None = None
+    #: The questionnaires the person's clinic asks for ("phq9,gad7"), said yes to once; "none"
+    #: when they said no; None when never asked.
+    questionnaires: str | None = None
+    #: The person's own numbers to call in a crisis, read out when they are needed.
+    crisis_line: str | None = None
     #: Every session explains itself in full, as the first time (--explain).
     explain: bool = False
     debug: bool = False
     #: What in config.toml could not be used, each in one sentence (said once, then set aside).
     problems: tuple[str, ...] = dataclasses.field(default=(), compare=False)
+
+    @property
+    def chosen_questionnaires(self) -> tuple[str, ...]:
+        """The questionnaires the person said their clinic asks for (none until they said)."""
+        chosen = tuple(q.strip() for q in (self.questionnaires or "").split(",") if q.strip())
+        return () if chosen == ("none",) else chosen
 
     def __post_init__(self) -> None:
         if self.stt not in STT_ENGINES:
@@ -96,6 +107,15 @@ class Settings:
             from voiceguide.audio.sounds import check_ambient
 
             check_ambient(self.ambient)
+        if self.questionnaires is not None:
+            from voiceguide.instruments import INSTRUMENTS
+
+            chosen = [q.strip() for q in self.questionnaires.split(",") if q.strip()]
+            if chosen != ["none"] and (not chosen or set(chosen) - set(INSTRUMENTS)):
+                raise UsageError(
+                    f"There is no questionnaire {self.questionnaires!r}.",
+                    hint=f"Choose from {', '.join(INSTRUMENTS)} (comma-separated), or none.",
+                )
         if not 1 <= self.volume <= 100:
             raise UsageError("The volume must be between 1 and 100 (per cent).")
 
@@ -168,6 +188,8 @@ PERSISTED = (
     "input_device",
     "output_device",
     "inbox",
+    "questionnaires",
+    "crisis_line",
 )
 
 

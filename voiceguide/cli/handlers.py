@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace], int]
 #: The journeys, before which the notice is said once, at first use.
-JOURNEY_COMMANDS = ("prepare", "meditate", "intention", "during", "reflect", "integrate", "note")
+JOURNEY_COMMANDS = (
+    "prepare", "meditate", "intention", "during", "reflect", "integrate", "note", "questionnaire",
+)  # fmt: skip
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -143,6 +145,11 @@ def reflect(args: argparse.Namespace) -> int:
 
 def integrate(args: argparse.Namespace) -> int:
     _app(args).integrate()
+    return 0
+
+
+def questionnaire(args: argparse.Namespace) -> int:
+    _app(args).questionnaire(args.instrument)
     return 0
 
 
@@ -460,6 +467,7 @@ HANDLERS: dict[str | None, Handler] = {
     "reflect": reflect,
     "integrate": integrate,
     "note": note,
+    "questionnaire": questionnaire,
     "themes": themes,
     "brief": brief,
     "infusion": infusion,

@@ -214,6 +214,15 @@ def _sessions(c: _Commands) -> None:
         uses=CONVERSATION,
     )
     c.command(
+        "questionnaire",
+        "the PHQ-9 or GAD-7 your clinic asks for, by voice, scored and kept",
+        uses=CONVERSATION,
+    ).add_argument(
+        "instrument",
+        choices=("phq9", "gad7"),
+        help="phq9 (mood) or gad7 (worry), read in its published wording",
+    )
+    c.command(
         "note",
         "say something you want to bring to your therapist; it is kept for them",
         uses=CONVERSATION,

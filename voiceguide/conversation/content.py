@@ -219,6 +219,46 @@ REMINDER_SPOKEN = (
     "When you have a quiet moment, open voiceguide and choose the check-in."
 )
 REMINDER_TITLE = "voiceguide"
+# -- the questionnaires (their items are read as published: voiceguide/instruments.toml) -------
+QUESTIONNAIRE_INTRO = (
+    "This is the {title}: {count} short questions that your clinic asks. For each one, say how "
+    "often it has bothered you: not at all, several days, more than half the days, or nearly "
+    "every day. Your own words are fine too, like a couple of days, or most days."
+)
+QUESTIONNAIRE_ITEM = "Question {n} of {count}. {item}."
+QUESTIONNAIRE_HINT = "Not at all. Several days. More than half the days. Nearly every day."
+QUESTIONNAIRE_CHOICES = "You can answer {choices}. {item}."
+QUESTIONNAIRE_LEFT = "Let's leave that one unanswered for now."
+QUESTIONNAIRE_NOTHING = "Nothing was answered, so nothing was kept."
+QUESTIONNAIRE_UNSCORED = (
+    "Thank you. Not every question was answered, so the {title} has no total this time. What "
+    "you said is kept."
+)
+QUESTIONNAIRE_SCORE = (
+    "Thank you. Your {title} total is {total} out of {most}, which the questionnaire calls {band}."
+)
+#: Said at once when the PHQ-9's ninth item is answered above "not at all" (tested word for
+#: word); the person's own numbers follow when they have set them.
+SAFETY_MESSAGE = (
+    "Thank you for telling me. That can be hard to say. Please contact your clinic or your "
+    "therapist today. If you are in danger right now, call your local emergency number."
+)
+SAFETY_NUMBERS = "The numbers you have set are: {numbers}."
+SAFETY_GO_ON = "When you are ready, we will go on."
+QUESTIONNAIRE_ASK = (
+    "One question before we start. Does your clinic ask you to fill in the PHQ-9 or the GAD-7, "
+    "the short questionnaires about mood and worry? If so, I can ask them for you, by voice."
+)
+QUESTIONNAIRE_YES = (
+    "All right. I will offer them when they are due: before your next infusion, and once a "
+    "week. You can also say the PHQ-9, or the GAD-7, at any time."
+)
+QUESTIONNAIRE_NO = "All right. I won't ask about them."
+QUESTIONNAIRE_LABELS = {"phq9": "answer the PHQ-9", "gad7": "answer the GAD-7"}
+QUESTIONNAIRE_WORDS = {
+    "phq9": ("phq", "phq 9", "phq9", "p h q", "mood questionnaire", "depression questionnaire"),
+    "gad7": ("gad", "gad 7", "gad7", "g a d", "anxiety questionnaire", "worry questionnaire"),
+}
 #: Said at the start of a journey when recordings from the inbox folder were filed.
 INBOX_FILED = "I filed {count} from your phone folder in your journal."
 INBOX_GONE = "Your phone folder, {folder}, is not there just now, so nothing new was filed from it."

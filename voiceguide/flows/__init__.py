@@ -4,8 +4,9 @@ meditation.py     meditate (played, or written to a file), during
 intention.py      set and play an intention
 sessions.py       prepare, reflect, integrate: live scripts that listen
 menu.py           the spoken menu: where the person is, and what fits
-journal_tools.py  play, edit, export, chart, recap
-care.py           the notice at first use, the daily reminder
+journal_tools.py  play, edit, export, chart, recap, the brief
+care.py           the notice at first use, the phone's inbox folder, the daily reminder
+questionnaire.py  the PHQ-9 and GAD-7 by voice
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ if TYPE_CHECKING:
     from voiceguide.clock import Clock
     from voiceguide.conversation.conversation import Conversation
     from voiceguide.engines import Engines
-    from voiceguide.flows import care, intention, journal_tools, meditation, menu, sessions
+    from voiceguide.flows import (
+        care,
+        intention,
+        journal_tools,
+        meditation,
+        menu,
+        questionnaire,
+        sessions,
+    )  # fmt: skip
     from voiceguide.guidance.library import Library
     from voiceguide.guidance.render import Context
     from voiceguide.guidance.script import Script
@@ -35,6 +44,7 @@ __all__ = [
     "journal_tools",
     "meditation",
     "menu",
+    "questionnaire",
     "sessions",
 ]
 
@@ -71,7 +81,9 @@ class Parts:
         )
 
 
-FLOW_MODULES = ("care", "intention", "journal_tools", "meditation", "menu", "sessions")
+FLOW_MODULES = (
+    "care", "intention", "journal_tools", "meditation", "menu", "questionnaire", "sessions",
+)  # fmt: skip
 
 
 def __getattr__(name: str) -> ModuleType:

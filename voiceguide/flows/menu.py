@@ -62,7 +62,10 @@ def menu(parts: Parts) -> None:
     talk.speak_script("menu")  # the first time, what voiceguide is and how to answer
     where, days = infusion_phase(parts)
     greeting = content.MENU_GREETING[where].format(days="a day" if days == 1 else f"{days} days")
-    offered = content.MENU_OFFERS[where]
+    if where in ("before", "following") and parts.settings.questionnaires is None:
+        parts = ask_about_questionnaires(parts)
+    run.update(_questionnaires(parts))
+    offered = _offers(parts, where)
     question = f"{greeting} {content.MENU_OFFER.format(options=spoken_list(offered))}"
     unclear = 0
     while True:
@@ -71,13 +74,13 @@ def menu(parts: Parts) -> None:
             talk.say(content.MENU_SILENT)
             return
         # Anything can be asked for by name, not only what was offered.
-        choice = match_choice(capture.text, content.MENU_WORDS)
+        choice = match_choice(capture.text, _words(parts))
         if choice is None:
             unclear += 1
             if unclear > 1:
                 talk.say(content.MENU_GOODBYE)
                 return
-            names = [content.MENU_LABELS[k] for k in offered] + ["something else", "stop"]
+            names = [_label(k) for k in offered] + ["something else", "stop"]
             question = content.MENU_UNCLEAR.format(options=spoken_list(names, raw=True))
             continue
         unclear = 0
@@ -88,7 +91,7 @@ def menu(parts: Parts) -> None:
             talk.explain_again(parts.script("menu"))
             continue
         if choice == "else":
-            offered = tuple(content.MENU_LABELS)
+            offered = tuple(content.MENU_LABELS) + parts.settings.chosen_questionnaires
             question = content.MENU_EVERYTHING.format(options=spoken_list(offered))
             continue
         try:
@@ -96,13 +99,56 @@ def menu(parts: Parts) -> None:
         except Recoverable as exc:  # e.g. no intention yet: say so, and offer again
             talk.say(exc.message)
         where, days = infusion_phase(parts)
-        offered = content.MENU_OFFERS[where]
+        offered = _offers(parts, where)
         question = content.MENU_AGAIN.format(options=spoken_list(offered))
+
+
+def ask_about_questionnaires(parts: Parts) -> Parts:
+    """Once: whether the person's clinic asks for the PHQ-9 or GAD-7; the answer is kept as
+    the setting `questionnaires` (both, or none), so that they are offered only after a yes."""
+    import dataclasses
+
+    from voiceguide.settings import save_setting
+
+    yes = parts.talk.confirm(content.QUESTIONNAIRE_ASK)
+    settings = save_setting(parts.settings.home, "questionnaires", "phq9,gad7" if yes else "none")
+    parts.talk.say(content.QUESTIONNAIRE_YES if yes else content.QUESTIONNAIRE_NO)
+    chosen = dataclasses.replace(parts.settings, questionnaires=settings.questionnaires)
+    return dataclasses.replace(parts, settings=chosen)
+
+
+def _questionnaires(parts: Parts) -> dict[str, Callable[[], object]]:
+    """The questionnaires said yes to, as menu choices."""
+    from voiceguide.flows.questionnaire import questionnaire
+
+    def asking(key: str) -> Callable[[], object]:
+        return lambda: questionnaire(parts, key)
+
+    return {key: asking(key) for key in parts.settings.chosen_questionnaires}
+
+
+def _offers(parts: Parts, where: str) -> tuple[str, ...]:
+    """What the menu offers now: what fits the moment, and a questionnaire said yes to once
+    it is due (before the next infusion, or weekly)."""
+    from voiceguide.flows.questionnaire import due
+
+    return content.MENU_OFFERS[where] + tuple(
+        key for key in parts.settings.chosen_questionnaires if due(parts, key)
+    )
+
+
+def _words(parts: Parts) -> dict[str, tuple[str, ...]]:
+    chosen = parts.settings.chosen_questionnaires
+    return {**content.MENU_WORDS, **{k: content.QUESTIONNAIRE_WORDS[k] for k in chosen}}
+
+
+def _label(key: str) -> str:
+    return content.MENU_LABELS.get(key) or content.QUESTIONNAIRE_LABELS[key]
 
 
 def spoken_list(items: Iterable[str], *, raw: bool = False) -> str:
     """'a, b, or c' from menu keys (or, with raw, from words as they are)."""
-    words = list(items) if raw else [content.MENU_LABELS[k] for k in items]
+    words = list(items) if raw else [_label(k) for k in items]
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + ", or " + words[-1]

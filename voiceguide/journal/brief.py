@@ -19,8 +19,10 @@ import re
 import shlex
 from collections.abc import Callable, Sequence
 
+from voiceguide.instruments import NOT_A_DIAGNOSIS
 from voiceguide.journal.entry import Entry, first_reflections, latest_intention
 from voiceguide.journal.moments import Moment, clock
+from voiceguide.journal.scores import Scores, score_lines
 from voiceguide.journal.themes import Theme
 
 QUESTIONS = "questions for your therapist"
@@ -78,6 +80,8 @@ class Brief:
     checkins: tuple[tuple[Entry, str | None], ...] = ()
     #: The moods as numbers: (when, what it was asked in, mood).
     moods: tuple[tuple[dt.datetime, str, int], ...] = ()
+    #: The PHQ-9 and GAD-7 answered in the period (journal/scores.py).
+    questionnaires: tuple[Scores, ...] = ()
     #: The longest a quoted sentence may be, in words (None: whole), and the text size.
     words: int | None = None
     size: float = 9.5
@@ -94,8 +98,9 @@ class Brief:
             _count(len(self.checkins), "check-in"),
             _count(len(self.themes), "theme"),
             _count(len(self.questions), "question for your therapist", QUESTIONS),
+            " and ".join(f"your {q.title} answers" for q in self.questionnaires),
         ]  # fmt: skip
-        held = [p for p in parts if p]
+        held = [p for p in parts if p] or ["your entries"]
         listed = ", ".join(held[:-1]) + (" and " if len(held) > 1 else "") + held[-1]
         period = f"from {_day(self.first)} to {_day(self.last)}"
         return f"Your brief {period} will hold {listed}."
@@ -150,7 +155,10 @@ def gather(
         for e in oldest_first
         if e.kind in MOOD_KINDS and (mood := valid_mood(e.get("mood"))) is not None
     )
-    chart = mood_chart_png(oldest_first, width=9, height=3.0) if moods else None
+    from voiceguide.journal.scores import gather_scores
+
+    scored = gather_scores(everything, period)
+    chart = mood_chart_png(oldest_first, width=9, height=3.0) if moods or scored else None
     chosen = []
     for entry in (e for e in oldest_first if e.kind == "reflection" and e.text):
         keys = []
@@ -172,7 +180,7 @@ def gather(
     questions = tuple(e for e in oldest_first if e.kind == "therapist" and e.text)
     return Brief(
         first, last, infusions, tuple(intentions), chart, tuple(chosen), tuple(themes[:THEMES]),
-        questions, hopes=hopes, checkins=checkins, moods=moods,
+        questions, hopes=hopes, checkins=checkins, moods=moods, questionnaires=scored,
     )  # fmt: skip
 
 
@@ -201,11 +209,8 @@ def to_markdown(brief: Brief) -> str:
     if brief.hopes:
         out += ["## Hopes and goals", ""]
         out += [f"- {m(q)} {m(brief.quote(a))}" for q, a in brief.hopes] + [""]
-    if brief.moods:
-        out += ["## Mood", "", f"From 0 to 10: {mood_numbers(brief)}", ""]
-        if brief.chart:
-            data = base64.b64encode(brief.chart).decode("ascii")
-            out += [f"![{CHART}](data:image/png;base64,{data})", ""]
+    if brief.moods or brief.questionnaires:
+        out += _markdown_scores(brief)
     if brief.reflections:
         out += ["## In my own words", "", f"*Reflections {UNCHECKED}.*", ""]
         for entry, keys in brief.reflections:
@@ -227,6 +232,22 @@ def to_markdown(brief: Brief) -> str:
         out += ["---", "", "*For me: to hear these again in my own voice*", ""]
         out += [f"- {_at(key)}`{key.play}`" for key in timed] + [""]
     return "\n".join(out)
+
+
+def _markdown_scores(brief: Brief) -> list[str]:
+    """The moods and the questionnaires, with the chart of both."""
+    out = []
+    if brief.moods:
+        out += ["## Mood", "", f"From 0 to 10: {mood_numbers(brief)}", ""]
+    for scores in brief.questionnaires:
+        totals, items, flags = score_lines(scores)
+        out += [f"## {scores.title}", "", f"Totals: {totals[0]}. {NOT_A_DIAGNOSIS}", ""]
+        out += [f"**\u2691 {markdown_text(f)}**" for f in flags] + ([""] if flags else [])
+        out += [f"- {markdown_text(i)}" for i in items] + [""]
+    if brief.chart:
+        data = base64.b64encode(brief.chart).decode("ascii")
+        out += [f"![{CHART}](data:image/png;base64,{data})", ""]
+    return out
 
 
 def markdown_text(text: str) -> str:
@@ -301,9 +322,7 @@ def to_html(brief: Brief, clip: Callable[[KeySentence], bytes | None] | None = N
     if brief.moods:
         out.append("<h2>Mood</h2>")
         out.append(f"<p>From 0 to 10: {e(mood_numbers(brief))}</p>")
-        if brief.chart:
-            data = base64.b64encode(brief.chart).decode("ascii")
-            out.append(f'<img alt="{CHART}" src="data:image/png;base64,{data}" />')
+    out += _html_scores(brief)
     if brief.reflections:
         out += _html_reflections(brief, clip)
     if brief.checkins:
@@ -322,6 +341,22 @@ def to_html(brief: Brief, clip: Callable[[KeySentence], bytes | None] | None = N
         out.append("</ul>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _html_scores(brief: Brief) -> list[str]:
+    """The questionnaires (totals, flags, items now and before) and the chart."""
+    e = html.escape
+    out = []
+    for scores in brief.questionnaires:
+        totals, items, flags = score_lines(scores)
+        out.append(f"<h2>{e(scores.title)}</h2>")
+        out.append(f"<p>Totals: {e(totals[0])}. {e(NOT_A_DIAGNOSIS)}</p>")
+        out += [f'<p class="flag"><b>\u2691 {e(f)}</b></p>' for f in flags]
+        out.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in items) + "</ul>")
+    if brief.chart:
+        data = base64.b64encode(brief.chart).decode("ascii")
+        out.append(f'<img alt="{CHART}" src="data:image/png;base64,{data}" />')
+    return out
 
 
 def _html_reflections(

@@ -143,8 +143,7 @@ def _render(brief: Brief) -> _Page:
     if brief.moods:
         page.heading("Mood")
         page.line(f"From 0 to 10: {mood_numbers(brief)}", size=size - 1)
-        if brief.chart:
-            page.image(brief.chart)
+    _scores(page, brief)
     if brief.reflections:
         page.heading("In my own words")
         page.line(f"Reflections {UNCHECKED}.", size=size - 2, colour=GREY)
@@ -167,6 +166,23 @@ def _render(brief: Brief) -> _Page:
                 f"\u2022 {question.text}{mark(question)} ({_day(question.date.date())})", size=size
             )
     return page
+
+
+def _scores(page: _Page, brief: Brief) -> None:
+    """The questionnaires (totals, flags, items now and before), then the chart of all."""
+    from voiceguide.instruments import NOT_A_DIAGNOSIS
+    from voiceguide.journal.scores import score_lines
+
+    for scores in brief.questionnaires:
+        totals, items, flags = score_lines(scores)
+        page.heading(scores.title)
+        page.line(f"Totals: {totals[0]}. {NOT_A_DIAGNOSIS}", size=brief.size - 1)
+        for flag in flags:
+            page.line(f"Flag: {flag}", style="B", size=brief.size)
+        for item in items:
+            page.line(item, size=brief.size - 1.5)
+    if brief.chart:
+        page.image(brief.chart)
 
 
 def fitted(brief: Brief, pages: int = 2) -> Brief:

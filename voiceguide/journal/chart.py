@@ -1,4 +1,5 @@
-"""A picture of mood over time: before and after each infusion, and the daily check-ins."""
+"""A picture of mood over time (before and after each infusion, and the daily check-ins), and,
+below it, the PHQ-9 and GAD-7 totals the person answered, with the infusions marked on both."""
 
 from __future__ import annotations
 
@@ -34,6 +35,20 @@ def moods(entries: Sequence[Entry], kind: str) -> list[tuple[dt.datetime, int]]:
     return sorted(found)
 
 
+#: The questionnaires' totals: (instrument, label, colour, marker).
+SCORES = (("phq9", "PHQ-9 (0 to 27)", "#CC79A7", "D"), ("gad7", "GAD-7 (0 to 21)", "#56B4E9", "v"))
+
+
+def scores(entries: Sequence[Entry], key: str) -> list[tuple[dt.datetime, int]]:
+    """The totals of one questionnaire over time (one left unscored is left out)."""
+    found = []
+    for e in entries:
+        total = e.get("total")
+        if e.kind == "questionnaire" and e.get("instrument") == key and isinstance(total, int):
+            found.append((e.date.replace(tzinfo=None), total))
+    return sorted(found)
+
+
 def bad_moods(entries: Sequence[Entry]) -> list[Entry]:
     """Entries whose mood is there but is not a number from 0 to 10 (edited by hand, say)."""
     return [e for e in entries if e.get("mood") is not None and valid_mood(e.get("mood")) is None]
@@ -54,8 +69,9 @@ def mood_chart(
     """Draw the chart to `out` (PNG, SVG or PDF by its extension; PNG into an open binary file);
     the number of moods drawn."""
     points = {kind: moods(entries, kind) for kind, *_ in SERIES}
+    totals = {key: scores(entries, key) for key, *_ in SCORES}
     count = sum(len(p) for p in points.values())
-    if count == 0:
+    if count + sum(len(t) for t in totals.values()) == 0:
         raise JournalError(
             "There are no moods in your journal yet: they are asked for in prepare, "
             "reflect and integrate."
@@ -63,31 +79,18 @@ def mood_chart(
     import matplotlib
 
     matplotlib.use("Agg")  # files only, never a window
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=size, dpi=120)
+    panels = [p for p, has in (("moods", count), ("scores", any(totals.values()))) if has]
+    tall = (size[0], size[1] * (1.6 if len(panels) == 2 else 1))
+    fig, axes = plt.subplots(len(panels), 1, figsize=tall, dpi=120, squeeze=False, sharex=True)
     try:
-        _mark_infusions(ax, entries)
-        for kind, label, colour, marker in SERIES:
-            if points[kind]:
-                days, values = zip(*points[kind], strict=True)
-                ax.plot(
-                    days,
-                    values,
-                    marker=marker,
-                    color=colour,
-                    label=label,
-                    linewidth=1.5 if kind == "integration" else 0,
-                    markersize=7,
-                )
-        ax.set_ylim(-0.5, 10.8)
-        ax.set_yticks(range(0, 11))
-        ax.set_ylabel("Mood (0 to 10)")
-        ax.set_title("Mood before and after each infusion, and day to day", pad=22)
-        ax.grid(axis="y", color="#eeeeee")
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
-        ax.legend(loc="lower left", frameon=False, ncols=3)
+        for ax, panel in zip(axes[:, 0], panels, strict=True):
+            _mark_infusions(ax, entries)
+            if panel == "moods":
+                _draw_moods(ax, points)
+            else:
+                _draw_scores(ax, totals)
         fig.autofmt_xdate()
         fig.tight_layout()
         if not isinstance(out, Path):
@@ -102,6 +105,45 @@ def mood_chart(
     return count
 
 
+def _draw_moods(ax: Any, points: dict[str, list[tuple[dt.datetime, int]]]) -> None:
+    import matplotlib.dates as mdates
+
+    for kind, label, colour, marker in SERIES:
+        if points[kind]:
+            days, values = zip(*points[kind], strict=True)
+            ax.plot(
+                days,
+                values,
+                marker=marker,
+                color=colour,
+                label=label,
+                linewidth=1.5 if kind == "integration" else 0,
+                markersize=7,
+            )
+    ax.set_ylim(-0.5, 10.8)
+    ax.set_yticks(range(0, 11))
+    ax.set_ylabel("Mood (0 to 10)")
+    ax.set_title("Mood before and after each infusion, and day to day", pad=22)
+    ax.grid(axis="y", color="#eeeeee")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+    ax.legend(loc="lower left", frameon=False, ncols=3)
+
+
+def _draw_scores(ax: Any, totals: dict[str, list[tuple[dt.datetime, int]]]) -> None:
+    import matplotlib.dates as mdates
+
+    for key, label, colour, marker in SCORES:
+        if totals[key]:
+            days, values = zip(*totals[key], strict=True)
+            ax.plot(days, values, marker=marker, color=colour, label=label, linewidth=1.5)
+    ax.set_ylim(-0.5, 28)
+    ax.set_ylabel("Total score")
+    ax.set_title("Questionnaire totals (not a diagnosis)", pad=22)
+    ax.grid(axis="y", color="#eeeeee")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+    ax.legend(loc="upper left", frameon=False, ncols=2)
+
+
 def _mark_infusions(ax: Any, entries: Sequence[Entry]) -> None:
     """A dashed line on each infusion's day, named above the chart."""
     import matplotlib.dates as mdates
@@ -111,7 +153,8 @@ def _mark_infusions(ax: Any, entries: Sequence[Entry]) -> None:
         ax.axvline(day, color="#999999", linestyle="--", linewidth=1)
         ax.annotate(
             f"Infusion {number}",
-            xy=(day, 10.3),
+            xy=(day, 1.02),
+            xycoords=("data", "axes fraction"),
             ha="center",
             fontsize=9,
             color="#555555",
