@@ -107,6 +107,9 @@ class Settings:
             from voiceguide.audio.sounds import check_ambient
 
             check_ambient(self.ambient)
+        for name in ("inbox", "questionnaires", "crisis_line"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise UsageError(f"The {name.replace('_', ' ')} setting must be text.")
         if self.questionnaires is not None:
             from voiceguide.instruments import INSTRUMENTS
 

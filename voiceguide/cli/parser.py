@@ -214,15 +214,6 @@ def _sessions(c: _Commands) -> None:
         uses=CONVERSATION,
     )
     c.command(
-        "questionnaire",
-        "the PHQ-9 or GAD-7 your clinic asks for, by voice, scored and kept",
-        uses=CONVERSATION,
-    ).add_argument(
-        "instrument",
-        choices=("phq9", "gad7"),
-        help="phq9 (mood) or gad7 (worry), read in its published wording",
-    )
-    c.command(
         "note",
         "say something you want to bring to your therapist; it is kept for them",
         uses=CONVERSATION,
@@ -259,7 +250,18 @@ def _intention(c: _Commands) -> None:
 
 
 def _therapist(c: _Commands) -> None:
-    """What is brought to a therapist: the brief, the themes."""
+    """What is brought to a therapist or the clinic: the questionnaires, the brief, the
+    themes."""
+    c.command(
+        "questionnaire",
+        "the PHQ-9 or GAD-7 your clinic asks for, by voice, scored and kept",
+        uses=CONVERSATION,
+    ).add_argument(
+        "instrument",
+        choices=("phq9", "gad7"),
+        help="phq9 (mood) or gad7 (worry), read in its published wording",
+    )
+
     p = c.command("brief", "one or two pages to bring to your therapist: PDF, HTML or Markdown")
     p.add_argument("--out", type=Path, metavar="FILE", required=True, help="a .pdf, .html or .md")
     p.add_argument("--since", metavar="WHEN", help="from this day (default: 30 days ago)")
