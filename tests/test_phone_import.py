@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -126,18 +127,30 @@ def test_the_inbox_files_what_is_new_at_the_start_of_a_journey_but_not_what_is_a
     _encode(speech / "jfk.flac", inbox / "first.m4a", created="2026-11-24T10:00:00Z")
     arriving = inbox / "second.mp3"
     _settled()
-    # The second is still being copied: it has come in part, a moment ago.
+    # The second is still being copied while the journey starts: it grows a little at a time.
     whole = _encode(speech / "one_two_three.wav", tmp_path / "second.mp3").read_bytes()
     arriving.write_bytes(whole[: len(whole) // 2])
+    copying = threading.Event()
 
+    def copy_slowly() -> None:
+        with arriving.open("ab") as f:
+            while not copying.wait(0.5):
+                f.write(b"\0")
+                f.flush()
+
+    copier = threading.Thread(target=copy_slowly)
+    copier.start()
     journey = ("meditate", "--minutes", "1", "--out", str(tmp_path / "m.wav"))
-    started = run(*journey)
+    try:
+        started = run(*journey)
+    finally:
+        copying.set()
+        copier.join()
     assert started.returncode == 0, started.stderr
     assert "I filed a recording from your phone folder" in started.stderr + started.stdout
     assert [e.get("imported_from") for e in _entries(run)] == ["first.m4a"]
 
-    with arriving.open("ab") as f:
-        f.write(whole[len(whole) // 2 :])
+    arriving.write_bytes(whole)  # the copy is finished
     _settled()
     again = run(*journey)
     assert again.returncode == 0, again.stderr

@@ -5,6 +5,11 @@ from __future__ import annotations
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten".split()
 
 
+def number_word(n: int) -> str:
+    """2 -> "two" (up to ten; beyond, the digits)."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
 def a_number(n: int) -> str:
     """6 -> "A six", 8 -> "An eight": a mood said back in words."""
     word = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)

@@ -331,7 +331,7 @@ def _journal(c: _Commands) -> None:
     jp.add_argument(
         "--date",
         metavar="WHEN",
-        help="when they were said, if not when recorded: 2026-11-24 11:05, yesterday, monday",
+        help="when they were said, if not when recorded: now, 2026-11-24 11:05, yesterday",
     )
     _journal_reading(actions)
     _journal_keeping(actions)

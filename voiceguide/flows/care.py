@@ -14,7 +14,7 @@ from voiceguide.errors import NoDeviceError, VoiceguideError
 from voiceguide.flows import Parts
 from voiceguide.fsutil import atomic_write_text
 from voiceguide.home import Home
-from voiceguide.wording import a_number
+from voiceguide.wording import number_word
 
 
 def first_run_notice(parts: Parts, *, speak: bool = True) -> bool:
@@ -50,7 +50,7 @@ def file_inbox(parts: Parts, *, speak: bool = True) -> int:
         parts.show(content.INBOX_UNREAD.format(names=", ".join(unread)))
     if filed:
         line = content.INBOX_FILED.format(
-            count="a recording" if filed == 1 else f"{a_number(filed)} recordings"
+            count="a recording" if filed == 1 else f"{number_word(filed)} recordings"
         )
         if speak:
             parts.talk.say(line)

@@ -24,7 +24,7 @@ from voiceguide.flows import Parts
 from voiceguide.instruments import Instrument
 from voiceguide.interfaces import Transcriber
 from voiceguide.journal.entry import Entry
-from voiceguide.wording import a_number
+from voiceguide.wording import number_word
 
 #: How often an unclear answer is asked again (with the four choices read) before it is left
 #: unanswered.
@@ -43,7 +43,9 @@ def questionnaire(parts: Parts, key: str) -> Entry | None:
     form = instruments.load(key)
     talk = parts.talk
     talk.get_ready_to_listen()
-    talk.say(content.QUESTIONNAIRE_INTRO.format(title=form.title, count=a_number(len(form.items))))
+    talk.say(
+        content.QUESTIONNAIRE_INTRO.format(title=form.title, count=number_word(len(form.items)))
+    )
     talk.say(form.stem)
     items = [_Item() for _ in form.items]
     flagged = _ask_items(parts, form, items)

@@ -54,6 +54,9 @@ def parse_day(text: str, today: dt.date | None = None) -> dt.date:
 def parse_moment(text: str, today: dt.date | None = None) -> tuple[dt.date, dt.time | None]:
     """A day as `parse_day` reads it, with a time of day when one ends it ("2026-11-24 11:05",
     "yesterday 9:30"); UsageError when it means neither."""
+    if text.strip().lower() == "now":
+        now = dt.datetime.now()
+        return (today or now.date()), now.time().replace(microsecond=0)
     match = re.fullmatch(r"(.+?)[ T]+(\d{1,2}):(\d{2})", text.strip())
     if match is None:
         return parse_day(text, today), None

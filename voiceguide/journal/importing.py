@@ -2,7 +2,10 @@
 
 Each recording is heard (phrase by phrase, then as a whole, as a live answer is) before the data
 folder is locked, so another voiceguide is never held up by a long memo; under the lock the
-journal is asked again whether those bytes are already in it, and only then is it filed. A kill
+journal is asked again whether those bytes are already in it, and only then is it filed. The
+journal is read from its entries' own files here, under the lock, never through the index: an
+import writes nothing but what it files, so a kill leaves no temporary index behind, and an
+encryption started by another voiceguide never meets a plaintext index written beside it. A kill
 at any point leaves each recording filed once or not at all: filing one is the store's single
 atomic step, and the hash kept in its entry makes the next import pass over it.
 """
@@ -68,7 +71,8 @@ def import_recordings(
     done = []
     for path in recordings_in(sources):
         if known is None:  # read once, when there is a recording to compare
-            known = _by_hash(journal)
+            with journal.writing():
+                known = _by_hash(journal)
         result = _one(journal, path, kind, moment, settled_only, known)
         done.append(result)
         if on_each is not None:
@@ -108,7 +112,7 @@ def _one(
         date=found.when,
         kind=kind,
         answers=(answer,),
-        infusion=journal.infusion_on(found.when),
+        infusion=None,  # decided under the lock, below
         duration=audio.duration,
         engine=transcriber.engine,
         model=transcriber.model,
@@ -122,11 +126,13 @@ def _one(
         known.update(_by_hash(journal))  # another voiceguide may have filed it meanwhile
         if found.sha256 in known:
             return Imported(path, "already", known[found.sha256], found.dated_by)
+        entry = dataclasses.replace(entry, infusion=journal.infusion_on(found.when))
         entry, _ = journal.store.keep(entry, [audio.for_speech(16000)], [heard.moments])
     known[found.sha256] = entry
     return Imported(path, "filed", entry, found.dated_by)
 
 
 def _by_hash(journal: Journal) -> dict[str, Entry]:
-    """Every entry filed from a recording, by the hash of its bytes."""
-    return {e.get("sha256"): e for e in journal.store.entries() if e.get("sha256")}
+    """Every entry filed from a recording, by the hash of its bytes (read from the entries'
+    files: an import writes nothing but what it files, not even the index)."""
+    return {e.get("sha256"): e for e in journal.store.read_all() if e.get("sha256")}

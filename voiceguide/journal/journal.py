@@ -324,12 +324,18 @@ class Journal:
 
     def infusion_on(self, when: dt.datetime) -> int:
         """The infusion that was under way at `when`: the current one from the day it began;
-        before that, the one of the latest entry made before `when`."""
-        current = self.current_infusion()
+        before that, the one of the latest entry made before `when`. (Read from the entries'
+        own files, the index left as it is: see `JournalStore.read_all`.)"""
+        entries = [e for e in self.store.read_all() if e.infusion is not None]
+        try:
+            set_now = series.current(self.home)
+        except series.Damaged:
+            set_now = None
+        current = set_now or max((e.infusion or 1 for e in entries), default=1)
         begun = series.started(self.home)
         if begun is not None and when.date() >= begun:
             return current
-        before = [e for e in self.store.entries() if e.infusion is not None and e.date <= when]
+        before = [e for e in entries if e.date <= when]
         if before:
             return max(before, key=lambda e: e.date).infusion or current
         # Nothing before it: the one under way, or (said to have begun later) the one before.

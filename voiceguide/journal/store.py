@@ -332,6 +332,21 @@ class JournalStore:
             if where is None or where(Glance.of(record)):
                 yield entry_from_dict(record)
 
+    def read_all(self) -> list[Entry]:
+        """Every readable entry, read from its own file, the index left as it is: for a step
+        that must write nothing but what it files (an import may be killed at any point, and
+        the index is written without the lock, so a temporary file of it would be left)."""
+        from voiceguide.journal.index import scan
+
+        found = []
+        for rel in scan(self.root):
+            stored = self.root / rel
+            path = stored.with_name(stored.name[: -len(ENC)]) if rel.endswith(ENC) else stored
+            entry = self.read(path)
+            if entry is not None:
+                found.append(entry)
+        return found
+
     def records(self) -> list[dict[str, Any]]:
         """Every readable entry as its index record (`entry_to_dict` without the joined text),
         newest first, without building Entry objects: for listing and searching thousands."""
