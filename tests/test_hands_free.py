@@ -19,6 +19,7 @@ from conftest import (
     wer,
 )
 
+from voiceguide.app import Voiceguide
 from voiceguide.audio.clip import Audio
 from voiceguide.audio.segmenter import Segmenter
 from voiceguide.conversation import content
@@ -55,6 +56,17 @@ def make(tmp_path: Path, turns: Turns, texts: list[str], shown: list[str] | None
         **{"questionnaires": "none", **settings},  # asked once, and tested on its own
     )  # fmt: skip
     return app, synth
+
+
+def _reflected(app: Voiceguide, *, days: int, text: str) -> None:
+    """A reflection on infusion 1, `days` ago, filed with no recording."""
+    reflection = Entry(
+        date=dt.datetime.now().astimezone() - dt.timedelta(days=days),
+        kind="reflection",
+        answers=(Answer(question="How was it?", text=text),),
+        infusion=1,
+    )
+    app.journal.store.add(reflection, [None])
 
 
 # -- understanding ---------------------------------------------------------------------------------
@@ -276,13 +288,7 @@ def test_the_menu_offers_what_fits_the_moment(tmp_path: Path) -> None:
     assert app.infusion_phase() == ("before", None)
     series.set_current(app.settings.home, 1)
     assert app.infusion_phase() == ("day", 0)
-    reflection = Entry(
-        date=dt.datetime.now().astimezone() - dt.timedelta(days=3),
-        kind="reflection",
-        answers=(Answer(question="Q", text="Calm."),),
-        infusion=1,
-    )
-    app.journal.store.add(reflection, [None])
+    _reflected(app, days=3, text="Calm.")
     assert app.infusion_phase() == ("following", 3)
     today = Entry(
         date=dt.datetime.now().astimezone(),
@@ -339,13 +345,7 @@ def test_the_menu_makes_a_page_for_the_therapist(
     turns = Turns(voice["answer"], voice["answer"], voice["answer"])
     said = ["Could you make a page for my therapist?", yes_or_no, "Stop."]
     app, synth = make(tmp_path, turns, said)
-    reflection = Entry(
-        date=dt.datetime.now().astimezone() - dt.timedelta(days=3),
-        kind="reflection",
-        answers=(Answer(question="How was it?", text="I saw the sea and my grandmother."),),
-        infusion=1,
-    )
-    app.journal.store.add(reflection, [None])
+    _reflected(app, days=3, text="I saw the sea and my grandmother.")
     app.menu()
     greeting = next(line for line in synth.spoken if line.startswith("Hello. It has been"))
     assert content.MENU_LABELS["brief"] in greeting  # offered, in the days after
