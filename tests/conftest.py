@@ -452,3 +452,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("devices") is None)
+
+
+#: VOICEGUIDE_TEST_PROFILE=FILE: each test's wall time and CPU time (this process and the
+#: programs it started and waited for) are appended to FILE, one tab-separated line per test, to
+#: find what makes the suite slow on 2 cores (it is CPU-bound, not waiting in real time).
+PROFILE = os.environ.get("VOICEGUIDE_TEST_PROFILE")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    if not PROFILE:
+        yield
+        return
+    import resource
+
+    def cpu() -> tuple[float, float]:
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+    wall, (own, kids) = time.monotonic(), cpu()
+    yield
+    own2, kids2 = cpu()
+    with open(PROFILE, "a", encoding="utf-8") as f:
+        f.write(
+            f"{item.nodeid}\t{time.monotonic() - wall:.1f}\t{own2 - own:.1f}\t{kids2 - kids:.1f}\n"
+        )

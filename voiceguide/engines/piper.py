@@ -96,14 +96,37 @@ def _load(folder: Path) -> Any:
                     "piper is not installed.", hint="Install it with: pip install piper-tts"
                 ) from exc
             try:
-                _VOICES[folder] = PiperVoice.load(
-                    folder / f"{VOICE_NAME}.onnx",
-                    config_path=folder / f"{VOICE_NAME}.onnx.json",
-                    download_dir=folder,  # never used for English; nothing is downloaded
-                )
+                _VOICES[folder] = _voice(folder, PiperVoice)
             except Exception as exc:
                 raise EngineError(f"The natural voice could not be loaded ({exc}).") from exc
         return _VOICES[folder]
+
+
+def _voice(folder: Path, piper_voice: Any) -> Any:
+    """piper's voice on an onnxruntime session whose idle threads sleep. piper's own `load`
+    keeps onnxruntime's default, threads that spin on a core between runs: while a session is
+    rendered during playback, and beside the listener's Whisper, that spinning took the CPU
+    the player and the recorder need (on 2 cores). See BENCHMARKS.md, "Playback"."""
+    import json
+
+    from piper.config import PiperConfig
+
+    from voiceguide.engines.onnx import onnxruntime
+
+    ort = onnxruntime()
+    options = ort.SessionOptions()
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    config = json.loads((folder / f"{VOICE_NAME}.onnx.json").read_text("utf-8"))
+    session = ort.InferenceSession(
+        str(folder / f"{VOICE_NAME}.onnx"), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    return piper_voice(
+        config=PiperConfig.from_dict(config),
+        session=session,
+        download_dir=folder,  # never used for English; nothing is downloaded
+    )
 
 
 class PiperSynthesizer:

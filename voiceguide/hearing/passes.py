@@ -23,7 +23,6 @@ in long answers"): 1.6% WER merged, against 3.3% phrase by phrase and 10.5% as a
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 
@@ -78,8 +77,7 @@ def merge(phrases: Sequence[str], whole: str, *, judge: Judge | None = None) -> 
     mine_keys = [key(t) for t, _ in mine]
     their_keys = [key(t) for t in theirs]
     out: list[tuple[str, int]] = []
-    matcher = difflib.SequenceMatcher(None, mine_keys, their_keys, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _aligned(mine_keys, their_keys):
         if op in ("equal", "delete"):  # agreed, or a hole in the whole pass
             out += mine[i1:i2]
         elif op == "insert" and _loop(their_keys[j1:j2], [key(t) for t, _ in out]):
@@ -90,6 +88,28 @@ def merge(phrases: Sequence[str], whole: str, *, judge: Judge | None = None) -> 
     for token, i in out:
         texts[i].append(token)
     return [" ".join(words) for words in texts]
+
+
+def _aligned(mine: list[str], theirs: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """The two passes' words aligned with the fewest edits, as regions: ("equal", ...) where
+    they agree, else one region per run of disagreement ("replace", "delete": words only the
+    phrase pass heard, "insert": words only the whole pass heard), as (tag, i1, i2, j1, j2).
+
+    A minimum edit alignment, not difflib's longest matching blocks: an answer that says the
+    same sentence several times (a litany, a refrain) matched one repetition against another
+    with difflib, so that a whole sentence seemed missing from one pass and "my" was weighed
+    against 22 words (BENCHMARKS.md, "Words kept in long answers")."""
+    from rapidfuzz.distance import Levenshtein
+
+    regions: list[tuple[str, int, int, int, int]] = []
+    for op in Levenshtein.opcodes(mine, theirs):
+        tag, i1, i2, j1, j2 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
+        if tag != "equal" and regions and regions[-1][0] != "equal":
+            _, i1, _, j1, _ = regions.pop()  # one run of disagreement, whatever its edits
+        if tag != "equal":
+            tag = "insert" if i1 == i2 else "delete" if j1 == j2 else "replace"
+        regions.append((tag, i1, i2, j1, j2))
+    return regions
 
 
 def _choose(
