@@ -6,7 +6,7 @@ It wires the rooms together and holds no journey itself:
   detector, built lazily from the settings unless passed in, and the session voice;
 - `Conversation` (voiceguide.conversation): saying, playing, asking, understanding replies;
 - `Journal` (voiceguide.journal): entries, intentions, the series of infusions, nothing lost;
-- the journeys (voiceguide.flows), each a module of functions over those `Parts`.
+- the journeys (voiceguide.flows), each a module of functions over those `JourneyKit`.
 
 Its methods are the Python API of the journeys, each one line handing over to the room that
 does the work; `Voiceguide.journal` is the journal's API (entries, filters, search, intentions,
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from voiceguide import flows
 from voiceguide.clock import Clock, SystemClock
 from voiceguide.engines import Engines
-from voiceguide.flows import Parts
+from voiceguide.flows import JourneyKit
 from voiceguide.guidance.library import Library
 from voiceguide.journal.journal import Journal
 
@@ -98,16 +98,16 @@ class Voiceguide:
             self.journal.store,
             self.library,
             clock=self.clock,
-            context=lambda: self.parts.context(),
+            context=lambda: self.kit.context(),
             stop=self._stop,
             show=self._show,
             inform=self._inform,
         )
 
     @functools.cached_property
-    def parts(self) -> Parts:
+    def kit(self) -> JourneyKit:
         """What the journeys are built from."""
-        return Parts(
+        return JourneyKit(
             self.settings, self.engines, self.talk, self.journal, self.library, self.clock,
             show=self._show, inform=self._inform,
         )  # fmt: skip
@@ -127,22 +127,22 @@ class Voiceguide:
         self.journal.recover(quiet=True)
         if journey:
             self.first_run_notice(speak=speak_notice)
-            flows.care.file_inbox(self.parts, speak=speak_notice)
+            flows.care.file_inbox(self.kit, speak=speak_notice)
 
     def first_run_notice(self, *, speak: bool = True) -> bool:
         """The notice at first use (not a medical device; in a crisis, call), once; True
         when it was given now."""
-        return flows.care.first_run_notice(self.parts, speak=speak)
+        return flows.care.first_run_notice(self.kit, speak=speak)
 
     # -- the journeys --------------------------------------------------------------------------
     def menu(self) -> None:
         """The spoken menu: what fits this moment of the infusion, chosen by voice."""
-        flows.menu.menu(self.parts)
+        flows.menu.menu(self.kit)
 
     def infusion_phase(self) -> InfusionPhase:
         """Where the person is in the infusion ("before", "day", "after", "following"), and
         the days since it."""
-        return flows.menu.infusion_phase(self.parts)
+        return flows.menu.infusion_phase(self.kit)
 
     def meditate(
         self,
@@ -156,48 +156,48 @@ class Voiceguide:
         """Play a guided meditation (or write it to `out`, returned); `remember` keeps the
         ambient bed asked for as the setting."""
         return flows.meditation.meditate(
-            self.parts, minutes=minutes, out=out, script=script, ambient=ambient, remember=remember
+            self.kit, minutes=minutes, out=out, script=script, ambient=ambient, remember=remember
         )
 
     def shortest_minutes(self, session: Script) -> float:
         """The fewest minutes `session` can be played in."""
-        return flows.meditation.shortest(self.parts, session)
+        return flows.meditation.shortest(self.kit, session)
 
     def during(self, *, minutes: float | None = None) -> None:
         """During the infusion: the person's own intention, quietly, looping (until Ctrl-C or
         for `minutes`)."""
-        flows.meditation.during(self.parts, minutes=minutes)
+        flows.meditation.during(self.kit, minutes=minutes)
 
     def set_intention(self, *, scope: str = "infusion") -> Entry:
         """Listen to an intention (of `scope`: infusion, series, going-forward), read it back,
         and keep it with its recording."""
-        return flows.intention.set_intention(self.parts, scope=scope)
+        return flows.intention.set_intention(self.kit, scope=scope)
 
     def play_intention(self, *, scope: str = "infusion", tts: bool = False) -> Entry:
         """Play the current intention in the person's own voice (`tts`: said by the voice)."""
-        return flows.intention.play_intention(self.parts, scope=scope, tts=tts)
+        return flows.intention.play_intention(self.kit, scope=scope, tts=tts)
 
     def prepare(self) -> Entry | None:
         """The days-before talk and questions, filed as a preparation entry."""
-        return flows.sessions.run_session(self.parts, "prepare")
+        return flows.sessions.run_session(self.kit, "prepare")
 
     def reflect(self, *, quick: bool = False, infusion: int | None = None) -> Entry | None:
         """The reflection after an infusion (`quick`: one question), filed as an entry."""
         name = "reflect-quick" if quick else "reflect"
-        return flows.sessions.run_session(self.parts, name, infusion=infusion)
+        return flows.sessions.run_session(self.kit, name, infusion=infusion)
 
     def note(self) -> Entry | None:
         """A note to bring to the therapist, read back before it is kept."""
-        return flows.sessions.run_session(self.parts, "note")
+        return flows.sessions.run_session(self.kit, "note")
 
     def integrate(self) -> Entry | None:
         """The daily integration check-in, filed as an entry."""
-        return flows.sessions.integrate(self.parts)
+        return flows.sessions.integrate(self.kit)
 
     def questionnaire(self, instrument: str) -> Entry | None:
         """A questionnaire the clinic asks for ("phq9", "gad7"), by voice, in its published
         wording: scored with its own bands and filed (None when nothing was answered)."""
-        return flows.questionnaire.questionnaire(self.parts, instrument)
+        return flows.questionnaire.questionnaire(self.kit, instrument)
 
     def brief(
         self,
@@ -211,16 +211,16 @@ class Voiceguide:
         """A one- or two-page brief for the therapist (PDF, HTML or Markdown, from `out`'s
         suffix), of the days from `since` to `until` (the last 30 by default)."""
         return flows.journal_tools.brief(
-            self.parts, out, since=since, until=until, with_audio=with_audio, force=force
+            self.kit, out, since=since, until=until, with_audio=with_audio, force=force
         )
 
     def recap(self) -> None:
         """Before the next infusion: the intention going forward and the last reflection."""
-        flows.journal_tools.recap(self.parts)
+        flows.journal_tools.recap(self.kit)
 
     def remind_now(self) -> None:
         """What the daily reminder does at its time: a chime and a sentence (or a notice)."""
-        flows.care.remind_now(self.parts)
+        flows.care.remind_now(self.kit)
 
     def check_microphone(self) -> MicReport:
         """Ask for a sentence and say how it came through the microphone."""
@@ -241,26 +241,26 @@ class Voiceguide:
     # -- the journal, played and taken along (reading and keeping it: `self.journal`) ---------
     def play_entries(self, entries: list[Entry]) -> None:
         """Play entries' recordings, every answer in order (space pauses, q stops)."""
-        flows.journal_tools.play_entries(self.parts, entries)
+        flows.journal_tools.play_entries(self.kit, entries)
 
     def play_moment(self, entry: Entry, words: str) -> None:
         """Play the moment of `entry` where `words` were said, from a second before."""
-        flows.journal_tools.play_moment(self.parts, entry, words)
+        flows.journal_tools.play_moment(self.kit, entry, words)
 
     def edit(self, ref: str, editor: str | None = None) -> Entry | None:
         """Correct an entry's transcript in an editor; the machine's is kept beside it."""
-        return flows.journal_tools.edit(self.parts, ref, editor)
+        return flows.journal_tools.edit(self.kit, ref, editor)
 
     def export(
         self, entries: list[Entry], fmt: str, out: Path | None, *, force: bool = False
     ) -> str | None:
         """Export entries as md (a folder), json or txt (to `out`, else returned)."""
-        return flows.journal_tools.export(self.parts, entries, fmt, out, force=force)
+        return flows.journal_tools.export(self.kit, entries, fmt, out, force=force)
 
     def chart(self, out: Path, *, force: bool = False) -> int:
         """A picture of the moods over the series; the number of moods drawn."""
-        return flows.journal_tools.chart(self.parts, out, force=force)
+        return flows.journal_tools.chart(self.kit, out, force=force)
 
     def transcribe_file(self, path: Path) -> str:
         """The transcript of an audio file."""
-        return flows.journal_tools.transcribe_file(self.parts, path)
+        return flows.journal_tools.transcribe_file(self.kit, path)

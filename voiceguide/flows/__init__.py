@@ -1,4 +1,4 @@
-"""The journeys, one module each, and the parts every one of them is built from.
+"""The journeys, one module each, and the kit every one of them is built from.
 
 meditation.py     meditate (played, or written to a file), during
 intention.py      set and play an intention
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EARLY_DAYS",
-    "Parts",
+    "JourneyKit",
     "care",
     "intention",
     "journal_tools",
@@ -53,7 +53,7 @@ EARLY_DAYS = 3
 
 
 @dataclasses.dataclass(frozen=True)
-class Parts:
+class JourneyKit:
     """What a journey works with: the person's settings, the engines, the conversation, the
     journal, the session scripts and the clock."""
 

@@ -8,16 +8,16 @@ from collections.abc import Callable
 from voiceguide.conversation import content
 from voiceguide.conversation.listening import Capture
 from voiceguide.errors import NothingHeard, UsageError
-from voiceguide.flows import Parts
+from voiceguide.flows import JourneyKit
 from voiceguide.journal.entry import Entry
 from voiceguide.kinds import INTENTION_SCOPES
 
 
-def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
+def set_intention(kit: JourneyKit, *, scope: str = "infusion") -> Entry:
     """Explain, listen, read back (and let it be said again) and save the intention of `scope`."""
     if scope not in INTENTION_SCOPES:
         raise UsageError(f"There is no kind of intention called {scope!r}.")
-    talk, journal = parts.talk, parts.journal
+    talk, journal = kit.talk, kit.journal
     with journal.writing():
         question = content.INTENTION_QUESTIONS[scope]
         talk.get_ready_to_listen()
@@ -36,9 +36,9 @@ def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
                     return capture
                 # "Tell me more": the full explanation, then the question again.
                 journal.discard(capture.path)
-                talk.explain_again(parts.script(content.INTENTION_SCRIPTS[scope]))
+                talk.explain_again(kit.script(content.INTENTION_SCRIPTS[scope]))
 
-        capture, confirmed = heard_and_confirmed(parts, hear)
+        capture, confirmed = heard_and_confirmed(kit, hear)
         if not capture.heard:
             journal.store.mark_unheard(capture.path)
             raise NothingHeard(
@@ -64,11 +64,11 @@ def set_intention(parts: Parts, *, scope: str = "infusion") -> Entry:
     return entry
 
 
-def heard_and_confirmed(parts: Parts, hear: Callable[[], Capture]) -> tuple[Capture, bool]:
+def heard_and_confirmed(kit: JourneyKit, hear: Callable[[], Capture]) -> tuple[Capture, bool]:
     """Listen (`hear`), read back what was heard and ask whether it is right; on "no", offer
     to say it again (up to three times in all). The capture kept, and whether its words were
     confirmed (words never confirmed are kept, marked as not yet checked)."""
-    talk = parts.talk
+    talk = kit.talk
     for attempt in range(3):
         capture = hear().settled()
         if not capture.heard or not capture.text:
@@ -78,27 +78,27 @@ def heard_and_confirmed(parts: Parts, hear: Callable[[], Capture]) -> tuple[Capt
             return capture, True
         if right is None or attempt == 2 or not talk.confirm(content.SAY_AGAIN):
             break
-        parts.journal.discard(capture.path)
+        kit.journal.discard(capture.path)
     talk.say(content.KEPT_UNSURE)
     return capture, False
 
 
-def play_intention(parts: Parts, *, scope: str = "infusion", tts: bool = False) -> Entry:
+def play_intention(kit: JourneyKit, *, scope: str = "infusion", tts: bool = False) -> Entry:
     """Play the intention in the person's own recorded voice (or spoken by the voice); with no
     speaker, its words are shown."""
-    entry = parts.journal.current_intention(scope=scope)
+    entry = kit.journal.current_intention(scope=scope)
     assert entry is not None
     if tts:
-        parts.talk.say(entry.text or "Your intention has no words yet.")
+        kit.talk.say(entry.text or "Your intention has no words yet.")
         return entry
-    return _play(parts, entry)
+    return _play(kit, entry)
 
 
-def play_current(parts: Parts, *, scope: str | None = None) -> Entry:
+def play_current(kit: JourneyKit, *, scope: str | None = None) -> Entry:
     """The intention that matters now, said which it is, in the person's own voice: the one
     set most recently of those that apply (after an infusion, the one going forward), or the
     one of `scope`."""
-    journal = parts.journal
+    journal = kit.journal
     if scope is None:
         found = [
             entry
@@ -113,13 +113,13 @@ def play_current(parts: Parts, *, scope: str | None = None) -> Entry:
         assert entry is not None
     kind = str(entry.get("scope") or "infusion")
     which = content.INTENTION_WHICH.get(kind, content.INTENTION_WHICH["infusion"])
-    parts.talk.say(which.format(number=entry.infusion or journal.current_infusion()))
-    return _play(parts, entry)
+    kit.talk.say(which.format(number=entry.infusion or journal.current_infusion()))
+    return _play(kit, entry)
 
 
-def _play(parts: Parts, entry: Entry) -> Entry:
+def _play(kit: JourneyKit, entry: Entry) -> Entry:
     if entry.audio:
-        parts.talk.play_own(parts.journal.audio(entry, entry.audio[0]), words=entry.text)
+        kit.talk.play_own(kit.journal.audio(entry, entry.audio[0]), words=entry.text)
     else:
-        parts.talk.say(entry.text or "Your intention has no words yet.")
+        kit.talk.say(entry.text or "Your intention has no words yet.")
     return entry

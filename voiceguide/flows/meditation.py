@@ -11,7 +11,7 @@ from voiceguide.audio.clip import Audio
 from voiceguide.audio.loudness import at_volume
 from voiceguide.conversation import content
 from voiceguide.errors import NoDeviceError, UsageError, check_minutes
-from voiceguide.flows import Parts
+from voiceguide.flows import JourneyKit
 from voiceguide.fsutil import check_output_path, private_dir
 from voiceguide.guidance.render import (
     LEAD_IN,
@@ -33,7 +33,7 @@ from voiceguide.wording import minutes_phrase
 
 
 def meditate(
-    parts: Parts,
+    kit: JourneyKit,
     *,
     minutes: float | None = None,
     out: Path | None = None,
@@ -48,9 +48,9 @@ def meditate(
     if remember and ambient is not None:
         from voiceguide.settings import save_setting
 
-        save_setting(parts.settings.home, "ambient", check_ambient(ambient))
-    ambient = check_ambient(ambient or parts.settings.ambient)
-    session = parts.script(script)
+        save_setting(kit.settings.home, "ambient", check_ambient(ambient))
+    ambient = check_ambient(ambient or kit.settings.ambient)
+    session = kit.script(script)
     if session.asks:
         raise UsageError(
             f"The script {script!r} asks questions, so it is not a meditation.",
@@ -61,61 +61,61 @@ def meditate(
     check_minutes(minutes)
     if out is not None:
         check_output_path(out)
-    voice = parts.engines.session_voice(meditation=True)
-    session, script = _fit_minutes(parts, session, script, minutes, voice)
+    voice = kit.engines.session_voice(meditation=True)
+    session, script = _fit_minutes(kit, session, script, minutes, voice)
     length = minutes
 
     def render(cancel: threading.Event | None = None) -> Rendered:
         return render_session(
-            session, voice, minutes=length, context=parts.context(), ambient=ambient,
+            session, voice, minutes=length, context=kit.context(), ambient=ambient,
             cancel=cancel,
         )  # fmt: skip
 
     title = f"voiceguide: {session.title}, {minutes_phrase(minutes)}"
     if out is not None:
         at_volume(render().audio, session.volume).save(out, title=title)
-        parts.inform(f"Saved the {minutes:g}-minute session to {out}.")
+        kit.inform(f"Saved the {minutes:g}-minute session to {out}.")
         return out
-    parts.inform(
+    kit.inform(
         f"Playing {session.title.lower()}, {minutes_phrase(minutes)}. "
         "Space pauses, q stops (Ctrl-C too)."
     )
     try:
-        finished = _play_session(parts, session, render, minutes=minutes)
+        finished = _play_session(kit, session, render, minutes=minutes)
     except NoDeviceError as exc:
-        folder = private_dir(Home(parts.settings.home).sessions)
-        path = folder / f"meditation-{script}-{parts.clock.now():%Y-%m-%d-%H%M%S}.flac"
+        folder = private_dir(Home(kit.settings.home).sessions)
+        path = folder / f"meditation-{script}-{kit.clock.now():%Y-%m-%d-%H%M%S}.flac"
         at_volume(render().audio, session.volume).save(path, title=title)
-        parts.inform(content.SAVED_NO_SPEAKER.format(problem=exc.message, path=path))
+        kit.inform(content.SAVED_NO_SPEAKER.format(problem=exc.message, path=path))
         return path
     if not finished:
-        parts.inform("Stopped.")
+        kit.inform("Stopped.")
     return None
 
 
-def shortest(parts: Parts, session: Script) -> float:
+def shortest(kit: JourneyKit, session: Script) -> float:
     """The fewest minutes a meditation can be played in (its plain lines only)."""
-    voice = parts.engines.session_voice(meditation=True)
-    seconds = shortest_seconds(session, voice, context=parts.context())
+    voice = kit.engines.session_voice(meditation=True)
+    seconds = shortest_seconds(session, voice, context=kit.context())
     return max(1.0, shortest_minutes(seconds))
 
 
 def _fit_minutes(
-    parts: Parts, session: Script, script: str, minutes: float, voice: Synthesizer
+    kit: JourneyKit, session: Script, script: str, minutes: float, voice: Synthesizer
 ) -> tuple[Script, str]:
     """The session to play in `minutes`: this one, or, when even its plain lines need more
     time, the breathing space, said so (the voice is never sped up to fit)."""
     least = at_least_seconds(session)  # far too long is known before a word is said
     if least <= minutes * 60:
-        least = shortest_seconds(session, voice, context=parts.context())
+        least = shortest_seconds(session, voice, context=kit.context())
     if minutes * 60 >= least:
         return session, script
-    instead = parts.script(content.SHORT_PRACTICE)
+    instead = kit.script(content.SHORT_PRACTICE)
     if script == content.SHORT_PRACTICE or minutes * 60 < shortest_seconds(
-        instead, voice, context=parts.context()
+        instead, voice, context=kit.context()
     ):
         raise too_short(least)
-    parts.inform(
+    kit.inform(
         content.SHORTER_INSTEAD.format(
             title=session.title.lower(),
             least=minutes_phrase(shortest_minutes(least)),
@@ -126,7 +126,7 @@ def _fit_minutes(
 
 
 def _play_session(
-    parts: Parts,
+    kit: JourneyKit,
     session: Script,
     render: Callable[[threading.Event], Rendered],
     *,
@@ -136,9 +136,9 @@ def _play_session(
     from voiceguide.guidance.playback import Progress, play_pieces, silence_while
     from voiceguide.terminal import keyboard_controls
 
-    voice = Voice(parts.engines.session_voice(meditation=True))
+    voice = Voice(kit.engines.session_voice(meditation=True))
     lead_in = LEAD_IN  # the same as the full render's, which playback continues into
-    first, _ = render_step(session.steps[0], voice, parts.context())
+    first, _ = render_step(session.steps[0], voice, kit.context())
     rate = first.rate if first is not None else (voice.rate or voice("Breathe.").rate)
     opening = [Audio.silence(lead_in, rate)] + ([first] if first is not None else [])
     rest = _Rendering(render)
@@ -169,7 +169,7 @@ def _play_session(
     with keyboard_controls() as controls:
         try:
             return play_pieces(
-                parts.engines.player, pieces(), controls=controls, on_position=on_position
+                kit.engines.player, pieces(), controls=controls, on_position=on_position
             )
         finally:
             progress.close()
@@ -227,26 +227,26 @@ def _resumed(rendered: Rendered, volume: float, played: int) -> Iterator[Audio]:
         yield Audio(audio.samples[at : at + step], audio.rate)
 
 
-def during(parts: Parts, *, minutes: float | None = None) -> None:
+def during(kit: JourneyKit, *, minutes: float | None = None) -> None:
     """Quietly, for the infusion itself: the person's intention and long silences, looping."""
     check_minutes(minutes, "during")
-    session = parts.script("during")
+    session = kit.script("during")
     if session.asks:
         raise UsageError("The 'during' script must not ask questions.")
-    voice = parts.engines.session_voice(meditation=True)
-    one = render_natural(session.steps, voice, parts.context())
+    voice = kit.engines.session_voice(meditation=True)
+    one = render_natural(session.steps, voice, kit.context())
     one = at_volume(Audio.concat([Audio.silence(session.lead_in, one.rate), one]), session.volume)
     how_long = f"for {minutes_phrase(minutes)}" if minutes else "until you press Ctrl-C"
-    parts.inform(f"Playing quietly {how_long}.")
+    kit.inform(f"Playing quietly {how_long}.")
     words = " ".join(text for _, text in session.spoken())
     try:
         if minutes:
             total = round(minutes * 60 * one.rate)
             rounds = -(-total // one.frames)
             audio = Audio.concat([one] * rounds)
-            parts.talk.play(Audio(audio.samples[:total], one.rate), words=words)
+            kit.talk.play(Audio(audio.samples[:total], one.rate), words=words)
         else:
-            while parts.talk.play(one, words=words):
+            while kit.talk.play(one, words=words):
                 pass
     except KeyboardInterrupt:
-        parts.inform("Stopped.")
+        kit.inform("Stopped.")

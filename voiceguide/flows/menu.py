@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from voiceguide.conversation import content
 from voiceguide.errors import Recoverable
-from voiceguide.flows import Parts
+from voiceguide.flows import JourneyKit
 
 
 class InfusionPhase(NamedTuple):
@@ -19,53 +19,53 @@ class InfusionPhase(NamedTuple):
     days: int | None
 
 
-def infusion_phase(parts: Parts) -> InfusionPhase:
+def infusion_phase(kit: JourneyKit) -> InfusionPhase:
     """The phase of the infusion the person is in now."""
-    days = parts.journal.days_since_infusion()
+    days = kit.journal.days_since_infusion()
     if days is not None:
         return InfusionPhase("after" if days == 0 else "following", days)
-    if parts.journal.infusion_started_today():
+    if kit.journal.infusion_started_today():
         return InfusionPhase("day", 0)
     return InfusionPhase("before", None)
 
 
-def actions(parts: Parts) -> dict[str, Callable[[], object]]:
+def actions(kit: JourneyKit) -> dict[str, Callable[[], object]]:
     """What each choice on the menu runs, by its key."""
     from voiceguide.flows import journal_tools, sessions
     from voiceguide.flows.intention import play_current, set_intention
     from voiceguide.flows.meditation import meditate
 
     return {
-        "prepare": lambda: sessions.run_session(parts, "prepare"),
-        "meditate": lambda: meditate(parts),
-        "intention": lambda: set_intention(parts, scope="infusion"),
-        "practice": lambda: meditate(parts, script="return-to-intention"),
-        "play": lambda: play_current(parts),
-        "reflect": lambda: sessions.run_session(parts, "reflect"),
-        "going-forward": lambda: set_intention(parts, scope="going-forward"),
-        "integrate": lambda: sessions.integrate(parts),
-        "hear-going-forward": lambda: play_current(parts, scope="going-forward"),
-        "recap": lambda: journal_tools.recap(parts),
-        "note": lambda: sessions.run_session(parts, "note"),
-        "brief": lambda: journal_tools.brief_by_voice(parts),
+        "prepare": lambda: sessions.run_session(kit, "prepare"),
+        "meditate": lambda: meditate(kit),
+        "intention": lambda: set_intention(kit, scope="infusion"),
+        "practice": lambda: meditate(kit, script="return-to-intention"),
+        "play": lambda: play_current(kit),
+        "reflect": lambda: sessions.run_session(kit, "reflect"),
+        "going-forward": lambda: set_intention(kit, scope="going-forward"),
+        "integrate": lambda: sessions.integrate(kit),
+        "hear-going-forward": lambda: play_current(kit, scope="going-forward"),
+        "recap": lambda: journal_tools.recap(kit),
+        "note": lambda: sessions.run_session(kit, "note"),
+        "brief": lambda: journal_tools.brief_by_voice(kit),
     }
 
 
-def menu(parts: Parts) -> None:
+def menu(kit: JourneyKit) -> None:
     """Greet, offer what fits the moment, understand the spoken choice and run it; again after
     each, until the person says stop or stays silent."""
     from voiceguide.conversation.commands import match_choice
 
-    run = actions(parts)
-    talk = parts.talk
+    run = actions(kit)
+    talk = kit.talk
     talk.get_ready_to_listen()
     talk.speak_script("menu")  # the first time, what voiceguide is and how to answer
-    where, days = infusion_phase(parts)
+    where, days = infusion_phase(kit)
     greeting = content.MENU_GREETING[where].format(days="a day" if days == 1 else f"{days} days")
-    if where in ("before", "following") and parts.settings.questionnaires is None:
-        parts = ask_about_questionnaires(parts)
-    run.update(_questionnaires(parts))
-    offered = _offers(parts, where)
+    if where in ("before", "following") and kit.settings.questionnaires is None:
+        kit = ask_about_questionnaires(kit)
+    run.update(_questionnaires(kit))
+    offered = _offers(kit, where)
     question = f"{greeting} {content.MENU_OFFER.format(options=spoken_list(offered))}"
     unclear = 0
     while True:
@@ -74,7 +74,7 @@ def menu(parts: Parts) -> None:
             talk.say(content.MENU_SILENT)
             return
         # Anything can be asked for by name, not only what was offered.
-        choice = match_choice(capture.text, _words(parts))
+        choice = match_choice(capture.text, _words(kit))
         if choice is None:
             unclear += 1
             if unclear > 1:
@@ -88,57 +88,57 @@ def menu(parts: Parts) -> None:
             talk.say(content.MENU_GOODBYE)
             return
         if choice == "explain":
-            talk.explain_again(parts.script("menu"))
+            talk.explain_again(kit.script("menu"))
             continue
         if choice == "else":
-            offered = tuple(content.MENU_LABELS) + parts.settings.chosen_questionnaires
+            offered = tuple(content.MENU_LABELS) + kit.settings.chosen_questionnaires
             question = content.MENU_EVERYTHING.format(options=spoken_list(offered))
             continue
         try:
             run[choice]()
         except Recoverable as exc:  # e.g. no intention yet: say so, and offer again
             talk.say(exc.message)
-        where, days = infusion_phase(parts)
-        offered = _offers(parts, where)
+        where, days = infusion_phase(kit)
+        offered = _offers(kit, where)
         question = content.MENU_AGAIN.format(options=spoken_list(offered))
 
 
-def ask_about_questionnaires(parts: Parts) -> Parts:
+def ask_about_questionnaires(kit: JourneyKit) -> JourneyKit:
     """Once: whether the person's clinic asks for the PHQ-9 or GAD-7; the answer is kept as
     the setting `questionnaires` (both, or none), so that they are offered only after a yes."""
     import dataclasses
 
     from voiceguide.settings import save_setting
 
-    yes = parts.talk.confirm(content.QUESTIONNAIRE_ASK)
-    settings = save_setting(parts.settings.home, "questionnaires", "phq9,gad7" if yes else "none")
-    parts.talk.say(content.QUESTIONNAIRE_YES if yes else content.QUESTIONNAIRE_NO)
-    chosen = dataclasses.replace(parts.settings, questionnaires=settings.questionnaires)
-    return dataclasses.replace(parts, settings=chosen)
+    yes = kit.talk.confirm(content.QUESTIONNAIRE_ASK)
+    settings = save_setting(kit.settings.home, "questionnaires", "phq9,gad7" if yes else "none")
+    kit.talk.say(content.QUESTIONNAIRE_YES if yes else content.QUESTIONNAIRE_NO)
+    chosen = dataclasses.replace(kit.settings, questionnaires=settings.questionnaires)
+    return dataclasses.replace(kit, settings=chosen)
 
 
-def _questionnaires(parts: Parts) -> dict[str, Callable[[], object]]:
+def _questionnaires(kit: JourneyKit) -> dict[str, Callable[[], object]]:
     """The questionnaires said yes to, as menu choices."""
     from voiceguide.flows.questionnaire import questionnaire
 
     def asking(key: str) -> Callable[[], object]:
-        return lambda: questionnaire(parts, key)
+        return lambda: questionnaire(kit, key)
 
-    return {key: asking(key) for key in parts.settings.chosen_questionnaires}
+    return {key: asking(key) for key in kit.settings.chosen_questionnaires}
 
 
-def _offers(parts: Parts, where: str) -> tuple[str, ...]:
+def _offers(kit: JourneyKit, where: str) -> tuple[str, ...]:
     """What the menu offers now: what fits the moment, and a questionnaire said yes to once
     it is due (before the next infusion, or weekly)."""
     from voiceguide.flows.questionnaire import due
 
     return content.MENU_OFFERS[where] + tuple(
-        key for key in parts.settings.chosen_questionnaires if due(parts, key)
+        key for key in kit.settings.chosen_questionnaires if due(kit, key)
     )
 
 
-def _words(parts: Parts) -> dict[str, tuple[str, ...]]:
-    chosen = parts.settings.chosen_questionnaires
+def _words(kit: JourneyKit) -> dict[str, tuple[str, ...]]:
+    chosen = kit.settings.chosen_questionnaires
     return {**content.MENU_WORDS, **{k: content.QUESTIONNAIRE_WORDS[k] for k in chosen}}
 
 

@@ -20,7 +20,7 @@ from voiceguide.audio.clip import Audio
 from voiceguide.conversation import content
 from voiceguide.conversation.commands import match_command
 from voiceguide.conversation.listening import Capture
-from voiceguide.flows import Parts
+from voiceguide.flows import JourneyKit
 from voiceguide.instruments import Instrument
 from voiceguide.interfaces import Transcriber
 from voiceguide.journal.entry import Entry
@@ -37,26 +37,26 @@ class _Item:
     value: int | None = None
 
 
-def questionnaire(parts: Parts, key: str) -> Entry | None:
+def questionnaire(kit: JourneyKit, key: str) -> Entry | None:
     """Ask the questionnaire `key` ("phq9", "gad7") by voice, score it and file it; None when
     nothing was answered."""
     form = instruments.load(key)
-    talk = parts.talk
+    talk = kit.talk
     talk.get_ready_to_listen()
     talk.say(
         content.QUESTIONNAIRE_INTRO.format(title=form.title, count=number_word(len(form.items)))
     )
     talk.say(form.stem)
     items = [_Item() for _ in form.items]
-    flagged = _ask_items(parts, form, items)
+    flagged = _ask_items(kit, form, items)
     answered = [i for i in items if i.capture is not None]
     if not answered:
         talk.say(content.QUESTIONNAIRE_NOTHING)
         return None
     values = [i.value for i in items]
     total = instruments.score(values)
-    hard = _difficulty(parts, form, values) if total is not None else None
-    entry = _file(parts, form, items, total, hard, flagged)
+    hard = _difficulty(kit, form, values) if total is not None else None
+    entry = _file(kit, form, items, total, hard, flagged)
     if total is None:
         talk.say(content.QUESTIONNAIRE_UNSCORED.format(title=form.title))
     else:
@@ -70,16 +70,16 @@ def questionnaire(parts: Parts, key: str) -> Entry | None:
     return entry
 
 
-def _ask_items(parts: Parts, form: Instrument, items: list[_Item]) -> bool:
+def _ask_items(kit: JourneyKit, form: Instrument, items: list[_Item]) -> bool:
     """Ask every item in turn (repeat, go back, skip, stop); whether the safety item was
     answered above its first choice."""
-    talk, flagged = parts.talk, False
+    talk, flagged = kit.talk, False
     index = 0
     while index < len(items):
         question = content.QUESTIONNAIRE_ITEM.format(
             n=index + 1, count=len(items), item=form.items[index]
         )
-        capture, value, command = _answer(parts, form, question, index)
+        capture, value, command = _answer(kit, form, question, index)
         if command == "repeat":
             continue
         if command == "back":
@@ -92,34 +92,34 @@ def _ask_items(parts: Parts, form: Instrument, items: list[_Item]) -> bool:
             items[index] = _Item(capture, value)
             if index + 1 == form.safety_item and value:
                 flagged = True
-                safety_message(parts)
+                safety_message(kit)
         index += 1
     return flagged
 
 
 def _answer(
-    parts: Parts, form: Instrument, question: str, index: int
+    kit: JourneyKit, form: Instrument, question: str, index: int
 ) -> tuple[Capture | None, int | None, str | None]:
     """One item's answer: (what was said, its choice, or the command said instead)."""
-    talk = parts.talk
+    talk = kit.talk
     asked = question
     for attempt in range(ASKED_AGAIN + 1):
         capture = talk.ask(
             asked,
             label="questionnaire",
             meta={"kind": "questionnaire", "transient": True, "index": index},
-            wait_seconds=min(parts.settings.wait_seconds, 30.0),
+            wait_seconds=min(kit.settings.wait_seconds, 30.0),
             hint=content.QUESTIONNAIRE_HINT,
             reply=True,
         )
         command = match_command(capture.text) if capture.text else None
         if command in ("repeat", "back", "skip", "stop", "cancel"):
-            parts.journal.discard(capture.path)
+            kit.journal.discard(capture.path)
             return None, None, "stop" if command == "cancel" else command
-        value = understood(parts, capture, instruments.how_often, instruments.HOW_OFTEN_PHRASES)
+        value = understood(kit, capture, instruments.how_often, instruments.HOW_OFTEN_PHRASES)
         if value is not None:
             return capture, value, None
-        parts.journal.discard(capture.path)
+        kit.journal.discard(capture.path)
         if attempt < ASKED_AGAIN:
             asked = content.QUESTIONNAIRE_CHOICES.format(
                 choices=_or_list(form.choices), item=form.items[index]
@@ -129,7 +129,7 @@ def _answer(
 
 
 def understood(
-    parts: Parts,
+    kit: JourneyKit,
     capture: Capture,
     choice: Callable[[str], int | None],
     phrases: tuple[str, ...],
@@ -145,7 +145,7 @@ def understood(
         audio = Audio.load(capture.path)
     except (VoiceguideError, OSError):
         return None
-    return choice_from(capture.text, audio, parts.engines.transcriber, choice, phrases)
+    return choice_from(capture.text, audio, kit.engines.transcriber, choice, phrases)
 
 
 def choice_from(
@@ -175,18 +175,16 @@ def choice_from(
     return choice(heard)
 
 
-def safety_message(parts: Parts) -> None:
+def safety_message(kit: JourneyKit) -> None:
     """Said and shown at once when the PHQ-9's ninth item is answered above "not at all":
     thanks for saying it, the clinic today, the emergency number, and the person's own numbers
     (`config set crisis-line`), if set."""
-    line = parts.settings.crisis_line
+    line = kit.settings.crisis_line
     numbers = content.SAFETY_NUMBERS.format(numbers=line) if line else ""
-    parts.talk.say(
-        " ".join(t for t in (content.SAFETY_MESSAGE, numbers, content.SAFETY_GO_ON) if t)
-    )
+    kit.talk.say(" ".join(t for t in (content.SAFETY_MESSAGE, numbers, content.SAFETY_GO_ON) if t))
 
 
-def _difficulty(parts: Parts, form: Instrument, values: list[int | None]) -> int | None:
+def _difficulty(kit: JourneyKit, form: Instrument, values: list[int | None]) -> int | None:
     """The PHQ-9's closing question, asked when any problem was answered above "not at all"."""
     if form.difficulty is None or not any(values):
         return None
@@ -196,22 +194,22 @@ def _difficulty(parts: Parts, form: Instrument, values: list[int | None]) -> int
             asked = content.QUESTIONNAIRE_CHOICES.format(
                 choices=_or_list(form.difficulty_choices), item=form.difficulty
             )
-        capture = parts.talk.ask(
+        capture = kit.talk.ask(
             asked,
             label="questionnaire",
             meta={"kind": "questionnaire", "transient": True},
             hint=content.QUESTIONNAIRE_HINT,
             reply=True,
         )
-        value = understood(parts, capture, instruments.difficulty, instruments.DIFFICULTY_PHRASES)
-        parts.journal.discard(capture.path)
+        value = understood(kit, capture, instruments.difficulty, instruments.DIFFICULTY_PHRASES)
+        kit.journal.discard(capture.path)
         if value is not None:
             return value
     return None
 
 
 def _file(
-    parts: Parts,
+    kit: JourneyKit,
     form: Instrument,
     items: list[_Item],
     total: int | None,
@@ -237,7 +235,7 @@ def _file(
         extra.append(("difficulty", form.difficulty_choices[hard]))
     if form.safety_item is not None:
         extra.append(("safety_flag", flagged))
-    journal = parts.journal
+    journal = kit.journal
     with journal.writing():
         return journal.file(
             "questionnaire", said, infusion=journal.current_infusion(), extra=tuple(extra)
@@ -248,12 +246,12 @@ def _file(
 DUE_AFTER_DAYS = 7
 
 
-def due(parts: Parts, key: str) -> bool:
+def due(kit: JourneyKit, key: str) -> bool:
     """Whether the questionnaire `key` is due: never answered, answered a week ago or more, or
     not since the last infusion (so one comes before the next)."""
     import datetime as dt
 
-    journal = parts.journal
+    journal = kit.journal
     answered = [
         e.date
         for e in journal.entries(journal.filters(kind="questionnaire"))
@@ -261,7 +259,7 @@ def due(parts: Parts, key: str) -> bool:
     ]
     if not answered:
         return True
-    latest, now = max(answered), parts.clock.now()
+    latest, now = max(answered), kit.clock.now()
     if now - latest >= dt.timedelta(days=DUE_AFTER_DAYS):
         return True
     since = journal.days_since_infusion()

@@ -13,41 +13,41 @@ from voiceguide.conversation import content
 from voiceguide.conversation.answers import says_little, says_yes
 from voiceguide.conversation.listening import Capture
 from voiceguide.errors import VoiceguideError, check_infusion
-from voiceguide.flows import EARLY_DAYS, Parts
+from voiceguide.flows import EARLY_DAYS, JourneyKit
 from voiceguide.flows.intention import set_intention
 from voiceguide.guidance.render import Voice
 from voiceguide.guidance.script import ASKING, IfLittle, Listen, Mood, Offer, Step
 from voiceguide.journal.entry import Entry
 
 
-def integrate(parts: Parts) -> Entry | None:
+def integrate(kit: JourneyKit) -> Entry | None:
     """The daily integration check-in; in the days right after an infusion, it offers (once)
     to set a daily reminder."""
     from voiceguide.flows.care import offer_reminder
 
-    entry = run_session(parts, "integrate")
-    days = parts.journal.days_since_infusion()
+    entry = run_session(kit, "integrate")
+    days = kit.journal.days_since_infusion()
     if entry is not None and days is not None and days <= EARLY_DAYS:
-        offer_reminder(parts)
+        offer_reminder(kit)
     return entry
 
 
-def run_session(parts: Parts, name: str, *, infusion: int | None = None) -> Entry | None:
+def run_session(kit: JourneyKit, name: str, *, infusion: int | None = None) -> Entry | None:
     """Run a script live: speak, listen, ask the mood, offer; file the answers as an entry."""
     check_infusion(infusion)
-    return LiveSession(parts, name, infusion=infusion).run()
+    return LiveSession(kit, name, infusion=infusion).run()
 
 
-def offer(parts: Parts, step: Offer) -> Entry | None:
+def offer(kit: JourneyKit, step: Offer) -> Entry | None:
     """Offer, by voice, to set an intention (or keep a note for the therapist) now; do it when
     the answer is yes."""
-    capture = parts.talk.reply(step.question, label="offer", hint=content.YES_NO_HINT)
+    capture = kit.talk.reply(step.question, label="offer", hint=content.YES_NO_HINT)
     if says_yes(capture.text) and step.what == "therapist":
-        return run_session(parts, "note")
+        return run_session(kit, "note")
     if says_yes(capture.text):
         scope = "going-forward" if step.what == "going-forward" else "infusion"
-        return set_intention(parts, scope=scope)
-    parts.talk.say(content.OFFER_LATER[step.what])
+        return set_intention(kit, scope=scope)
+    kit.talk.say(content.OFFER_LATER[step.what])
     return None
 
 
@@ -65,19 +65,19 @@ class _Stop(Exception):
 class LiveSession:
     """One run of a script that listens: where it is, and the answers heard so far."""
 
-    def __init__(self, parts: Parts, name: str, *, infusion: int | None = None) -> None:
-        self.parts = parts
-        self.talk = parts.talk
-        self.journal = parts.journal
-        self.full = parts.script(name)
+    def __init__(self, kit: JourneyKit, name: str, *, infusion: int | None = None) -> None:
+        self.kit = kit
+        self.talk = kit.talk
+        self.journal = kit.journal
+        self.full = kit.script(name)
         self.script = self.talk.as_heard(self.full)
         self.steps = self.script.steps
         self.kind = self.script.entry or "reflection"
         if infusion is not None:
             self.journal.follow_infusion(infusion)
         self.number = infusion or self.journal.current_infusion()
-        self.context = parts.context()
-        self.voice = Voice(parts.engines.session_voice())
+        self.context = kit.context()
+        self.voice = Voice(kit.engines.session_voice())
         self.session = uuid.uuid4().hex
         self.answers: list[tuple[str, Capture]] = []
         self.mood: int | None = None
@@ -207,7 +207,7 @@ class LiveSession:
         self._file_if_any()
         self.lock.close()
         self._locked = False
-        offer(self.parts, step)
+        offer(self.kit, step)
         return index + 1
 
     def _meta(self, index: int) -> dict[str, Any]:
