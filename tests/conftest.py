@@ -461,7 +461,8 @@ PROFILE = os.environ.get("VOICEGUIDE_TEST_PROFILE")
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """Setup, call and teardown (where the programs a test started are ended and waited for)."""
     if not PROFILE:
         yield
         return

@@ -53,6 +53,7 @@ def entries(home: Path, kind: str) -> list:  # type: ignore[type-arg]
     return sorted((e for e in found if e.kind == kind), key=lambda e: e.date)
 
 
+@pytest.mark.alone
 def test_prepare_as_a_person_answers_it_with_the_patience_people_get(
     run: Run, speech: Path, virtual_audio: None, tmp_path: Path
 ) -> None:

@@ -189,6 +189,7 @@ def test_meditate_two_minutes_to_a_file_is_mostly_quiet_and_intelligible(
     assert wer(spoken, heard) <= 0.30, heard
 
 
+@pytest.mark.alone
 @pytest.mark.parametrize("machine", ["idle", "busy"])
 def test_a_meditation_plays_its_length_with_no_gaps(
     machine: str, run: Run, virtual_audio: None, tmp_path: Path
