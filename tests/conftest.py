@@ -156,8 +156,9 @@ def virtual_audio(_virtual_audio_started: None) -> None:
 
 #: Silence played before each recording. The first moments of a new playback stream can be lost
 #: while PulseAudio starts it (seen in CI: the first 0.2 s of "That's all.", heard then as "it's
-#: good"); a person's voice has no such start, so the stream's start-up gets silence, not words.
-LEAD_IN_SECONDS = 0.5
+#: good"; with the suite's four workers on 2 cores, more than half a second of it, again); a
+#: person's voice has no such start, so the stream's start-up gets silence, not words.
+LEAD_IN_SECONDS = 1.0
 
 
 def as_wav16(source: Path, folder: Path) -> Path:
@@ -202,8 +203,11 @@ def record_speaker(path: Path) -> Iterator[Path]:
         ]
     )
     try:
-        # Recording has begun once parecord's stream is connected to the sound server.
+        # Recording has begun once parecord's stream is connected to the sound server and its
+        # first sound (silence) has reached the file: connected, on a loaded machine, it was seen
+        # to miss the first 3.5 s of what was played after it.
         wait_until(lambda: recording(proc.pid), 10, "parecord to start recording")
+        wait_until(lambda: wav_seconds(path) > 0.1, 30, "parecord's first sound in its file")
         yield path
         # What is still on its way through the sound server is kept. Nothing on disk tells
         # when it has arrived (the monitor's audio reaches the file in fragments of a second
