@@ -165,3 +165,36 @@ def test_with_a_faithful_judge_no_phrase_loses_words(
     merged = merge(texts, " ".join(whole), judge=judge)
     for words, before, after in zip(truth, texts, merged, strict=True):
         assert kept(words, after) >= kept(words, before), (before, after)
+
+
+def test_an_answer_that_repeats_a_sentence_is_aligned_repeat_by_repeat() -> None:
+    """Heard live (the clean 85 s battery answer): each "And so my fellow Americans" of the
+    phrase pass weighed against its own repeat in the whole pass, never against a run of 22
+    words from the next repeat (longest-matching-block alignment did that, and kept "am I")."""
+    phrases = [
+        "Ask what you can do for your country.",
+        "And so my fellow Americans asked not...",
+        "What your country can do for you, ask what you can do for your country.",
+        "And so am I fellow Americans.",
+        "Ask not what your country can do for you. Ask what you can do for your country.",
+        "And so am I fellow Americans.",
+        "Ask not what your country can do for you. Ask what you can do for your country.",
+        "And so am I fellow Americans.",
+        "Ask not what your country can do for you. Ask what you can do for your country.",
+    ]
+    sentence = "ask not what your country can do for you ask what you can do for your country"
+    whole = (
+        f"ask what you can do for your country and so my fellow Americans {sentence} "
+        f"and so my fellow Americans {sentence} "
+        f"and so my fellow Americans {sentence.replace('not what', 'not', 1)} "
+        f"and so my fellow Americans {sentence}"
+    )
+    weighed: list[tuple[int, Sequence[str]]] = []
+
+    def judge(i: int, readings: Sequence[str]) -> Sequence[float]:
+        weighed.append((i, readings))
+        return [-2.0, -2.0]  # a tie: the whole pass heard the words in their sentence
+
+    merged = merge(phrases, whole, judge=judge)
+    assert [merged[i] for i in (3, 5, 7)] == ["And so my fellow Americans."] * 3
+    assert all(len(r.split()) <= 8 for _, readings in weighed for r in readings), weighed

@@ -104,9 +104,9 @@ def _load(folder: Path) -> Any:
 
 def _voice(folder: Path, piper_voice: Any) -> Any:
     """piper's voice on an onnxruntime session whose idle threads sleep. piper's own `load`
-    keeps onnxruntime's default, threads that spin on a core between runs: while a session is
-    rendered during playback, and beside the listener's Whisper, that spinning took the CPU
-    the player and the recorder need (on 2 cores). See BENCHMARKS.md, "Playback"."""
+    keeps onnxruntime's default, threads that spin on a core between runs, CPU that the player
+    and the recorder need while a session is rendered during playback (on 2 cores). Measured:
+    the same 10 lines took 5.0 CPU-s sleeping against 5.7 spinning, in the same wall time."""
     import json
 
     from piper.config import PiperConfig

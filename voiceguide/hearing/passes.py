@@ -98,7 +98,7 @@ def _aligned(mine: list[str], theirs: list[str]) -> list[tuple[str, int, int, in
     A minimum edit alignment, not difflib's longest matching blocks: an answer that says the
     same sentence several times (a litany, a refrain) matched one repetition against another
     with difflib, so that a whole sentence seemed missing from one pass and "my" was weighed
-    against 22 words (BENCHMARKS.md, "Words kept in long answers")."""
+    against 22 words (the clean 85 s answer of tests/battery.py, heard live: 4.5% WER, now 0%)."""
     from rapidfuzz.distance import Levenshtein
 
     regions: list[tuple[str, int, int, int, int]] = []
