@@ -15,7 +15,7 @@ from conftest import references, wer
 from voiceguide.audio.capture import CaptureWriter, repair_capture
 from voiceguide.audio.clip import Audio
 from voiceguide.audio.segmenter import Segmenter
-from voiceguide.conversation.listening import listen, read_pcm
+from voiceguide.conversation.listening import Patience, listen, read_pcm
 from voiceguide.engines.fakes import FileRecorder, ScriptedTranscriber
 from voiceguide.engines.silero import SileroDetector
 from voiceguide.errors import DeviceError
@@ -312,3 +312,47 @@ def test_an_answer_typed_the_moment_the_question_shows_is_kept(
     asking.join(timeout=10)
     os.close(write_fd)
     assert answer == ["y"]
+
+
+def test_words_begun_as_a_late_check_starts_keep_the_answer_open(tmp_path: Path) -> None:
+    """On a busy machine the first sentence's words are heard late, and with them comes the
+    check after a finished sentence: it begins just before the person goes on ("ask not", then
+    10 s of quiet mid-thought). Those words are the person going on, not the check's echo:
+    the answer stays open through the pause after them and keeps its second half (it ended
+    7 s after the check, as after the finished sentence, and lost it: seen in CI)."""
+    from battery import condition
+
+    said = condition("halting").audio
+    lead = 1.0
+    probe = Segmenter(RATE, detector=SileroDetector())
+    pcm = said.to_int16()[:, 0]
+    closed = [seg for i in range(0, len(pcm), 800) for seg in probe.feed(pcm[i : i + 800])]
+    going_on_at = lead + probe.onsets[closed[1][0]] / RATE  # where "ask not" begins
+    late = threading.Event()  # the first sentence's words have been heard
+
+    class Recorder(FileRecorder):
+        """The first sentence's words are heard only as the next words are about to begin."""
+
+        def _blocks(self) -> Iterator[np.ndarray]:
+            fed = 0.0
+            for block in super()._blocks():
+                if fed >= going_on_at - 0.2:
+                    late.set()
+                fed += len(block) / self.rate
+                yield block
+
+    checks: list[int] = []
+    capture = listen(
+        Recorder(said, lead_seconds=lead),
+        tmp_path / "a.wav",
+        transcriber=ScriptedTranscriber(
+            ["And so, my fellow Americans.", "Ask not!"] + ["the rest"] * 5
+        ),
+        patience=Patience(),
+        on_check=lambda n: checks.append(n) and None,
+        finished=lambda text: late.is_set() and text.endswith("Americans."),
+        detector=SileroDetector,
+    )
+    assert checks, "the check after the finished sentence came"
+    assert capture.listened >= lead + said.duration, capture
+    assert "the rest" in capture.text

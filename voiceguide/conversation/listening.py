@@ -444,7 +444,7 @@ class _Turn:
         self.checks = 0
         self._played: threading.Event | None = None
         self._check_end: float | None = None  # where the check finished playing (seconds)
-        self._check_start = 0.0  # where it began
+        self._spoke_before = 0.0  # where the last words before it ended (seconds)
         self._checking = False
         self._after = patience.after_check  # the quiet to wait for after this check
 
@@ -466,11 +466,14 @@ class _Turn:
                 return False
             return True
         spoke = segmenter.last_speech_seconds or 0.0
-        if self._checking and spoke > self._check_start + CHECK_ECHO:
+        if self._checking and spoke > self._spoke_before + SPEECH_FRAME:
             # They went on, after the check or while it was said ("... Americans." [5 s] "ask
             # not"), whenever their words are noticed (the end of a phrase is known only a
             # moment after it): the same answer, and the next wait is the one its words call
-            # for now, not the short one after the finished sentence before.
+            # for now, not the short one after the finished sentence before. Any words after
+            # the quiet that brought the check count, however short and however soon: on a busy
+            # machine the check can begin as the person goes on (it waits for the last words
+            # to be heard), and their "ask not" was taken for the check's echo.
             self._checking, self._check_end = False, None
         elif self._checking and self._check_end is None:
             if self._played is None or self._played.is_set():
@@ -486,7 +489,7 @@ class _Turn:
                     else patience.after_check
                 )
                 self._checking = True
-                self._check_start = now
+                self._spoke_before = spoke
                 self.checks += 1
                 self._played = self.on_check(self.checks) if self.on_check else None
             return False
@@ -501,9 +504,9 @@ class _Turn:
         return bool(words) and self.sounds_finished(words or "")
 
 
-#: Speech heard this long after a check began is the person going on, not its echo (a
-#: loudspeaker heard by the microphone) or the last word's tail.
-CHECK_ECHO = 1.0
+#: Speech that ends later than this after the words before a check is the person going on
+#: (the detector's frame: the same words' end, judged again, never moves by more).
+SPEECH_FRAME = 0.04
 
 #: Quiet after a short utterance before it is heard as a possible command, while listening.
 COMMAND_PAUSE = 1.2
