@@ -281,11 +281,29 @@ def said_in(text: str, voice: str) -> Audio:
                            check=True)  # fmt: skip
             audio = Audio.load(out)
     else:
-        from voiceguide.engines.piper import PiperSynthesizer
-
-        audio = PiperSynthesizer().synthesize(text)
+        audio = steady_piper(text)
     audio = at_level(audio.for_speech(RATE), -20.0 + gain)
     return Audio.concat([room_tone(0.4, seed=3), audio, room_tone(0.4, seed=4)])
+
+
+def steady_piper(text: str) -> Audio:
+    """`text` in the natural voice, said the same way on every run. piper draws each reading's
+    variation at random, so a test heard a new reading on every run (in one fresh-clone run a
+    soft "Sometimes." and "Two." were both not understood; eight new readings of each were). A
+    session of the voice's own, seeded from the text, gives each text one reading."""
+    import zlib
+
+    from piper import PiperVoice
+
+    from voiceguide.engines import piper
+    from voiceguide.engines.onnx import onnxruntime
+
+    class Steady(piper.PiperSynthesizer):
+        def _voice(self) -> object:
+            onnxruntime().set_seed(zlib.crc32(text.encode("utf-8")))
+            return piper._voice(piper.bundled_voice_dir(), PiperVoice)
+
+    return Steady().synthesize(text)
 
 
 def save(audio: Audio, path: Path) -> Path:
