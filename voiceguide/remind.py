@@ -5,6 +5,11 @@ every day: a systemd user timer where the user has a systemd session, otherwise 
 user's crontab. `remind now` plays a soft chime and says that today's check-in is ready (or shows
 a desktop notification when there is no speaker). Only what voiceguide wrote is ever changed: its
 own two unit files, or the crontab lines that end with its tag.
+
+The crontab is edited by hand, not with python-crontab: read and rendered back by it (what its
+`write()` writes), a crontab of someone else's lines came back changed (quotes dropped from a
+MAILTO value, spacing collapsed, a commented line rewritten as "# DISABLED LINE"), and one that
+was not UTF-8 could not be read at all. Here every line but our own is written back byte for byte.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 Rendered sessions are brought to -16 LUFS integrated with true peaks at or below -1 dBTP, the
 usual targets for spoken word on phones and laptops. numpy only: the K-weighting filter is
 applied as a long FIR in the frequency domain (its phase does not change the energy measured).
+
+pyloudnorm (which the tests use to check this) measures the same integrated loudness (within
+0.00 LU on four signals) two to three times faster, but it needs scipy at run time (113 MB for
+one filter) and has no true peak, which the limiter after levelling needs; so it is not a
+dependency of voiceguide.
 """
 
 from __future__ import annotations

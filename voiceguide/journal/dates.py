@@ -1,4 +1,11 @@
-"""Dates as people say them: "2026-11-01", "yesterday", "last week", "3 days ago"."""
+"""Dates as people say them: "2026-11-01", "yesterday", "last week", "3 days ago".
+
+Written here rather than with dateparser (measured on 13 phrases, 2026-12-03): dateparser's
+first parse takes 0.43 s (its import and language data), against a start-up of 0.3 s for the
+whole command; and it reads a phrase as a moment, where a filter needs a period: "last week" is
+seven days ago to it, and the Monday that began last week here; "this week" is today to it.
+The phrases both read as days (ISO dates, today, yesterday, "N days/weeks ago", weekdays) agree.
+"""
 
 from __future__ import annotations
 
