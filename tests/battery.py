@@ -286,11 +286,12 @@ def said_in(text: str, voice: str) -> Audio:
     return Audio.concat([room_tone(0.4, seed=3), audio, room_tone(0.4, seed=4)])
 
 
-def steady_piper(text: str) -> Audio:
+def steady_piper(text: str, reading: int = 0) -> Audio:
     """`text` in the natural voice, said the same way on every run. piper draws each reading's
     variation at random, so a test heard a new reading on every run (in one fresh-clone run a
     soft "Sometimes." and "Two." were both not understood; eight new readings of each were). A
-    session of the voice's own, seeded from the text, gives each text one reading."""
+    session of the voice's own, seeded from the text, gives each text one reading (another one
+    for each `reading`)."""
     import zlib
 
     from piper import PiperVoice
@@ -300,7 +301,7 @@ def steady_piper(text: str) -> Audio:
 
     class Steady(piper.PiperSynthesizer):
         def _voice(self) -> object:
-            onnxruntime().set_seed(zlib.crc32(text.encode("utf-8")))
+            onnxruntime().set_seed(zlib.crc32(text.encode("utf-8")) + reading)
             return piper._voice(piper.bundled_voice_dir(), PiperVoice)
 
     return Steady().synthesize(text)
