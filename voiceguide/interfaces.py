@@ -99,6 +99,12 @@ class Transcriber(Protocol):
         ...
 
 
+def as_hotwords(phrases: Iterable[str]) -> str:
+    """Expected phrases as a transcriber's `hotwords`: "That's all, Next" for ("That's all.",
+    "Next.")."""
+    return ", ".join(p.rstrip(".") for p in phrases)
+
+
 @runtime_checkable
 class TimedTranscriber(Protocol):
     """A transcriber that can also say when each part of what it heard was said."""

@@ -184,7 +184,9 @@ class WhisperTranscriber:
     ) -> tuple[str, dict[str, float]]:
         """What Whisper hears with `phrases` as hotwords, and how likely each phrase and that
         text are given the audio (mean log-probability per token, by forced alignment)."""
-        heard = self.transcribe(audio, hotwords=", ".join(p.rstrip(".") for p in phrases))
+        from voiceguide.interfaces import as_hotwords
+
+        heard = self.transcribe(audio, hotwords=as_hotwords(phrases))
         texts = sorted({*phrases, heard})
         try:
             logprobs = self._align(audio, texts)

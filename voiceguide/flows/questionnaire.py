@@ -164,14 +164,14 @@ def choice_from(
     if value is not None:
         return value
     from voiceguide.errors import VoiceguideError
-    from voiceguide.interfaces import CommandScorer
+    from voiceguide.interfaces import CommandScorer, as_hotwords
 
     if not isinstance(transcriber, CommandScorer):  # an engine that cannot expect words
         return None
     try:
         # Heard with the usual answers as hotwords, as a command is, but not scored against
         # each of them (which only the commands use: 40% of this hearing's time).
-        heard = transcriber.transcribe(audio, hotwords=", ".join(p.rstrip(".") for p in phrases))
+        heard = transcriber.transcribe(audio, hotwords=as_hotwords(phrases))
     except VoiceguideError:
         return None
     return choice(heard)
