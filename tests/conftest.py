@@ -306,22 +306,19 @@ def heard_words(audio) -> str:  # type: ignore[no-untyped-def]
     Whisper given a whole meditation (minutes of silence between lines) may skip lines, which
     says nothing about how they sound; one line at a time it hears what a person would.
     """
-    from voiceguide.engines.whisper import WhisperTranscriber
-
-    whisper = WhisperTranscriber.bundled()
-    return " ".join(whisper.transcribe(piece) for piece in spoken_stretches(audio)).strip()
+    return heard_in(audio, None)
 
 
-def heard_in(audio, word: str) -> str:  # type: ignore[no-untyped-def]
+def heard_in(audio, word: str | None) -> str:  # type: ignore[no-untyped-def]
     """What a listener hears in a session up to the first spoken stretch that holds `word`
-    (all of it, if none does): `heard_words` without hearing the rest of a long meditation
-    once the word has been heard (minutes of Whisper on 2 cores)."""
+    (all of it, if none does or `word` is None): `heard_words` without hearing the rest of a
+    long meditation once the word has been heard (minutes of Whisper on 2 cores)."""
     from voiceguide.engines.whisper import WhisperTranscriber
 
     whisper, heard = WhisperTranscriber.bundled(), []
     for piece in spoken_stretches(audio):
         heard.append(whisper.transcribe(piece))
-        if word in heard[-1].lower():
+        if word is not None and word in heard[-1].lower():
             break
     return " ".join(heard).strip()
 
