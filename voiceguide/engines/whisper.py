@@ -85,8 +85,8 @@ def _model_class() -> type[Any]:
     The encoder is most of the work of hearing a short phrase (it always reads 30 s), and the
     same sound is often heard twice with other words to expect: a short last utterance as a
     possible command, then its likelihood as each command; a phrase weighed against two
-    readings of it. Each is encoded once (of 71 encodings in three battery tests, 14 repeated
-    one before them)."""
+    readings of it. Each is encoded once (of 71 encodings in three battery and questionnaire
+    tests, 14 repeated one before them)."""
     import hashlib
     from collections import OrderedDict
 
