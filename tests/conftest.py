@@ -29,6 +29,8 @@ from voiceguide.interfaces import Recorder
 from voiceguide.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The tests' own folder (its data/ holds golden files and sample journals).
+TESTS = ROOT / "tests"
 SPEECH = Path(os.environ.get("VOICEGUIDE_SPEECH", ROOT.parent / "shared" / "speech"))
 #: No test sets a reminder in the machine's real scheduler (the reminder tests give their own).
 os.environ["VOICEGUIDE_SCHEDULER"] = "none"
@@ -70,6 +72,19 @@ def fake_app(
         inform=lambda text: None,
     )
     return app, player, synth
+
+
+def make_app(
+    tmp_path: Path, turns: Recorder, texts: list[str], shown: list[str] | None = None,
+    **settings: object,
+) -> tuple[Voiceguide, ToneSynthesizer]:  # fmt: skip
+    """`fake_app` in `tmp_path`, as the guided moments run by voice: a short patience, and the
+    one-time questionnaire question answered "no" (it is tested on its own)."""
+    app, _, synth = fake_app(
+        tmp_path / "home", turns, texts, shown, silence=1.5, wait_seconds=2.0,
+        **{"questionnaires": "none", **settings},
+    )  # fmt: skip
+    return app, synth
 
 
 class Turns:
@@ -134,6 +149,18 @@ def speech() -> Path:
             pytest.skip(f"real speech is not at {SPEECH} (the full suite needs it)")
         pytest.fail(f"real speech missing at {SPEECH}")
     return SPEECH
+
+
+@pytest.fixture
+def voice(speech: Path) -> dict[str, Audio]:
+    """Real speech: a 2.7-second answer, and a 1.2-second utterance that stands for a command."""
+    answer = Audio.load(speech / "one_two_three.wav").for_speech(16000)
+    short = Audio.load(speech / "jfk.flac").for_speech(16000).slice(0.2, 1.4)
+    return {
+        "answer": answer,
+        "command": short,
+        "answer+command": Audio.concat([answer, Audio.silence(1.0, 16000), short]),
+    }
 
 
 @pytest.fixture(scope="session")

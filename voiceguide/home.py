@@ -2,7 +2,7 @@
 
 Like jrnl's path module and llm's `user_dir()`, one value answers "where does voiceguide keep
 X?". Every module asks it (`Home(folder).series`), so a name is spelt once, and the README's
-picture of the folder is checked against it (tests/test_home.py).
+picture of the folder is checked against it (tests/unit/test_home.py).
 """
 
 from __future__ import annotations

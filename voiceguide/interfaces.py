@@ -2,7 +2,7 @@
 (Synthesizer), plays (Player), records (Recorder), hears (Transcriber, and what some transcribers
 can do besides: TimedTranscriber, CommandScorer, ReadingScorer) and finds speech
 (SpeechDetector, declared beside the Segmenter that uses it). Fakes that need no hardware are in
-voiceguide.engines.fakes; tests/test_contracts.py holds every engine to its seam."""
+voiceguide.engines.fakes; tests/contracts/ holds every engine to its seam."""
 
 from __future__ import annotations
 

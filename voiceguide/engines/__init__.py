@@ -66,7 +66,7 @@ def voice_name(settings: Settings) -> str:
 #: A meditation's breath within and between sentences, in seconds (the natural voice): with its
 #: slower pace (meditation_rate), the lines of the 2-minute grounding are read at a median of
 #: 120 words a minute, a meditation teacher's pace (189 before: the speaking pace with one
-#: breath a sentence); tests/test_sound.py measures it.
+#: breath a sentence); tests/journeys/test_sound.py measures it.
 MEDITATION_PHRASE_PAUSE = 0.6
 MEDITATION_SENTENCE_PAUSE = 0.6
 

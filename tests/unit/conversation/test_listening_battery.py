@@ -1,7 +1,7 @@
 """Listening with speech like the users': soft, slow, halting, noisy, long, and odd voices.
 
 Real engines (the Silero detector, Whisper tiny.en), fed from files faster than real time; the
-same conditions go through the virtual microphone in test_listening_devices.py.
+same conditions go through the virtual microphone in tests/devices/test_listening.py.
 """
 
 from __future__ import annotations

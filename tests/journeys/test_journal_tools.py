@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from conftest import Run, record_speaker, references, wer
+from conftest import TESTS, Run, record_speaker, references, wer
 
 from voiceguide.app import Voiceguide
 from voiceguide.audio.clip import Audio
@@ -24,7 +24,7 @@ from voiceguide.journal.search import search
 from voiceguide.journal.store import JournalStore
 from voiceguide.settings import load_settings
 
-DATA = Path(__file__).parent / "data" / "journal"
+DATA = TESTS / "data" / "journal"
 NOW = dt.datetime.now().astimezone().replace(microsecond=0, hour=12, minute=0, second=0)
 
 

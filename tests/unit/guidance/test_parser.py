@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import TESTS, Run
 
 from voiceguide.engines.fakes import ToneSynthesizer
 from voiceguide.errors import ScriptError
@@ -17,7 +17,7 @@ from voiceguide.guidance.parser import check, parse
 from voiceguide.guidance.render import render_session
 from voiceguide.guidance.script import parse_duration
 
-DATA = Path(__file__).parent / "data" / "scripts"
+DATA = TESTS / "data" / "scripts"
 
 
 def _resolver(name: str) -> tuple[str, str] | None:

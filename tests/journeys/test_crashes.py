@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import VOICEGUIDE
+from conftest import TESTS, VOICEGUIDE
 
 from voiceguide.audio.clip import Audio
 from voiceguide.journal.entry import Answer, Entry
@@ -22,7 +22,7 @@ from voiceguide.journal.store import JournalStore
 #: Each runs the installed command once for every file-system step it takes.
 pytestmark = pytest.mark.slow
 
-CRASHPOINT = Path(__file__).resolve().parent / "crashpoint"
+CRASHPOINT = TESTS / "crashpoint"
 ENTRIES = 3
 PASS = "correct horse"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from voiceguide.home import Home
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+from voiceguide.home import Home
 
 
 def names() -> dict[str, str]:

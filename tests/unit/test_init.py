@@ -8,6 +8,8 @@ import importlib
 import subprocess
 import sys
 
+from conftest import ROOT
+
 import voiceguide
 
 
@@ -64,9 +66,8 @@ def test_every_directive_has_exactly_one_handler() -> None:
 
 
 def test_the_readme_map_names_every_folder_and_module_of_the_package() -> None:
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     readme = (root / "README.md").read_text("utf-8")
     section = readme[readme.index("## For developers") :]
     tree = section[section.index("```\nvoiceguide/") + 3 :]
@@ -85,9 +86,8 @@ def test_the_readme_map_names_every_folder_and_module_of_the_package() -> None:
 def test_the_readme_shows_the_layers_that_import_linter_checks() -> None:
     """The layers drawn in the README are the contract in pyproject.toml, in the same order."""
     import tomllib
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     config = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
     [contract] = config["tool"]["importlinter"]["contracts"]
     declared = [
@@ -130,9 +130,8 @@ def test_the_python_api_is_documented_and_explicit() -> None:
 def test_no_function_is_over_60_lines() -> None:
     """Short functions with one job each: none in the package is over 60 lines."""
     import ast
-    from pathlib import Path
 
-    package = Path(__file__).resolve().parents[1] / "voiceguide"
+    package = ROOT / "voiceguide"
     long = []
     for module in sorted(package.rglob("*.py")):
         for node in ast.walk(ast.parse(module.read_text("utf-8"))):
@@ -141,3 +140,4 @@ def test_no_function_is_over_60_lines() -> None:
                 if lines > 60:
                     long.append(f"{module.relative_to(package)}:{node.lineno} {node.name} {lines}")
     assert not long, long
+

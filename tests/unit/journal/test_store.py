@@ -7,12 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import TESTS
 
 from voiceguide.audio.clip import Audio
 from voiceguide.journal.entry import Answer, Entry, parse_markdown, render_markdown
 from voiceguide.journal.store import JournalStore
 
-DATA = Path(__file__).parent / "data"
+DATA = TESTS / "data"
 WHEN = dt.datetime(2026, 11, 20, 18, 5, 9, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 
 

@@ -1,6 +1,7 @@
 """The two passes over an answer, merged: no hole where either heard words (hearing/passes.py).
 
-Pure text in, text out; the same merge over real speech and Whisper is in test_battery.py.
+Pure text in, text out; the same merge over real speech and Whisper is in
+tests/unit/conversation/test_listening_battery.py.
 """
 
 from __future__ import annotations

@@ -6,14 +6,14 @@ import re
 from pathlib import Path
 
 import yaml
-from conftest import ROOT
+from conftest import ROOT, TESTS
 
 from voiceguide.cli import build_parser
 from voiceguide.guidance.library import builtin_dir
 from voiceguide.guidance.parser import parse
 
 GUIDANCE = ROOT.parent / "shared" / "GUIDANCE.md"
-COVERAGE = Path(__file__).parent / "data" / "guidance-coverage.yaml"
+COVERAGE = TESTS / "data" / "guidance-coverage.yaml"
 
 
 def _plain(text: str) -> str:

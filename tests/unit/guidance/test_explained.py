@@ -1,6 +1,7 @@
 """The second time, and every time after: explanations that grow shorter as the person learns.
 
-The fakes run the flows quickly; tests/test_journeys.py does the same on the real devices."""
+The fakes run the flows quickly; tests/devices/test_journeys.py does the same on the real
+devices."""
 
 from __future__ import annotations
 
