@@ -141,3 +141,46 @@ def test_no_function_is_over_60_lines() -> None:
                     long.append(f"{module.relative_to(package)}:{node.lineno} {node.name} {lines}")
     assert not long, long
 
+
+#: Unit test files that span modules (the Hypothesis properties of everything people edit).
+ACROSS_MODULES = {"test_properties.py"}
+
+
+def test_the_unit_tests_mirror_the_package() -> None:
+    """tests/unit/<package>/test_<module>.py (or test_<module>_<aspect>.py) for a module that
+    is there, so that a module's tests are found by its name."""
+    unit = ROOT / "tests" / "unit"
+    for test_file in sorted(unit.rglob("test_*.py")):
+        if test_file.name in ACROSS_MODULES:
+            continue
+        folder = ROOT / "voiceguide" / test_file.parent.relative_to(unit)
+        name = test_file.stem.removeprefix("test_")
+        modules = {p.stem for p in folder.glob("*.py")} | {"init"}  # init: the package's API
+        assert any(name == m or name.startswith(m + "_") for m in modules), (
+            f"{test_file.relative_to(ROOT)} names no module of {folder.relative_to(ROOT)}"
+        )
+
+
+def test_every_interface_has_its_contract_suite() -> None:
+    import inspect
+    import re
+    from typing import Protocol
+
+    from voiceguide import interfaces
+    from voiceguide.audio import segmenter
+
+    seams = [
+        name
+        for module in (interfaces, segmenter)
+        for name, value in vars(module).items()
+        if inspect.isclass(value)
+        and Protocol in value.__mro__[1:]
+        and value.__module__ == module.__name__
+    ]
+    assert len(seams) >= 8
+    for name in seams:
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+        assert (ROOT / "tests" / "contracts" / f"test_{snake}.py").is_file(), name
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for folder in ("unit/", "contracts/", "journeys/", "devices/"):
+        assert f"  {folder}" in readme, f"the README's map does not show tests/{folder}"
