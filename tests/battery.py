@@ -20,10 +20,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
 
+import jiwer
 import numpy as np
 
 from voiceguide.audio.clip import Audio
@@ -34,6 +36,25 @@ SPEECH = Path(
         "VOICEGUIDE_SPEECH", Path(__file__).resolve().parent.parent.parent / "shared" / "speech"
     )
 )
+_NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five"}
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-case words without punctuation, digits spelled out: how what was heard is compared
+    with what was said, in the tests and the benchmarks alike."""
+    words = re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split()
+    return [_NUMBERS.get(w, w) for w in words]
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    """Word error rate of `hypothesis` against `reference` (jiwer), after normalising both; an
+    empty reference counts every word heard as an error."""
+    ref, hyp = normalise(reference), normalise(hypothesis)
+    if not ref:
+        return float(len(hyp))
+    return float(jiwer.wer(" ".join(ref), " ".join(hyp)))
+
+
 #: Where JFK's sentence pauses for breath: the phrases a halting speaker stops between.
 JFK_PHRASES = ((0.0, 2.7), (2.7, 4.9), (4.9, 7.95), (7.95, 11.0))
 #: The pauses of the halting conditions, in order (5 to 10 s, as people leave them).

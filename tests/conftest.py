@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from battery import normalise as normalise  # re-exported: the tests compare words with it
+from battery import wer as wer
 
 from voiceguide.app import Voiceguide
 from voiceguide.audio.clip import Audio
@@ -105,26 +106,6 @@ def references() -> dict[str, str]:
     """Reference transcripts of the real speech files."""
     lines = (SPEECH / "references.tsv").read_text("utf-8").splitlines()
     return dict(line.split("\t", 1) for line in lines if "\t" in line)
-
-
-_NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five"}
-
-
-def normalise(text: str) -> list[str]:
-    """Lower-case words without punctuation, digits spelled out."""
-    words = re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split()
-    return [_NUMBERS.get(w, w) for w in words]
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate of `hypothesis` against `reference`, after normalising both."""
-    ref, hyp = normalise(reference), normalise(hypothesis)
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[len(hyp)] / max(1, len(ref))
 
 
 def longest_loss(reference: str, hypothesis: str) -> int:
