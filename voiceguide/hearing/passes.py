@@ -16,7 +16,7 @@ and region by region:
 - with no way to weigh readings (an engine that cannot), the phrase pass's words stay and words
   only the whole pass heard are added, so the phrase pass is always kept in full.
 
-Measured on the long-answer battery (scripts/benchmark-listening, BENCHMARKS.md "Words kept
+Measured on the long-answer battery (scripts/benchmark hearing, BENCHMARKS.md "Words kept
 in long answers"): 1.6% WER merged, against 3.3% phrase by phrase and 10.5% as a whole (37% and
 68% on two answers); 0% on every clean long answer.
 """

@@ -1,10 +1,9 @@
-#!/usr/bin/env python3
 """Playback on a busy machine: a 2-minute meditation through the virtual speaker, on an idle
 machine and with two busy programs, for this tree and another (an older commit, checked out
 with `git worktree add`), in the same run; writes the "Playback on a busy machine" section of
 BENCHMARKS.md.
 
-    scripts/virtual-audio && .venv/bin/python scripts/benchmark-playback OLD_TREE [--runs N]
+    scripts/virtual-audio && scripts/benchmark playback --old-tree OLD_TREE [--runs N]
 
 Each run is a new process with a fresh data folder (the natural voice loaded and every line
 synthesized while the session plays, as the first time). What the speaker played is recorded
@@ -19,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -27,10 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from conftest import busy, dropouts, sounding_span
 
-from conftest import busy, dropouts, sounding_span  # noqa: E402
+from benchmarks.common import ROOT
 
 
 def command(tree: Path) -> list[str]:
@@ -71,20 +68,27 @@ def once(tree: Path, programs: int) -> tuple[float, int, int]:
         return stretch, len(dropouts(heard)), played.stderr.count("underrun occurred")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("old", type=Path, help="the tree before (git worktree add)")
-    parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
-    opts = parser.parse_args()
+TITLE = "Playback on a busy machine"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--old-tree and --playback-runs."""
+    parser.add_argument("--old-tree", type=Path, help="the tree before (git worktree add)")
+    parser.add_argument("--playback-runs", type=int, default=2, help="runs of each (default 2)")
+
+
+def run(opts: argparse.Namespace) -> str:
+    """The table of this section."""
+    if opts.old_tree_tree is None:
+        raise SystemExit("playback compares two trees: give --old-tree (git worktree add)")
     head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                           capture_output=True, text=True).stdout.strip()  # fmt: skip
-    old = subprocess.run(["git", "-C", str(opts.old), "rev-parse", "--short", "HEAD"],
+    old = subprocess.run(["git", "-C", str(opts.old_tree), "rev-parse", "--short", "HEAD"],
                          capture_output=True, text=True).stdout.strip()  # fmt: skip
     rows = []
-    for label, tree in ((f"before ({old})", opts.old.resolve()), (f"after ({head})", ROOT)):
+    for label, tree in ((f"before ({old})", opts.old_tree.resolve()), (f"after ({head})", ROOT)):
         for machine, programs in (("idle", 0), ("busy: two programs spinning", 2)):
-            runs = [once(tree, programs) for _ in range(opts.runs)]
+            runs = [once(tree, programs) for _ in range(opts.playback_runs)]
             stretch = [r[0] for r in runs]
             rows.append(
                 f"| {label} | {machine} | {statistics.median(stretch):+.2f} s "
@@ -95,9 +99,10 @@ def main() -> int:
     body = "\n".join(
         [
             f"Measured {dt.date.today()} on 2 cores with `.venv/bin/python "
-            "scripts/benchmark-playback OLD_TREE`: `voiceguide meditate --minutes 2` as a new "
+            "scripts/benchmark playback OLD_TREE`: `voiceguide meditate --minutes 2` as a new "
             f"process with a fresh data folder (the voice loaded and every line synthesized "
-            f"while it plays), {opts.runs} runs each, recorded off the virtual speaker. The "
+            f"while it plays), {opts.playback_runs} runs each, recorded off the virtual speaker. "
+            "The "
             "stretch is how much longer its sound lasted, first sound to last, than the same "
             "session rendered to a file; gaps are stretches of digital silence cut into the "
             "sound; underruns are those ALSA reported. Busy: two `python3 -c 'while True: "
@@ -110,18 +115,4 @@ def main() -> int:
             *rows,
         ]
     )
-    write_section(opts.out, body)
-    return 0
-
-
-def write_section(out: Path, body: str) -> None:
-    """Replace (or add) this section of BENCHMARKS.md, leaving the others as they are."""
-    text = out.read_text("utf-8") if out.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"\n## Playback on a busy machine\n.*?(?=\n## |\Z)", re.S)
-    section = "\n## Playback on a busy machine\n\n" + body.strip() + "\n"
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text + section
-    out.write_text(text, "utf-8")
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return body

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Measure listening on speech like the users', the old energy segmenter against the new, and
 write the "Listening" section of BENCHMARKS.md.
 
-    .venv/bin/python scripts/benchmark-listening [--out BENCHMARKS.md]
+    scripts/benchmark listening
 
 The old segmenter is read from the commit before the change (git), so both run in this process
 on the same audio: the battery of tests/battery.py (soft, slow, halting, noisy, long, and all
@@ -15,30 +14,27 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import types
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+import battery
+from battery import normalise
+
+from benchmarks.common import ROOT
+from voiceguide.audio.clip import Audio
+from voiceguide.audio.segmenter import Segmenter
+from voiceguide.conversation import listening
+from voiceguide.conversation.commands import match_command, understand_command
+from voiceguide.conversation.listening import Capture, Patience, listen
+from voiceguide.engines.fakes import FileRecorder
+from voiceguide.engines.silero import SileroDetector
+from voiceguide.interfaces import Transcriber
+
 OLD_COMMIT = "8ef9e23"  # the energy segmenter with a 4-second closing silence
-
-import battery  # noqa: E402
-from conftest import normalise  # noqa: E402
-
-from voiceguide.audio.clip import Audio  # noqa: E402
-from voiceguide.audio.segmenter import Segmenter  # noqa: E402
-from voiceguide.conversation import listening  # noqa: E402
-from voiceguide.conversation.commands import match_command, understand_command  # noqa: E402
-from voiceguide.conversation.listening import Capture, Patience, listen  # noqa: E402
-from voiceguide.engines.fakes import FileRecorder  # noqa: E402
-from voiceguide.engines.silero import SileroDetector  # noqa: E402
-from voiceguide.interfaces import Transcriber  # noqa: E402
 
 
 def old_segmenter() -> type:
@@ -232,18 +228,15 @@ def _seconds(value: float) -> str:
     return f"{value:.2f} s"
 
 
-def write_section(out: Path, body: str) -> None:
-    text = out.read_text("utf-8") if out.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"\n## Listening\n.*?(?=\n## |\Z)", re.S)
-    section = "\n## Listening\n\n" + body.strip() + "\n"
-    text = pattern.sub(lambda m: section, text) if pattern.search(text) else text + section
-    out.write_text(text, "utf-8")
+TITLE = "Listening"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
-    args = parser.parse_args()
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No options of its own."""
+
+
+def run(args: argparse.Namespace) -> str:
+    """The four tables of this section."""
     from voiceguide.engines.whisper import WhisperTranscriber
 
     whisper = WhisperTranscriber.bundled()
@@ -258,7 +251,7 @@ def main() -> int:
     print("time to journal, old:", old_ttj, flush=True)
     body = f"""
 Measured {dt.date.today().isoformat()} on {os.cpu_count()} cores with
-`.venv/bin/python scripts/benchmark-listening` (the speech battery of `tests/battery.py`, built
+`scripts/benchmark listening` (the speech battery of `tests/battery.py`, built
 from ../shared/speech; Whisper tiny.en). "Old" is the energy segmenter of {OLD_COMMIT} with its
 4-second closing silence; "new" is the Silero VAD behind an automatic gain with the default
 patience (a check after 10 s of quiet, the end 12 s after it). Both hear the same audio, fed
@@ -295,10 +288,4 @@ on disk (target <= 4 s, goal 2 s).
 | old | {_seconds(old_ttj[0])} | {old_ttj[1]:.1%} | {old_ttj[2]} |
 | new | {_seconds(new_ttj[0])} | {new_ttj[1]:.1%} | {new_ttj[2]} |
 """
-    write_section(args.out, body)
-    print(body)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return body

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Measure what an answer keeps and how long it waits, and write the "Hearing an answer"
 section of BENCHMARKS.md.
 
-    .venv/bin/python scripts/benchmark-hearing [--out BENCHMARKS.md]
+    scripts/benchmark hearing
 
 Three tables, each comparing the obvious alternative in the same run, on the speech battery of
 tests/battery.py (built from ../shared/speech) with Whisper tiny.en:
@@ -21,28 +20,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+import battery
+from battery import wer
 
-import battery  # noqa: E402
-from conftest import wer  # noqa: E402
-
-from voiceguide.audio.clip import Audio  # noqa: E402
-from voiceguide.audio.loudness import integrated_loudness, own_voice  # noqa: E402
-from voiceguide.conversation.answers import sounds_finished  # noqa: E402
-from voiceguide.conversation.listening import Patience, listen  # noqa: E402
-from voiceguide.engines.fakes import FileRecorder  # noqa: E402
-from voiceguide.engines.silero import SileroDetector  # noqa: E402
-from voiceguide.hearing.phrases import first_pass, hear_again, joined, level_phrase  # noqa: E402
-from voiceguide.interfaces import Transcriber  # noqa: E402
+from benchmarks.common import ROOT
+from voiceguide.audio.clip import Audio
+from voiceguide.audio.loudness import integrated_loudness, own_voice
+from voiceguide.conversation.answers import sounds_finished
+from voiceguide.conversation.listening import Patience, listen
+from voiceguide.engines.fakes import FileRecorder
+from voiceguide.engines.silero import SileroDetector
+from voiceguide.hearing.phrases import first_pass, hear_again, joined, level_phrase
+from voiceguide.interfaces import Transcriber
 
 #: The patience before this change: every pause was mid-thought.
 BEFORE = Patience(pause=10.0, after_check=12.0, finished_pause=10.0, finished_after_check=12.0)
@@ -176,23 +171,20 @@ def level_rows() -> list[str]:
     return rows
 
 
-def write_section(out: Path, body: str) -> None:
-    text = out.read_text("utf-8") if out.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"\n## Hearing an answer\n.*?(?=\n## |\Z)", re.S)
-    section = "\n## Hearing an answer\n\n" + body.strip() + "\n"
-    text = pattern.sub(lambda m: section, text) if pattern.search(text) else text + section
-    out.write_text(text, "utf-8")
+TITLE = "Hearing an answer"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--words-from."""
     parser.add_argument(
         "--words-from",
         type=Path,
         help="take the words table from an earlier run's printed output (it is not measured)",
     )
-    args = parser.parse_args()
+
+
+def run(args: argparse.Namespace) -> str:
+    """The three tables of this section."""
     from voiceguide.engines.whisper import WhisperTranscriber
 
     whisper = WhisperTranscriber.bundled()
@@ -210,7 +202,7 @@ def main() -> int:
     levels = level_rows()
     body = f"""
 Measured {dt.date.today().isoformat()} at commit {commit} on {os.cpu_count()} cores with
-`.venv/bin/python scripts/benchmark-hearing` (the long answers and the conditions of
+`scripts/benchmark hearing` (the long answers and the conditions of
 `tests/battery.py`, built from ../shared/speech; Whisper tiny.en at beam 5, fed from a file).
 
 ### Words kept in long answers
@@ -240,10 +232,4 @@ Integrated loudness of a person's recording as it was recorded, and as it is pla
 
 {chr(10).join(levels)}
 """
-    write_section(args.out, body)
-    print(body)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return body

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Measure how long each spoken session talks before it listens, the first time and after, and
 write the "Until voiceguide listens" section of BENCHMARKS.md.
 
-    scripts/virtual-audio && .venv/bin/python scripts/benchmark-start [--out BENCHMARKS.md]
+    scripts/virtual-audio && scripts/benchmark until_listening
 
 Each command is started as a person would start it (the installed `voiceguide`, on the virtual
 speaker and microphone), and timed from the start of the process to its "Listening" line:
@@ -21,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -30,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.common import ROOT
+
 VOICEGUIDE = Path(sys.executable).parent / "voiceguide"
 COMMANDS = {
     "intention set": ["intention", "set"],
@@ -87,27 +86,24 @@ def measure() -> list[tuple[str, float, float, float, float]]:
     return rows
 
 
-def write_section(out: Path, body: str) -> None:
-    text = out.read_text("utf-8") if out.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"\n## Until voiceguide listens\n.*?(?=\n## |\Z)", re.S)
-    section = "\n## Until voiceguide listens\n\n" + body.strip() + "\n"
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text + section
-    out.write_text(text, "utf-8")
+TITLE = "Until voiceguide listens"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
-    args = parser.parse_args()
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No options of its own."""
+
+
+def run(args: argparse.Namespace) -> str:
+    """The table of this section."""
     if shutil.which("pactl") is None:
-        sys.exit("PulseAudio is needed: run scripts/virtual-audio first.")
+        raise SystemExit("PulseAudio is needed: run scripts/virtual-audio first.")
     rows = measure()
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     lines = [
         f"Measured {dt.date.today().isoformat()} at commit {commit} on {os.cpu_count()} cores "
-        "with `.venv/bin/python scripts/benchmark-start`, on the virtual speaker and microphone "
+        "with `scripts/benchmark until_listening`, on the virtual speaker and microphone "
         "(PulseAudio's null sink holds each new stream about 2 s before it plays, so a real "
         "speaker is a little quicker). Seconds from starting the command to its Listening line:",
         "",
@@ -124,9 +120,4 @@ def main() -> None:
         "space in a terminal skips it.",
     ]
     body = "\n".join(lines)
-    write_section(args.out, body)
-    print(body)
-
-
-if __name__ == "__main__":
-    main()
+    return body
