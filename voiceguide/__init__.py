@@ -47,7 +47,7 @@ _EXPORTS = {
     "ToneSynthesizer": "voiceguide.engines.fakes",
     "ScriptedTranscriber": "voiceguide.engines.fakes",
     "Audio": "voiceguide.audio.clip",
-    "Journal": "voiceguide.journal.journal",
+    "Journal": "voiceguide.journal.api",
     "Entry": "voiceguide.journal.entry",
     "Answer": "voiceguide.journal.entry",
     "Filters": "voiceguide.journal.query",
@@ -171,7 +171,7 @@ if _typing.TYPE_CHECKING:
     from voiceguide.guidance.library import Library
     from voiceguide.guidance.script import Script
     from voiceguide.interfaces import Player, Recorder, Synthesizer, Transcriber
+    from voiceguide.journal.api import Journal
     from voiceguide.journal.entry import Answer, Entry
-    from voiceguide.journal.journal import Journal
     from voiceguide.journal.query import Filters
     from voiceguide.settings import Settings, load_settings

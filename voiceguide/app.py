@@ -27,10 +27,10 @@ from voiceguide.clock import Clock, SystemClock
 from voiceguide.engines import Engines
 from voiceguide.flows import JourneyKit
 from voiceguide.guidance.library import Library
-from voiceguide.journal.journal import Journal
+from voiceguide.journal.api import Journal
 
 if TYPE_CHECKING:
-    from voiceguide.conversation.conversation import Conversation
+    from voiceguide.conversation.dialogue import Conversation
     from voiceguide.conversation.miccheck import MicReport
     from voiceguide.flows.menu import InfusionPhase
     from voiceguide.guidance.script import Script
@@ -90,7 +90,7 @@ class Voiceguide:
     def talk(self) -> Conversation:
         """The conversation every journey speaks through (built when first needed: the journal
         tools need none of the audio code it brings)."""
-        from voiceguide.conversation.conversation import Conversation
+        from voiceguide.conversation.dialogue import Conversation
 
         return Conversation(
             self.settings,

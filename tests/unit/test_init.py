@@ -112,7 +112,7 @@ def test_the_python_api_is_documented_and_explicit() -> None:
     import inspect
 
     from voiceguide.app import Voiceguide
-    from voiceguide.journal.journal import Journal
+    from voiceguide.journal.api import Journal
 
     for cls in (Voiceguide, Journal):
         for name, member in vars(cls).items():

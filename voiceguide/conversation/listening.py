@@ -27,7 +27,7 @@ from voiceguide.hearing.phrases import (
     moments_of,
 )
 from voiceguide.interfaces import NewDetector, Recorder, Transcriber
-from voiceguide.journal.journal import Said
+from voiceguide.journal.api import Said
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from voiceguide.clock import Clock
-    from voiceguide.conversation.conversation import Conversation
+    from voiceguide.conversation.dialogue import Conversation
     from voiceguide.engines import Engines
     from voiceguide.flows import (
         care,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from voiceguide.guidance.library import Library
     from voiceguide.guidance.render import Context
     from voiceguide.guidance.script import Script
-    from voiceguide.journal.journal import Journal
+    from voiceguide.journal.api import Journal
     from voiceguide.settings import Settings
 
 __all__ = [

@@ -23,7 +23,7 @@ from voiceguide.journal.entry import Answer, Entry
 from voiceguide.journal.inbox import examine, recordings_in, settling, with_time
 
 if TYPE_CHECKING:
-    from voiceguide.journal.journal import Journal
+    from voiceguide.journal.api import Journal
 
 #: What became of a recording: filed now, already in the journal, not a recording that can be
 #: read, not there at all, or still arriving (left for the next time).

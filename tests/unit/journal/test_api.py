@@ -14,7 +14,7 @@ from voiceguide.engines.fakes import ScriptedTranscriber
 from voiceguide.engines.silero import SileroDetector
 from voiceguide.errors import UsageError
 from voiceguide.hearing.phrases import Moment
-from voiceguide.journal.journal import Journal, Said
+from voiceguide.journal.api import Journal, Said
 from voiceguide.journal.query import Filters
 
 NOW = dt.datetime(2026, 11, 24, 18, 30, 5).astimezone()
