@@ -83,8 +83,21 @@ def run(opts: argparse.Namespace) -> str:
                 f"| {name} | {condition} | {100 * errors / words:.1f}% | {spent / total:.3f} | "
                 f"{(spent + load_time) / total:.3f} |"
             )
-    # Whisper's encoder always works on 30-second windows, so short clips cost the same as long
-    # ones: a minute of speech shows the rate a real reflection gets.
+    lines += minute_rows(engines, clips, refs)
+    lines += ["", f"Whisper model load (with SHA-256 check of model.bin): {load:.2f} s.", ""]
+
+    return "\n".join(lines)
+
+
+def minute_rows(
+    engines: list[tuple[str, Transcriber, float]], clips: dict[str, Audio], refs: dict[str, str]
+) -> list[str]:
+    """The rate a real reflection gets: Whisper's encoder always works on 30-second windows, so
+    short clips cost the same as long ones, and a minute of speech shows the real rate."""
+    from voiceguide.engines.silero import SileroDetector
+    from voiceguide.hearing.phrases import transcribe_recording
+
+    lines: list[str] = []
     minute = Audio.concat([clips["jfk.flac"].for_speech(16000), Audio.silence(1.0, 16000)] * 5)
     lines += [
         "",
@@ -99,6 +112,4 @@ def run(opts: argparse.Namespace) -> str:
             f"| {name} | clean | {100 * e / n:.1f}% | {seconds / minute.duration:.3f} | "
             f"{(seconds + load_time) / minute.duration:.3f} |"
         )
-    lines += ["", f"Whisper model load (with SHA-256 check of model.bin): {load:.2f} s.", ""]
-
-    return "\n".join(lines)
+    return lines

@@ -184,3 +184,20 @@ def test_every_interface_has_its_contract_suite() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     for folder in ("unit/", "contracts/", "journeys/", "devices/"):
         assert f"  {folder}" in readme, f"the README's map does not show tests/{folder}"
+
+
+def test_no_function_is_longer_than_60_lines() -> None:
+    """Short functions with one job each, in the package, the scripts and the benchmarks."""
+    import ast
+
+    scripts = [p for p in (ROOT / "scripts").iterdir() if p.is_file()]
+    python = [p for p in scripts if p.read_text("utf-8").startswith("#!/usr/bin/env python3")]
+    files = [*(ROOT / "voiceguide").rglob("*.py"), *(ROOT / "scripts").rglob("*.py"), *python]
+    long = [
+        f"{path.relative_to(ROOT)}: {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for path in files
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (node.end_lineno or 0) - node.lineno + 1 > 60
+    ]
+    assert long == []
