@@ -12,11 +12,9 @@ from voiceguide.interfaces import CommandScorer
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["whisper"])
-def scorer(request: pytest.FixtureRequest) -> CommandScorer:
-    from voiceguide.engines.whisper import WhisperTranscriber
-
-    return WhisperTranscriber.bundled()
+@pytest.fixture
+def scorer(scoring_engine: CommandScorer) -> CommandScorer:
+    return scoring_engine
 
 
 @pytest.mark.parametrize("said", ["that's all", "stop"])

@@ -14,11 +14,9 @@ from voiceguide.interfaces import ReadingScorer
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["whisper"])
-def scorer(request: pytest.FixtureRequest) -> ReadingScorer:
-    from voiceguide.engines.whisper import WhisperTranscriber
-
-    return WhisperTranscriber.bundled()
+@pytest.fixture
+def scorer(scoring_engine: ReadingScorer) -> ReadingScorer:
+    return scoring_engine
 
 
 def test_what_was_said_is_better_supported_than_a_reading_with_a_hole(

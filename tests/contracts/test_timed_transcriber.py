@@ -14,11 +14,9 @@ from voiceguide.interfaces import TimedTranscriber
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["whisper"])
-def timed(request: pytest.FixtureRequest) -> TimedTranscriber:
-    from voiceguide.engines.whisper import WhisperTranscriber
-
-    return WhisperTranscriber.bundled()
+@pytest.fixture
+def timed(scoring_engine: TimedTranscriber) -> TimedTranscriber:
+    return scoring_engine
 
 
 def test_parts_are_in_order_inside_the_recording_and_make_up_the_text(
