@@ -25,7 +25,6 @@ from voiceguide.journal.entry import Answer, Entry, parse_markdown
 RATE = 16000
 
 
-# -- on the virtual microphone and speaker ---------------------------------------------------------
 @pytest.mark.devices
 def test_the_menu_by_voice_end_to_end(
     run: Run, speech: Path, virtual_audio: None, tmp_path: Path

@@ -21,7 +21,6 @@ from voiceguide.engines.silero import SileroDetector
 RATE = 16000
 
 
-# -- understanding ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("said", "command"),
     [

@@ -19,8 +19,6 @@ from voiceguide.journal import series
 from voiceguide.journal.entry import Answer, Entry
 
 RATE = 16000
-
-
 QUIET = Audio.silence(1, RATE)
 
 
@@ -35,7 +33,6 @@ def _reflected(app: Voiceguide, *, days: int, text: str) -> None:
     app.journal.store.add(reflection, [None])
 
 
-# -- the spoken menu ------------------------------------------------------------------------------
 def test_the_menu_offers_what_fits_the_moment(tmp_path: Path) -> None:
     app, _ = make_app(tmp_path, Turns(), [])
     assert app.infusion_phase() == ("before", None)

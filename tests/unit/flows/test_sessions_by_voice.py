@@ -16,7 +16,6 @@ from voiceguide.conversation import content
 RATE = 16000
 
 
-# -- commands in a session -------------------------------------------------------------------------
 def test_commands_steer_a_reflection_and_never_reach_the_journal(
     tmp_path: Path, voice: dict[str, Audio]
 ) -> None:
