@@ -10,9 +10,10 @@ and region by region:
 - where they agree, and where the whole pass has a hole, the phrase pass's words are kept (as
   written while the person spoke: Whisper over a long window often leaves out punctuation);
 - where they disagree, or only the whole pass heard words, the audio decides: the reading of
-  that phrase that Whisper finds more likely by forced alignment (a near tie goes to the whole
-  pass, which heard the words in their sentence; a repeat of the words just before, heard only
-  as a whole, is a decoding loop and is left out);
+  that phrase that Whisper finds more likely by forced alignment, weighed on the phrase in its
+  sentence, with its neighbours' sound and words (`hearing.phrases.hear_again`; a near tie goes
+  to the whole pass, which heard the words in their sentence; a repeat of the words just
+  before, heard only as a whole, is a decoding loop and is left out);
 - with no way to weigh readings (an engine that cannot), the phrase pass's words stay and words
   only the whole pass heard are added, so the phrase pass is always kept in full.
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from voiceguide.audio.clip import Audio
 from voiceguide.errors import EngineError
-from voiceguide.hearing.passes import merge
+from voiceguide.hearing.passes import Judge, merge
 from voiceguide.interfaces import NewDetector, ReadingScorer, Transcriber
 
 #: Each phrase is brought up to this peak before it is transcribed: Whisper (and its own voice
@@ -32,6 +32,8 @@ MAX_PHRASE_GAIN_DB = 45.0
 #: filter leaves the pauses out, so this costs about a tenth of the speech's length (about a
 #: second for a 12-second answer); longer answers keep their phrases as heard while speaking.
 MAX_WHOLE_SECONDS = 90.0
+#: What Whisper hears at once: a phrase is weighed in its sentence only within this span.
+WINDOW_SECONDS = 30.0
 
 
 def level_phrase(audio: Audio) -> Audio:
@@ -168,17 +170,43 @@ def hear_again(
     if len(phrases) < 2 or seconds > MAX_WHOLE_SECONDS or not joined(phrases):
         return phrases
     whole = transcriber.transcribe(level_phrase(audio_between(0.0, seconds)), prompt=hint)
-    starts = [sum(d for _, d in phrases[:i]) for i in range(len(phrases))]
     judge = None
     if isinstance(transcriber, ReadingScorer):
-        scorer = transcriber
-
-        def judge(i: int, readings: Sequence[str]) -> Sequence[float]:
-            phrase = level_phrase(audio_between(starts[i], starts[i] + phrases[i][1]))
-            return scorer.support(phrase, readings)
-
+        judge = _in_its_sentence(phrases, audio_between, transcriber)
     texts = merge([t for t, _ in phrases], whole.strip(), judge=judge)
     return tuple((text, d) for text, (_, d) in zip(texts, phrases, strict=True))
+
+
+def _in_its_sentence(
+    phrases: Phrases, audio_between: Callable[[float, float], Audio], scorer: ReadingScorer
+) -> Judge:
+    """Weighs readings of phrase i on the sound of the phrase with its neighbours, read as
+    the phrase pass heard them: the phrase in its sentence (as far as Whisper's 30 s allow).
+
+    On the phrase's own sound the phrase pass's reading nearly always wins: it is what beam
+    search found there. A fan's noise turned "my fellow Americans, ask not" into "am I fellow
+    American. And not." in a phrase alone, which scored better on that phrase alone (-6.6
+    against -7.9) than the whole pass's right reading; with the next phrase's sound and words
+    around it, the right reading wins. Measured on the long answers and the conditions of
+    tests/battery.py and on a noisy answer recorded six times through the virtual microphone,
+    each at three alignments: 2.3% WER merged and 13.6% at worst, against 3.1% and 22.7% judged
+    on the phrase alone (the worst: a halting answer that both passes mishear alike)."""
+    starts = [sum(d for _, d in phrases[:i]) for i in range(len(phrases))]
+    ends = [start + seconds for start, (_, seconds) in zip(starts, phrases, strict=True)]
+    texts = [text.strip() for text, _ in phrases]
+
+    def judge(i: int, readings: Sequence[str]) -> Sequence[float]:
+        first = i - 1 if i > 0 and ends[i] - starts[i - 1] <= WINDOW_SECONDS else i
+        last = (
+            i + 1 if i + 1 < len(phrases) and ends[i + 1] - starts[first] <= WINDOW_SECONDS else i
+        )
+        before, after = " ".join(texts[first:i]), " ".join(texts[i + 1 : last + 1])
+        sound = level_phrase(audio_between(starts[first], ends[last]))
+        return scorer.support(
+            sound, [" ".join(part for part in (before, r, after) if part) for r in readings]
+        )
+
+    return judge
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
