@@ -21,6 +21,7 @@ SECTIONS: tuple[str, ...] = (
     "until_listening",
     "playback",
     "hearing",
+    "merging",
 )
 #: What `scripts/benchmark` runs when no section is named: the ones that need neither another
 #: tree to compare with nor long runs in real time (about 10 minutes on 2 cores).

@@ -3,11 +3,10 @@ section of BENCHMARKS.md.
 
     scripts/benchmark hearing
 
-Three tables, each comparing the obvious alternative in the same run, on the speech battery of
-tests/battery.py (built from ../shared/speech) with Whisper tiny.en:
+Two tables, each comparing the obvious alternative in the same run, on the speech battery of
+tests/battery.py (built from ../shared/speech) with Whisper tiny.en (the words kept when an
+answer is heard twice are measured by `scripts/benchmark merging`):
 
-- words kept in long answers: the phrase-by-phrase pass alone, the answer heard again as a
-  whole alone (what was kept before the merge), and the two merged;
 - the wait after the last word: the patience before (a check after 10 s of quiet, the end 12 s
   after it, whatever the words) against now (4 s and 7 s after a finished sentence);
 - the loudness at which a person's soft recording is played back, as recorded and levelled.
@@ -36,57 +35,11 @@ from voiceguide.conversation.answers import sounds_finished
 from voiceguide.conversation.listening import Patience, listen
 from voiceguide.engines.fakes import FileRecorder
 from voiceguide.engines.silero import SileroDetector
-from voiceguide.hearing.phrases import first_pass, hear_again, joined, level_phrase
 from voiceguide.interfaces import Transcriber
 
 #: The patience before this change: every pause was mid-thought.
 BEFORE = Patience(pause=10.0, after_check=12.0, finished_pause=10.0, finished_after_check=12.0)
 LEAD = 1.0
-
-
-def samples() -> list[battery.Sample]:
-    return [battery.long_answer(n) for n in battery.LONG_ANSWERS] + [
-        battery.condition(c) for c in battery.CONDITIONS if c != "long"
-    ]
-
-
-def words_rows(whisper: Transcriber) -> tuple[list[str], dict[str, list[float]]]:
-    rows = [
-        "| answer | length | phrase by phrase | as a whole (before) | merged (now) |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    totals: dict[str, list[float]] = {"phrase": [], "whole": [], "merged": []}
-    for sample in samples():
-        heard = first_pass(sample.audio, whisper, detector=SileroDetector)
-        seconds = sum(d for _, d in heard.phrases)
-        whole = whisper.transcribe(level_phrase(heard.audio_between(0.0, seconds)))
-        merged = joined(hear_again(heard.phrases, heard.audio_between, whisper))
-        texts = {"phrase": joined(heard.phrases), "whole": whole, "merged": merged}
-        cells = [sample.name, f"{sample.audio.duration:.0f} s"]
-        for key, text in texts.items():
-            totals[key].append(wer(sample.reference, text))
-            cells.append(f"{totals[key][-1]:.1%}")
-        rows.append("| " + " | ".join(cells) + " |")
-        print(rows[-1], flush=True)
-    mean = {k: sum(v) / len(v) for k, v in totals.items()}
-    rows.append(
-        f"| **mean** | | **{mean['phrase']:.1%}** | **{mean['whole']:.1%}** | "
-        f"**{mean['merged']:.1%}** |"
-    )
-    return rows, totals
-
-
-def words_header() -> list[str]:
-    return [
-        "| answer | length | phrase by phrase | as a whole (before) | merged (now) |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-
-
-def mean_row(rows: list[str]) -> str:
-    cells = [[float(c.strip().rstrip("%")) for c in r.split("|")[3:6]] for r in rows]
-    mean = [sum(c[i] for c in cells) / len(cells) for i in range(3)]
-    return f"| **mean** | | **{mean[0]:.1f}%** | **{mean[1]:.1f}%** | **{mean[2]:.1f}%** |"
 
 
 def _played() -> threading.Event:
@@ -175,16 +128,11 @@ TITLE = "Hearing an answer"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--words-from."""
-    parser.add_argument(
-        "--words-from",
-        type=Path,
-        help="take the words table from an earlier run's printed output (it is not measured)",
-    )
+    """No options of its own."""
 
 
 def run(args: argparse.Namespace) -> str:
-    """The three tables of this section."""
+    """The two tables of this section."""
     from voiceguide.engines.whisper import WhisperTranscriber
 
     whisper = WhisperTranscriber.bundled()
@@ -192,27 +140,12 @@ def run(args: argparse.Namespace) -> str:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    if args.words_from:
-        printed = args.words_from.read_text("utf-8").splitlines()
-        words = [line for line in printed if line.startswith("| ") and line.count("|") == 6]
-        words = words_header() + words + [mean_row(words)]
-    else:
-        words, _ = words_rows(whisper)
     waits, _ = wait_rows(whisper)
     levels = level_rows()
     body = f"""
 Measured {dt.date.today().isoformat()} at commit {commit} on {os.cpu_count()} cores with
 `scripts/benchmark hearing` (the long answers and the conditions of
 `tests/battery.py`, built from ../shared/speech; Whisper tiny.en at beam 5, fed from a file).
-
-### Words kept in long answers
-
-WER of each way of hearing the same answer. "As a whole" is Whisper over the whole answer
-(30-second windows), which replaced the phrases' text before; "merged" is what is kept now:
-the two aligned word by word, each difference decided by which reading fits that phrase's
-sound better, and the phrase pass kept where the whole pass has a hole (`hearing/passes.py`).
-
-{chr(10).join(words)}
 
 ### Wait after a finished answer
 
