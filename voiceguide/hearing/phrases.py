@@ -187,10 +187,13 @@ def _in_its_sentence(
     search found there. A fan's noise turned "my fellow Americans, ask not" into "am I fellow
     American. And not." in a phrase alone, which scored better on that phrase alone (-6.6
     against -7.9) than the whole pass's right reading; with the next phrase's sound and words
-    around it, the right reading wins. Measured on the long answers and the conditions of
-    tests/battery.py and on a noisy answer recorded six times through the virtual microphone,
-    each at three alignments: 2.3% WER merged and 13.6% at worst, against 3.1% and 22.7% judged
-    on the phrase alone (the worst: a halting answer that both passes mishear alike)."""
+    around it, the right reading wins. Two runs, each over the long answers and the conditions
+    of tests/battery.py and six recordings of a noisy answer through the virtual microphone, at
+    three alignments: in the first, 2.3% WER merged and 13.6% at worst, against 3.1% and 22.7%
+    judged on the phrase alone (three of the eighteen recorded answers over 10%, none now); in
+    the second (scripts/benchmark merging), 2.5% against 2.4%, both 13.6% at worst (a halting
+    answer that both passes mishear alike): better on the long answers, a little worse on
+    those six recordings."""
     starts = [sum(d for _, d in phrases[:i]) for i in range(len(phrases))]
     ends = [start + seconds for start, (_, seconds) in zip(starts, phrases, strict=True)]
     texts = [text.strip() for text, _ in phrases]
