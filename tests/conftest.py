@@ -216,11 +216,15 @@ def record_speaker(path: Path) -> Iterator[Path]:
         # to miss the first 3.5 s of what was played after it.
         wait_until(lambda: recording(proc.pid), 10, "parecord to start recording")
         wait_until(lambda: wav_seconds(path) > 0.1, 30, "parecord's first sound in its file")
+        began = time.monotonic() - wav_seconds(path)  # the file's first moment, by the clock
         yield path
-        # What is still on its way through the sound server is kept. Nothing on disk tells
-        # when it has arrived (the monitor's audio reaches the file in fragments of a second
-        # or two), so this is the one wait by the clock: the server's latency, with margin.
-        time.sleep(0.5)
+        # What is still on its way through the sound server is kept: the monitor sends sound
+        # (silence, when nothing plays) without a break, so the file is whole once it holds
+        # audio up to the server's latency, with margin, after the moment played ended. On a
+        # busy machine parecord received it seconds late, and stopping it 0.5 s after the
+        # command lost the last 10 s of a 13.5 s intention.
+        until = time.monotonic() - began + 0.5
+        wait_until(lambda: wav_seconds(path) >= until, 30, "parecord to catch up")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
