@@ -250,6 +250,42 @@ def _mono(path: Path) -> tuple[np.ndarray, int]:
     return data.mean(axis=1), rate
 
 
+def playback_log(path: Path) -> str:
+    """What VOICEGUIDE_PLAYBACK_LOG recorded of each output stream, in one line each: how much
+    sound its callbacks took in how long, when the sound system ran dry, where the callbacks
+    stopped for a while, and where they took sound faster than it can be played (sound taken
+    then is lost unless it waits downstream)."""
+    if not path.exists():
+        return f"no playback log at {path}"
+    said: list[str] = []
+    for block in path.read_text("utf-8").split("# ")[1:]:
+        head, *rows = block.strip().splitlines()
+        rate = int(head.split(" Hz")[0].split()[-1])
+        calls = [tuple(float(x) for x in row.split()) for row in rows]
+        if not calls:
+            continue
+        t = np.array([c[0] for c in calls])
+        asked = np.array([c[1] for c in calls]) / rate
+        given = np.array([c[2] for c in calls]) / rate
+        dry = [round(float(x), 2) for x, c in zip(t, calls, strict=True) if c[3]]
+        gaps = [
+            (round(float(a), 2), round(float(b - a), 2))
+            for a, b in zip(t, t[1:], strict=False)
+            if b - a > 0.3
+        ]
+        ahead = np.cumsum(asked) - t  # frames asked for beyond the time gone by
+        fast = [
+            (round(float(t[i]), 2), round(float(ahead[i] - ahead[: i + 1].min()), 2))
+            for i in range(len(t))
+            if ahead[i] - ahead[: i + 1].min() > 0.5
+        ][:5]
+        said.append(
+            f"{head}: {given.sum():.2f} s of sound taken in {t[-1]:.2f} s; dry at {dry}; "
+            f"callbacks paused (at, for) {gaps}; taken ahead of the clock (at, by) {fast}"
+        )
+    return " | ".join(said)
+
+
 def sounding_span(path: Path, threshold_db: float = -45.0) -> float:
     """Seconds from the first sound to the last in a file (louder than `threshold_db`): how
     long a session lasted for the listener, whenever the recording began."""

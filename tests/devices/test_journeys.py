@@ -16,6 +16,7 @@ from conftest import (
     busy,
     dropouts,
     normalise,
+    playback_log,
     record_speaker,
     references,
     said_by_piper,
@@ -103,7 +104,8 @@ def test_intention_set_then_play_in_the_persons_own_voice(
     heard_file = tmp_path / "speaker.wav"
     with record_speaker(heard_file):
         began = time.monotonic()
-        played = run("intention", "play")
+        fed = tmp_path / "playback.log"
+        played = run.with_env({"VOICEGUIDE_PLAYBACK_LOG": str(fed)})("intention", "play")
         took = time.monotonic() - began
     assert played.returncode == 0, played.stderr
     heard = Audio.load(heard_file)
@@ -114,7 +116,8 @@ def test_intention_set_then_play_in_the_persons_own_voice(
     kept = md.parent / entry.audio[0]
     why = (words, f"played in {took:.1f} s", f"{soundfile.info(str(kept)).duration:.1f} s kept")
     why += (f"{heard.duration:.1f} s recorded, sounding {sounding_span(heard_file):.1f} s",)
-    assert wer(said, words) <= 0.15, (*why, played.stderr)  # their words, nothing after them
+    why += (played.stderr, playback_log(fed))
+    assert wer(said, words) <= 0.15, why  # their words, nothing after them
     assert "all" not in normalise(words)[-3:], words
     # At the loudness of voiceguide's own voice (-16 LUFS), not the -40 dBFS it was said at.
     assert integrated_loudness(heard) > -22, integrated_loudness(heard)

@@ -106,6 +106,8 @@ AHEAD_SECONDS = 4.0
 PREROLL = 2.0
 #: Seconds of silence after the last sound, beyond the latency, before `play` returns.
 TAIL = 0.1
+#: Names a file to append how each output stream was fed to (`_Output._write_log`).
+PLAYBACK_LOG = "VOICEGUIDE_PLAYBACK_LOG"
 
 
 class SpeakerPlayer:
@@ -250,6 +252,10 @@ class _Output:
         self._began: float | None = None
         self._first_sound: float | None = None
         self._noted = False
+        #: How the stream was fed, when VOICEGUIDE_PLAYBACK_LOG names a file (see `_write_log`).
+        self._log: list[tuple[float, int, int, int]] | None = (
+            [] if os.environ.get(PLAYBACK_LOG) else None
+        )
 
         def at(rate: int) -> Any:
             return sd.OutputStream(
@@ -291,6 +297,20 @@ class _Output:
             self.stream.abort()
         with contextlib.suppress(Exception):
             self.stream.close()
+        self._write_log()
+
+    def _write_log(self) -> None:
+        """For finding out where sound went on a busy machine: one line per callback (seconds
+        since the stream opened, frames asked for, frames of sound given, 1 if the sound system
+        said it had run dry), appended to the file VOICEGUIDE_PLAYBACK_LOG names."""
+        target, log = os.environ.get(PLAYBACK_LOG), self._log
+        if not target or not log:
+            return
+        first = log[0][0]
+        lines = [f"{t - first:.4f} {frames} {given} {dry}\n" for t, frames, given, dry in log]
+        with contextlib.suppress(OSError), open(target, "a", encoding="utf-8") as f:
+            f.write(f"# stream opened at {self.rate} Hz, latency {self.latency} s\n")
+            f.writelines(lines)
 
     def callback(self, out: np.ndarray, frames: int, timing: Any, status: Any) -> None:
         """Called by PortAudio for each block: copy from the buffer, nothing more."""
@@ -302,6 +322,8 @@ class _Output:
             return
         n = self.buffer.take(out)
         out[n:] = 0
+        if self._log is not None:
+            self._log.append((time.monotonic(), frames, n, int(bool(status.output_underflow))))
         if self._first_sound is None and n:
             now = time.time()
             if self._began is None:
