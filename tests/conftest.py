@@ -274,10 +274,11 @@ def playback_log(path: Path) -> str:
             if b - a > 0.3
         ]
         ahead = np.cumsum(asked) - t  # frames asked for beyond the time gone by
+        beyond = ahead - np.minimum.accumulate(ahead)  # since the stream last kept to the clock
         fast = [
-            (round(float(t[i]), 2), round(float(ahead[i] - ahead[: i + 1].min()), 2))
-            for i in range(len(t))
-            if ahead[i] - ahead[: i + 1].min() > 0.5
+            (round(float(a), 2), round(float(b), 2))
+            for a, b in zip(t, beyond, strict=True)
+            if b > 0.5
         ][:5]
         said.append(
             f"{head}: {given.sum():.2f} s of sound taken in {t[-1]:.2f} s; dry at {dry}; "

@@ -257,9 +257,8 @@ class _Output:
         self._noted = False
         self._dry_calls = 0  # calls in a row that said the sound system had run dry
         #: How the stream was fed, when VOICEGUIDE_PLAYBACK_LOG names a file (see `_write_log`).
-        self._log: list[tuple[float, int, int, int]] | None = (
-            [] if os.environ.get(PLAYBACK_LOG) else None
-        )
+        self._log_path = os.environ.get(PLAYBACK_LOG)
+        self._log: list[tuple[float, int, int, int]] | None = [] if self._log_path else None
 
         def at(rate: int) -> Any:
             return sd.OutputStream(
@@ -307,12 +306,12 @@ class _Output:
         """For finding out where sound went on a busy machine: one line per callback (seconds
         since the stream opened, frames asked for, frames of sound given, 1 if the sound system
         said it had run dry), appended to the file VOICEGUIDE_PLAYBACK_LOG names."""
-        target, log = os.environ.get(PLAYBACK_LOG), self._log
-        if not target or not log:
+        log = self._log
+        if not self._log_path or not log:
             return
         first = log[0][0]
         lines = [f"{t - first:.4f} {frames} {given} {dry}\n" for t, frames, given, dry in log]
-        with contextlib.suppress(OSError), open(target, "a", encoding="utf-8") as f:
+        with contextlib.suppress(OSError), open(self._log_path, "a", encoding="utf-8") as f:
             f.write(f"# stream opened at {self.rate} Hz, latency {self.latency} s\n")
             f.writelines(lines)
 
