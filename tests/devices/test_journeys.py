@@ -29,6 +29,7 @@ from conftest import (
 
 from voiceguide.conversation import content
 from voiceguide.conversation.listening import KEEP_AFTER_LAST_WORD
+from voiceguide.engines.sound_device import PLAYBACK_LOG
 from voiceguide.guidance.library import Library
 from voiceguide.guidance.script import Say
 from voiceguide.journal.entry import parse_markdown
@@ -105,7 +106,7 @@ def test_intention_set_then_play_in_the_persons_own_voice(
     with record_speaker(heard_file):
         began = time.monotonic()
         fed = tmp_path / "playback.log"
-        played = run.with_env({"VOICEGUIDE_PLAYBACK_LOG": str(fed)})("intention", "play")
+        played = run.with_env({PLAYBACK_LOG: str(fed)})("intention", "play")
         took = time.monotonic() - began
     assert played.returncode == 0, played.stderr
     heard = Audio.load(heard_file)
@@ -212,9 +213,7 @@ def test_a_meditation_plays_its_length_with_no_gaps(
     heard_file = tmp_path / "speaker.wav"
     fed = tmp_path / "playback.log"
     with busy(2 if machine == "busy" else 0), record_speaker(heard_file):
-        result = run.with_env({"VOICEGUIDE_PLAYBACK_LOG": str(fed)})(
-            "meditate", "--minutes", "2", timeout=300
-        )
+        result = run.with_env({PLAYBACK_LOG: str(fed)})("meditate", "--minutes", "2", timeout=300)
     assert result.returncode == 0, result.stderr
     # When the sound system ran dry, and what the listener heard of it.
     why = (result.stderr, playback_log(fed), f"sounding {sounding_span(heard_file):.2f} s")
