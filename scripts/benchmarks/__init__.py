@@ -20,7 +20,6 @@ SECTIONS: tuple[str, ...] = (
     "listening",
     "until_listening",
     "playback",
-    "held_up",
     "hearing",
     "merging",
 )
