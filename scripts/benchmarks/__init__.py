@@ -20,6 +20,7 @@ SECTIONS: tuple[str, ...] = (
     "listening",
     "until_listening",
     "playback",
+    "held_up",
     "hearing",
     "merging",
 )

@@ -7,11 +7,23 @@ import os
 import pty
 import select
 import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
-from conftest import VOICEGUIDE, Run, record_speaker, wait_until, wav_seconds
+from conftest import (
+    VOICEGUIDE,
+    Run,
+    dropouts,
+    record_speaker,
+    sounding_span,
+    speech_seconds,
+    wait_until,
+    wav_seconds,
+)
 
 from voiceguide.audio.clip import Audio
 
@@ -73,3 +85,45 @@ def test_space_pauses_and_q_stops_a_session_in_a_terminal(
     quiet = heard.slice(offset, offset + 4.0)
     assert quiet.peak() < 0.01, quiet.peak()
     assert heard.slice(began, paused_at).peak() > 0.05  # and before the pause it was playing
+
+
+def test_a_moment_the_program_is_held_up_costs_the_listener_only_that_moment(
+    virtual_audio: None, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """When the program cannot feed the speaker for longer than the sound system holds (a busy
+    machine that does not give it the processor), the sound stops for that long and goes on
+    where it stopped: none of it is lost, and the stream is not started again (through the
+    ALSA bridge to PulseAudio a restart added about 2 s of silence, and said "underrun")."""
+    from voiceguide.engines.sound_device import SpeakerPlayer
+
+    rate, seconds, held = 22050, 6.0, 0.8
+    t = np.arange(int(rate * seconds)) / rate
+    tone = Audio((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), rate)
+    player = SpeakerPlayer()
+    heard_file = tmp_path / "speaker.wav"
+    with record_speaker(heard_file):
+        playing = threading.Thread(target=player.play, args=(tone,))
+        playing.start()
+        wait_until(lambda: playing_for(heard_file) >= 3.0, 30, "3 s of the tone")
+        # Hold the interpreter (and with it the stream's callback) for `held` seconds.
+        switching = sys.getswitchinterval()
+        sys.setswitchinterval(10.0)
+        try:
+            until = time.monotonic() + held
+            while time.monotonic() < until:
+                pass
+        finally:
+            sys.setswitchinterval(switching)
+        playing.join(timeout=30)
+        player.close()
+    said = capfd.readouterr().err
+    assert "underrun" not in said, said
+    gaps = dropouts(heard_file)
+    assert max(gaps, default=0.0) <= held, gaps  # only the moment held up, and no restart
+    assert speech_seconds(heard_file) == pytest.approx(seconds, abs=0.1)  # all of the tone
+    assert sounding_span(heard_file) <= seconds + held + 0.1, gaps
+
+
+def playing_for(path: Path) -> float:
+    """Seconds of sound recorded so far."""
+    return speech_seconds(path) if wav_seconds(path) > 0.5 else 0.0

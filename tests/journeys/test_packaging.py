@@ -36,3 +36,4 @@ def test_the_package_builds_without_warnings(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "voiceguide/guidance/scripts/grounding.txt" in names
     assert "voiceguide/guidance/scripts/notice.txt" in names
+    assert "voiceguide/engines/pulse-speaker.conf" in names  # voiceguide's way to PulseAudio

@@ -377,7 +377,7 @@ def devices(args: argparse.Namespace) -> int:
         print(f"speech level: {level}; loudest: {report.peak_dbfs:.1f} dBFS; "
               f"speech heard: {report.speech_seconds:.1f} s")  # fmt: skip
         return 0 if report.verdict in ("clear", "quiet") else 1
-    from voiceguide.engines.sound_device import list_devices
+    from voiceguide.engines.sound_device import PULSE_SPEAKER, list_devices
 
     found = list_devices()
     if not found:
@@ -386,6 +386,8 @@ def devices(args: argparse.Namespace) -> int:
         marks = ("default input " if d.default_input else "") + (
             "default output" if d.default_output else ""
         )
+        if d.name == PULSE_SPEAKER:  # what voiceguide plays to when no device is named
+            marks = "voiceguide's speaker: PulseAudio's default output"
         print(f"{d.index:3d}  {d.name:40s} in:{d.inputs:<3d} out:{d.outputs:<3d} {marks}".rstrip())
     return 0
 

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,32 @@ if TYPE_CHECKING:
     from voiceguide.interfaces import Controls
 
 
+#: The speaker voiceguide plays to when none is named, as ALSA names it: ALSA's bridge to
+#: PulseAudio, set not to start its stream again when it runs dry (pulse-speaker.conf, beside
+#: this file). ALSA lists it only where PulseAudio (or PipeWire's PulseAudio server) answers;
+#: elsewhere the speaker is ALSA's default.
+PULSE_SPEAKER = "voiceguide"
+#: ALSA's own configuration, read first; voiceguide's speaker is added after it.
+ALSA_CONFIG = Path("/usr/share/alsa/alsa.conf")
+
+
+def _add_pulse_speaker() -> None:
+    """Add voiceguide's speaker to ALSA's configuration, for this process and the programs it
+    starts, before PortAudio reads it (ALSA_CONFIG_PATH: the files ALSA reads, in order). A
+    path already set is kept, with ours after it; nothing on disk is changed."""
+    if "sounddevice" in sys.modules:
+        return  # PortAudio has read ALSA's configuration already
+    ours = str(Path(__file__).with_name("pulse-speaker.conf"))
+    current = os.environ.get("ALSA_CONFIG_PATH", "")
+    if current:
+        if ours not in current.split(":"):
+            os.environ["ALSA_CONFIG_PATH"] = f"{current}:{ours}"
+    elif ALSA_CONFIG.is_file():
+        os.environ["ALSA_CONFIG_PATH"] = f"{ALSA_CONFIG}:{ours}"
+
+
 def _sd() -> Any:
+    _add_pulse_speaker()
     try:
         import sounddevice
     except OSError as exc:  # raised at import time when PortAudio is missing
@@ -79,6 +105,10 @@ def resolve_device(spec: str | None, kind: str) -> int | None:
             hint="Connect one, or check that PulseAudio or PipeWire is running.",
         )
     if spec is None or spec == "":
+        if kind == "output":  # voiceguide's way to PulseAudio, where it answers
+            ours = [d.index for d in devices if d.name == PULSE_SPEAKER]
+            if ours:
+                return ours[0]
         return None
     if spec.strip().isdigit():
         index = int(spec)
@@ -95,10 +125,11 @@ def resolve_device(spec: str | None, kind: str) -> int | None:
 
 
 #: What voiceguide asks the sound system to hold between it and the speaker, in seconds. At
-#: PortAudio's default here (35 ms) a busy machine let the stream run dry, and through the
-#: ALSA-PulseAudio bridge each underrun restarts the stream: two seconds of silence cut into
-#: the voice. A quarter of a second rides out the machine being busy and keeps pause and
-#: stop quick (BENCHMARKS.md, "Playback on a busy machine").
+#: PortAudio's default here (35 ms) a busy machine let the stream run dry, and through ALSA's
+#: usual bridge to PulseAudio each underrun restarted the stream: two seconds of silence cut
+#: into the voice (voiceguide's own bridge, PULSE_SPEAKER, no longer restarts). A quarter of
+#: a second rides out the machine being busy and keeps pause and stop quick (BENCHMARKS.md,
+#: "Playback on a busy machine").
 OUTPUT_LATENCY = 0.25
 #: Seconds of sound rendered ahead of the speaker by the producer thread.
 AHEAD_SECONDS = 4.0
