@@ -18,7 +18,12 @@ def before_portaudio(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A process that has not started PortAudio yet, on a machine whose ALSA configuration is
     a file of the test's own."""
     monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
-    monkeypatch.delenv("ALSA_CONFIG_PATH", raising=False)
+    # Set, then removed: monkeypatch puts back what was there before (here: nothing) only for a
+    # variable it has changed, and delenv of an absent one changes nothing. Left behind, the
+    # path this test makes (a configuration with no speaker at all) was read by every program
+    # the test worker started after it, and PortAudio, finding no device, aborted (ci41, ci42).
+    monkeypatch.setenv("ALSA_CONFIG_PATH", "")
+    monkeypatch.delenv("ALSA_CONFIG_PATH")
     alsa = tmp_path / "alsa.conf"
     alsa.write_text("# ALSA's own configuration\n")
     monkeypatch.setattr(sound_device, "ALSA_CONFIG", alsa)
