@@ -473,6 +473,19 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
         time.sleep(0.02)
 
 
+def hold_the_interpreter(seconds: float) -> None:
+    """Keep every other thread of this process waiting for `seconds` (a busy machine that does
+    not give the program the processor), the speaker's stream callback with them."""
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(10.0)  # no other thread gets the interpreter before this one lets go
+    try:
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            pass
+    finally:
+        sys.setswitchinterval(switching)
+
+
 def wav_seconds(path: Path, rate: int = 16000) -> float:
     """Seconds of 16-bit mono audio in a WAV file being written (its header not yet final)."""
     try:

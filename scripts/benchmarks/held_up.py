@@ -90,10 +90,16 @@ def trial(device: str, held: float) -> dict[str, float]:
 
 def _play_held_up(device: str, held: float) -> dict[str, float]:
     import threading
-    import time
 
     import numpy as np
-    from conftest import dropouts, record_speaker, sounding_span, speech_seconds, wait_until
+    from conftest import (
+        dropouts,
+        hold_the_interpreter,
+        record_speaker,
+        sounding_span,
+        speech_seconds,
+        wait_until,
+    )
 
     from voiceguide.audio.clip import Audio
     from voiceguide.engines.sound_device import SpeakerPlayer
@@ -108,12 +114,7 @@ def _play_held_up(device: str, held: float) -> dict[str, float]:
             playing = threading.Thread(target=player.play, args=(tone,))
             playing.start()
             wait_until(lambda: speech_seconds(heard) >= 3.0, 30, "3 s of the tone")
-            switching = sys.getswitchinterval()
-            sys.setswitchinterval(10.0)
-            until = time.monotonic() + held
-            while time.monotonic() < until:
-                pass
-            sys.setswitchinterval(switching)
+            hold_the_interpreter(held)
             playing.join(timeout=60)
             player.close()
         return {

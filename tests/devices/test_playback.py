@@ -7,7 +7,6 @@ import os
 import pty
 import select
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from conftest import (
     VOICEGUIDE,
     Run,
     dropouts,
+    hold_the_interpreter,
     record_speaker,
     sounding_span,
     speech_seconds,
@@ -105,15 +105,7 @@ def test_a_moment_the_program_is_held_up_costs_the_listener_only_that_moment(
         playing = threading.Thread(target=player.play, args=(tone,))
         playing.start()
         wait_until(lambda: playing_for(heard_file) >= 3.0, 30, "3 s of the tone")
-        # Hold the interpreter (and with it the stream's callback) for `held` seconds.
-        switching = sys.getswitchinterval()
-        sys.setswitchinterval(10.0)
-        try:
-            until = time.monotonic() + held
-            while time.monotonic() < until:
-                pass
-        finally:
-            sys.setswitchinterval(switching)
+        hold_the_interpreter(held)
         playing.join(timeout=30)
         player.close()
     said = capfd.readouterr().err
