@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -484,6 +485,27 @@ def hold_the_interpreter(seconds: float) -> None:
             pass
     finally:
         sys.setswitchinterval(switching)
+
+
+def play_a_tone_held_up(player: Any, heard_file: Path, seconds: float, held: float) -> None:
+    """A 440 Hz tone of `seconds` played through `player` (a SpeakerPlayer) and recorded off the
+    speaker into `heard_file`; 3 s in, the program is held up for `held` seconds."""
+    from voiceguide.audio.clip import Audio
+
+    rate = 22050
+    t = np.arange(int(rate * seconds)) / rate
+    tone = Audio((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), rate)
+    with record_speaker(heard_file):
+        playing = threading.Thread(target=player.play, args=(tone,))
+        playing.start()
+        wait_until(
+            lambda: wav_seconds(heard_file) > 0.5 and speech_seconds(heard_file) >= 3.0,
+            30,
+            "3 s of the tone",
+        )
+        hold_the_interpreter(held)
+        playing.join(timeout=60)
+        player.close()
 
 
 def wav_seconds(path: Path, rate: int = 16000) -> float:

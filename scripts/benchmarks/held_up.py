@@ -89,34 +89,13 @@ def trial(device: str, held: float) -> dict[str, float]:
 
 
 def _play_held_up(device: str, held: float) -> dict[str, float]:
-    import threading
+    from conftest import dropouts, play_a_tone_held_up, sounding_span, speech_seconds
 
-    import numpy as np
-    from conftest import (
-        dropouts,
-        hold_the_interpreter,
-        record_speaker,
-        sounding_span,
-        speech_seconds,
-        wait_until,
-    )
-
-    from voiceguide.audio.clip import Audio
     from voiceguide.engines.sound_device import SpeakerPlayer
 
-    rate = 22050
-    t = np.arange(int(rate * SECONDS)) / rate
-    tone = Audio((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), rate)
-    player = SpeakerPlayer(device=device or None)
     with tempfile.TemporaryDirectory() as tmp:
         heard = Path(tmp) / "heard.wav"
-        with record_speaker(heard):
-            playing = threading.Thread(target=player.play, args=(tone,))
-            playing.start()
-            wait_until(lambda: speech_seconds(heard) >= 3.0, 30, "3 s of the tone")
-            hold_the_interpreter(held)
-            playing.join(timeout=60)
-            player.close()
+        play_a_tone_held_up(SpeakerPlayer(device=device or None), heard, SECONDS, held)
         return {
             "gap": max(dropouts(heard), default=0.0),
             "sound": speech_seconds(heard),

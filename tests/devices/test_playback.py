@@ -7,17 +7,15 @@ import os
 import pty
 import select
 import subprocess
-import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 from conftest import (
     VOICEGUIDE,
     Run,
     dropouts,
-    hold_the_interpreter,
+    play_a_tone_held_up,
     record_speaker,
     sounding_span,
     speech_seconds,
@@ -96,26 +94,12 @@ def test_a_moment_the_program_is_held_up_costs_the_listener_only_that_moment(
     ALSA bridge to PulseAudio a restart added about 2 s of silence, and said "underrun")."""
     from voiceguide.engines.sound_device import SpeakerPlayer
 
-    rate, seconds, held = 22050, 6.0, 0.8
-    t = np.arange(int(rate * seconds)) / rate
-    tone = Audio((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), rate)
-    player = SpeakerPlayer()
+    seconds, held = 6.0, 0.8
     heard_file = tmp_path / "speaker.wav"
-    with record_speaker(heard_file):
-        playing = threading.Thread(target=player.play, args=(tone,))
-        playing.start()
-        wait_until(lambda: playing_for(heard_file) >= 3.0, 30, "3 s of the tone")
-        hold_the_interpreter(held)
-        playing.join(timeout=30)
-        player.close()
+    play_a_tone_held_up(SpeakerPlayer(), heard_file, seconds, held)
     said = capfd.readouterr().err
     assert "underrun" not in said, said
     gaps = dropouts(heard_file)
     assert max(gaps, default=0.0) <= held, gaps  # only the moment held up, and no restart
     assert speech_seconds(heard_file) == pytest.approx(seconds, abs=0.1)  # all of the tone
     assert sounding_span(heard_file) <= seconds + held + 0.1, gaps
-
-
-def playing_for(path: Path) -> float:
-    """Seconds of sound recorded so far."""
-    return speech_seconds(path) if wav_seconds(path) > 0.5 else 0.0
