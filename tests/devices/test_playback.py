@@ -103,3 +103,16 @@ def test_a_moment_the_program_is_held_up_costs_the_listener_only_that_moment(
     assert max(gaps, default=0.0) <= held, gaps  # only the moment held up, and no restart
     assert speech_seconds(heard_file) == pytest.approx(seconds, abs=0.1)  # all of the tone
     assert sounding_span(heard_file) <= seconds + held + 0.1, gaps
+
+
+def test_the_devices_list_names_the_speaker_voiceguide_plays_to(
+    run: Run, virtual_audio: None
+) -> None:
+    """Where PulseAudio answers, `voiceguide devices` lists voiceguide's own bridge to it and
+    says that it is what plays when no --output-device is named."""
+    run.returning_user()
+    done = run("devices")
+    assert done.returncode == 0, done.stderr
+    ours = [line for line in done.stdout.splitlines() if "voiceguide's speaker" in line]
+    assert len(ours) == 1, done.stdout
+    assert " voiceguide " in ours[0] and "out:" in ours[0], ours
